@@ -1,0 +1,1 @@
+"""The enterprise's declaration as data: validation, Excel template/import/export, the store."""

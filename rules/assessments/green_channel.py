@@ -1,0 +1,131 @@
+"""节能审查绿色通道 per new project (RULES §2; seed 002 十（三）)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rules.engine import Ctx, Node, Outcome, all_of, compare, flag, fmt, info, ratio
+from rules.record import Project
+from rules.units import EQUAL, EQUIV, electricity_tce
+
+REASONS = {
+    "intensity_not_below_limit": "单位工业增加值能耗不低于 0.52 吨标准煤/万元",
+    "value_added_not_positive": "达产年工业增加值不大于 0",
+    "region_dual_control": "所在地不能确保完成能耗“双控”目标",
+    "region_unknown": "所在地能耗“双控”完成情况未知，企业无法自行核实",
+    "bases_disagree": "等价值与当量值口径结论不同",
+    "default_coefficient": "结论依赖电力等价值折标系数的默认值（低可信度），请核对",
+    "missing_energy": "缺少项目能耗数据",
+    "missing_value_added": "缺少达产年工业增加值",
+    "equivalent_only": "只有当量值，按当量值判断（较宽松）",
+}
+
+
+def _energy(ctx: Ctx, p: Project, basis: str) -> tuple[float | None, str, list, bool]:
+    """(tce, how, params, from_electricity) on ``basis``."""
+    declared = p.project_energy_equal_tce if basis == EQUAL else p.project_energy_equiv_tce
+    if declared is not None:
+        return declared, "项目填报", [], False
+    if p.project_electricity_10k_kwh is not None:
+        tce, ref = electricity_tce(ctx, p.project_electricity_10k_kwh, basis)
+        return tce, "按项目年用电量折算", [ref], True
+    return None, "缺少能耗数据", [], False
+
+
+def assess_project(ctx: Ctx, p: Project) -> tuple[dict[str, Any], Node]:
+    va = p.project_value_added
+    e_equal, how_equal, refs_equal, from_el_equal = _energy(ctx, p, EQUAL)
+    e_equiv, how_equiv, refs_equiv, _ = _energy(ctx, p, EQUIV)
+    va_pos = va if va is not None and va > 0 else None
+    i_equal = ratio(e_equal, va_pos)
+    i_equiv = ratio(e_equiv, va_pos)
+    basis = EQUAL if (e_equal is not None or e_equiv is None) else EQUIV
+    reasons: list[str] = []
+
+    name = p.project_name or "（未命名项目）"
+    va_node = flag("green.value_added", "达产年工业增加值大于 0", None if va is None else va > 0,
+                   {"project_value_added": va})
+    limit_inputs = {"project_value_added": va,
+                    ("project_energy_equal_tce" if basis == EQUAL else "project_energy_equiv_tce"):
+                        e_equal if basis == EQUAL else e_equiv}
+    main = compare(ctx, "green.intensity", "单位工业增加值能耗低于上限（" +
+                   ("等价值" if basis == EQUAL else "当量值") + "）",
+                   i_equal if basis == EQUAL else i_equiv, "<", "green.max_intensity",
+                   limit_inputs, note=how_equal if basis == EQUAL else how_equiv)
+    main.params += refs_equal if basis == EQUAL else refs_equiv
+    if va is not None and va <= 0:
+        main.outcome, main.missing = Outcome.UNMET, []
+        main.note = "增加值不大于 0，无法计算强度"
+    other = compare(ctx, "green.intensity_other", "对照口径（" + ("当量值" if basis == EQUAL else "等价值")
+                    + "）", i_equiv if basis == EQUAL else i_equal, "<", "green.max_intensity",
+                    {"project_value_added": va}, note=how_equiv if basis == EQUAL else how_equal)
+    other.params += refs_equiv if basis == EQUAL else refs_equal
+    other.kind = "info"
+    dc = p.region_dual_control
+    region = flag("green.region", "所在地确保完成能耗“双控”目标", None if dc in (None, "未知")
+                  else dc == "是", {"region_dual_control": dc})
+    if dc in (None, "未知"):
+        region.outcome = Outcome.MET  # eligible with a caveat (RULES §2)
+        region.note = "情况未知：按可享受处理，但企业无法自行核实所在地完成情况"
+        region.missing = []
+        reasons.append("region_unknown")
+    root = all_of("green_channel", f"绿色通道：{name}", [va_node, main, region])
+    root.children.append(other)
+
+    if va is None:
+        reasons.append("missing_value_added")
+    elif va <= 0:
+        reasons.append("value_added_not_positive")
+    if main.outcome is Outcome.UNMET and va is not None and va > 0:
+        reasons.append("intensity_not_below_limit")
+    if main.value is None and va is not None and va > 0:
+        reasons.append("missing_energy")
+    if dc == "否":
+        reasons.append("region_dual_control")
+    if basis == EQUIV:
+        reasons.append("equivalent_only")
+    if main.outcome in (Outcome.MET, Outcome.UNMET) and other.outcome in (Outcome.MET, Outcome.UNMET) \
+            and main.outcome is not other.outcome:
+        reasons.append("bases_disagree")
+        root.note = "两种口径结论不同：默认按等价值（较严格）判断"
+    if basis == EQUAL and from_el_equal:
+        reasons.append("default_coefficient")
+    root.children.append(_review_tier(ctx, p, e_equiv))
+    eligible = {Outcome.MET: True, Outcome.UNMET: False}.get(root.outcome)
+    summary = {
+        "project": name,
+        "intensity_equal": None if i_equal is None else round(i_equal, 6),
+        "intensity_equiv": None if i_equiv is None else round(i_equiv, 6),
+        "basis": basis, "eligible": eligible,
+        "reasons": reasons, "reason_texts": [REASONS[r] for r in reasons],
+        "review_tier": root.children[-1].value,
+    }
+    return summary, root
+
+
+TIERS = {"none": "不单独进行节能审查", "local": "由市、县节能审查机关审查", "provincial": "由省级节能审查机关审查"}
+
+
+def _review_tier(ctx: Ctx, p: Project, e_equiv: float | None) -> Node:
+    t_none = ctx.ref("green.no_review_max_tce")
+    t_el = ctx.ref("green.no_review_max_electricity")
+    t_prov = ctx.ref("green.provincial_min_tce")
+    el = p.project_electricity_10k_kwh
+    tier: str | None
+    if e_equiv is None:
+        tier = None
+    elif e_equiv >= t_prov.value:
+        tier = "provincial"
+    elif e_equiv >= t_none.value or (el is not None and el >= t_el.value):
+        tier = "local"
+    elif el is None:
+        tier = None
+    else:
+        tier = "none"
+    text = TIERS[tier] if tier else "缺少当量值能耗或用电量，无法判断"
+    node = info("green.review_tier", "节能审查层级（按当量值）", text, value=tier,
+                params=[t_none, t_el, t_prov])
+    node.inputs = {"project_energy_equiv_tce": e_equiv, "project_electricity_10k_kwh": el}
+    if e_equiv is not None:
+        node.note += f"（年综合能耗当量值 {fmt(round(e_equiv, 2))} 吨标准煤）"
+    return node

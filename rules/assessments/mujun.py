@@ -1,0 +1,461 @@
+"""亩均效益 class (RULES §1): cohort, indicators, score, class, and what would lift the firm.
+
+Two phases, because a class is a rank inside a population:
+``evaluate`` works on one record (cohort, indicators, score up to the missing-emission rule);
+``classify`` takes every evaluation of a population and fills in emission points, classes and
+the lift to the next class, then builds each firm's result tree.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from rules.engine import Ctx, Node, Outcome, ParamRef, all_of, compare, flag, fmt, info, ratio
+from rules.record import Record
+from rules.schema import COHORT_INDICATORS, COHORT_NAMES, INDICATOR_NAMES
+from rules.units import EQUAL, Quantity, emission_total, energy_tce
+
+ABOVE, BELOW, EXCLUDED, OUT = "above_scale", "below_scale", "excluded", "out_of_scope"
+COHORT_LABELS = {ABOVE: "规上企业", BELOW: "规下企业（用地3亩及以上）", EXCLUDED: "参评但不分类",
+                 OUT: "不在评价范围"}
+SCORED, INCOMPLETE, NO_WEIGHTS, NOT_GRADED = "scored", "incomplete", "no_weights", "not_graded"
+
+
+@dataclass
+class Indicator:
+    id: str
+    value: float | None
+    unit: str
+    inputs: dict[str, Any]
+    how: str = ""
+    weight: float | None = None
+    benchmark: float | None = None
+    ratio: float | None = None
+    points: float | None = None
+    imputed: bool = False  # emission points taken from the cohort mean (or full weight)
+    params: list[ParamRef] = field(default_factory=list)
+    denominator: float | None = None  # land, energy, emission, employees … (for the lift)
+
+    def to_json(self) -> dict[str, Any]:
+        r = lambda v: None if v is None else round(v, 6)  # noqa: E731
+        return {"value": r(self.value), "benchmark": self.benchmark, "ratio": r(self.ratio),
+                "weight": self.weight, "points": r(self.points),
+                **({"imputed": True} if self.imputed else {})}
+
+
+@dataclass
+class MujunEval:
+    record: Record
+    cohort: str
+    reason: str
+    status: str
+    scope: list[Node]
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    energy: Quantity | None = None
+    score: float | None = None
+    klass: str | None = None
+    class_basis: str | None = None
+    class_node: Node | None = None
+    lift: list[Node] = field(default_factory=list)
+    rank: int | None = None
+    population: int | None = None
+    lift_summary: dict[str, Any] | None = None
+
+    @property
+    def year(self) -> int | None:
+        return self.record.year
+
+
+def _division(code: str | None) -> int | None:
+    if not code or len(code) < 2 or not code[:2].isdigit():
+        return None
+    return int(code[:2])
+
+
+def _in_ranges(n: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(lo <= n <= hi for lo, hi in ranges)
+
+
+def above_scale(ctx: Ctx, rec: Record) -> tuple[bool | None, Node]:
+    """规上 from the field, else main revenue ≥ 2000 万元."""
+    ref = ctx.ref("mujun.above_scale_min_main_revenue")
+    if rec.above_scale is not None:
+        n = flag("scope.above_scale", "规上工业企业（填报）", rec.above_scale,
+                 {"above_scale": rec.above_scale})
+        n.outcome = Outcome.MET  # a fact, not a test
+        return rec.above_scale, n
+    n = compare(ctx, "scope.above_scale", "规上工业企业（按主营业务收入判断）", rec.main_revenue, ">=",
+                "mujun.above_scale_min_main_revenue", {"main_revenue": rec.main_revenue})
+    n.params = [ref]
+    if n.outcome is Outcome.UNKNOWN:
+        n.missing = ["above_scale", "main_revenue"]
+        return None, n
+    return n.outcome is Outcome.MET, n
+
+
+def _scope(ctx: Ctx, rec: Record) -> tuple[str | None, str, list[Node], list[str]]:
+    """(cohort or None if undecidable, reason, nodes, missing fields)."""
+    nodes: list[Node] = []
+    div = _division(rec.industry_code)
+    in_scope = ctx.ref("mujun.industry_in_scope")
+    utilities = ctx.ref("mujun.industry_excluded")
+    ind = flag("scope.industry", "行业属于工业（采矿业、制造业、公用事业）",
+               None if div is None else (_in_ranges(div, in_scope.value)
+                                         or _in_ranges(div, utilities.value)),
+               {"industry_code": rec.industry_code}, [in_scope, utilities])
+    if div is None:
+        ind.note = "行业代码未填或无法识别，暂按工业企业处理"
+    nodes.append(ind)
+    if ind.outcome is Outcome.UNMET:
+        return OUT, f"行业大类 {div:02d} 不属于工业，不在亩均效益评价范围", nodes, []
+    scale, scale_node = above_scale(ctx, rec)
+    nodes.append(scale_node)
+    if scale is None:
+        return None, "无法判断是否规上（缺少“是否规上工业企业”和主营业务收入）", nodes, \
+            ["above_scale", "main_revenue"]
+    if not scale:
+        land = compare(ctx, "scope.land", "规下企业实际用地不少于门槛", rec.land_mu, ">=",
+                       "mujun.below_scale_min_land", {"land_mu": rec.land_mu})
+        nodes.append(land)
+        if land.outcome is Outcome.UNKNOWN:
+            return None, "缺少实际用地面积，无法判断规下企业是否参评", nodes, ["land_mu"]
+        if land.outcome is Outcome.UNMET:
+            return OUT, f"规下企业实际用地 {fmt(rec.land_mu)} 亩，不足 {fmt(land.threshold)} 亩，" \
+                        "不在评价范围（部分县单列）", nodes, []
+    cohort = ABOVE if scale else BELOW
+    # Exclusions: evaluated but not graded.
+    ex: list[Node] = []
+    in_prod = True if rec.in_production is None else rec.in_production
+    ex.append(flag("exclude.in_production", "已投产", in_prod, {"in_production": rec.in_production},
+                   note="未填视为已投产" if rec.in_production is None else ""))
+    ex[-1].missing = []
+    year = rec.year
+    founded = (year - rec.founded_year) if year and rec.founded_year else None
+    n = compare(ctx, "exclude.founded", "成立年限", founded, ">=", "mujun.min_years_since_founded",
+                {"year": year, "founded_year": rec.founded_year}, unit="年")
+    if founded is None:
+        n.outcome, n.note = Outcome.NA, "未填成立年份，按不排除处理"
+    ex.append(n)
+    land_years = (year - rec.land_acquired_year) if year and rec.land_acquired_year else None
+    n = compare(ctx, "exclude.land_acquired", "取得土地年限", land_years, ">=",
+                "mujun.min_years_since_land",
+                {"year": year, "land_acquired_year": rec.land_acquired_year}, unit="年")
+    if land_years is None:
+        n.outcome, n.note = Outcome.NA, "未填取得土地年份，按不排除处理"
+    ex.append(n)
+    util = flag("exclude.utilities", "不属于电力、热力、燃气及水生产和供应业",
+                None if div is None else not _in_ranges(div, utilities.value),
+                {"industry_code": rec.industry_code}, [utilities])
+    if div is None:
+        util.outcome = Outcome.NA
+    ex.append(util)
+    nodes.append(all_of("exclude", "不属于不分类的情形", ex))
+    reasons = {"exclude.in_production": "企业未投产", "exclude.founded": "成立不满规定年限",
+               "exclude.land_acquired": "新取得土地不满规定年限",
+               "exclude.utilities": "属电力、热力、燃气及水生产和供应业"}
+    hit = [reasons[x.id] for x in ex if x.outcome is Outcome.UNMET]
+    if hit:
+        return EXCLUDED, "参评但不分类：" + "；".join(hit), nodes, []
+    return cohort, f"{COHORT_NAMES[cohort]}，参加分类", nodes, []
+
+
+def _indicator_values(ctx: Ctx, rec: Record, cohort: str) -> tuple[dict[str, Indicator],
+                                                                       Quantity | None]:
+    va, tax, land = rec.value_added, rec.tax, rec.land_mu
+    out: dict[str, Indicator] = {}
+
+    def add(i: str, num: float | None, den: float | None, unit: str, inputs: dict[str, Any],
+            how: str = "") -> None:
+        out[i] = Indicator(i, ratio(num, den), unit, inputs, how, denominator=den)
+
+    add("tax_per_mu", tax, land, "万元/亩", {"tax": tax, "land_mu": land})
+    energy = None
+    if cohort == ABOVE:
+        add("value_added_per_mu", va, land, "万元/亩", {"value_added": va, "land_mu": land})
+        energy = energy_tce(ctx, rec, EQUAL)
+        add("value_added_per_energy", va, energy.value, "万元/吨标准煤",
+            {"value_added": va, **energy.inputs}, energy.how)
+        out["value_added_per_energy"].params = list(energy.params)
+        em = emission_total(ctx, rec)
+        add("value_added_per_emission", va, em.value, "万元/千当量",
+            {"value_added": va, **em.inputs}, em.how)
+        out["value_added_per_emission"].params = list(em.params)
+        add("labour_productivity", va, rec.employees, "万元/人",
+            {"value_added": va, "employees": rec.employees})
+        add("rd_ratio", rec.rd_expense, rec.main_revenue, "比例",
+            {"rd_expense": rec.rd_expense, "main_revenue": rec.main_revenue})
+    else:
+        add("tax_per_electricity", tax, rec.electricity_10k_kwh, "万元/万千瓦时",
+            {"tax": tax, "electricity_10k_kwh": rec.electricity_10k_kwh})
+    return out, energy
+
+
+def evaluate(ctx: Ctx, rec: Record) -> MujunEval:
+    cohort, reason, scope, missing = _scope(ctx, rec)
+    if cohort is None:
+        return MujunEval(rec, OUT, reason, INCOMPLETE, scope, missing=missing)
+    if cohort in (EXCLUDED, OUT):
+        return MujunEval(rec, cohort, reason, NOT_GRADED, scope)
+    inds, energy = _indicator_values(ctx, rec, cohort)
+    ev = MujunEval(rec, cohort, reason, SCORED, scope, inds, energy=energy)
+    cap = ctx.v("mujun.cap")
+    weights_set = True
+    for i, ind in inds.items():
+        wref = ctx.ref(f"mujun.{cohort}.{i}.weight")
+        bref = ctx.ref(f"mujun.{cohort}.{i}.benchmark")
+        ind.params = [wref, bref, *ind.params] + ([ctx.ref("mujun.cap")] if cap else [])
+        ind.weight, ind.benchmark = wref.value, bref.value
+        if ind.weight is None or ind.benchmark is None:
+            weights_set = False
+            continue
+        if ind.value is not None:
+            ind.ratio = ind.value / ind.benchmark
+            capped = min(ind.ratio, cap) if cap else ind.ratio
+            ind.points = ind.weight * capped
+    if not weights_set:
+        ev.status = NO_WEIGHTS
+        ev.reason += "；本配置没有该类企业的权重和基准值，只能给出指标值，不能计分"
+        return ev
+    for i, ind in inds.items():
+        if ind.value is None and ind.weight:
+            if i == "value_added_per_emission" and ind.inputs.get("value_added") is not None \
+                    and ctx.v("mujun.missing_emission") == "cohort_mean":
+                ind.imputed = True  # points filled in by classify()
+                continue
+            ev.missing += [k for k, v in ind.inputs.items() if v is None] or [i]
+    if ev.missing:
+        ev.status = INCOMPLETE
+        ev.missing = list(dict.fromkeys(ev.missing))
+        ev.reason += "；缺少计分所需数据，无法得出得分"
+        return ev
+    return ev
+
+
+def _score(ev: MujunEval) -> float:
+    return sum(i.points or 0.0 for i in ev.indicators.values())
+
+
+def classify(ctx: Ctx, evals: list[MujunEval], single: bool) -> None:
+    """Fill in imputed emission points, scores, classes and lifts for a whole population."""
+    scored = [e for e in evals if e.status == SCORED]
+    # Missing emission: the cohort's mean points among firms with emission data (黄岩 rule).
+    groups: dict[tuple[str, int | None], list[MujunEval]] = {}
+    for e in scored:
+        groups.setdefault((e.cohort, e.year), []).append(e)
+    for (cohort, _), members in groups.items():
+        with_em = [e.indicators["value_added_per_emission"].points for e in members
+                   if cohort == ABOVE and not e.indicators["value_added_per_emission"].imputed]
+        for e in members:
+            ind = e.indicators.get("value_added_per_emission")
+            if ind is not None and ind.imputed:
+                if with_em:
+                    ind.points = sum(with_em) / len(with_em)
+                    ind.how = f"缺排放数据，按同类 {len(with_em)} 家有排放数据企业的平均得分计"
+                else:
+                    ind.points, ind.ratio = ind.weight, 1.0
+                    ind.how = ("缺排放数据，没有可比企业，按满分（比值 1.0）暂计"
+                               if single or not members else
+                               "缺排放数据，同类企业均无排放数据，按满分（比值 1.0）暂计")
+        for e in members:
+            e.score = _score(e)
+    min_cohort = ctx.ref("mujun.min_cohort")
+    shares = [ctx.ref(f"mujun.share_{c}") for c in "abc"]
+    names = ctx.v("mujun.class_names")
+    for (cohort, year), members in groups.items():
+        n = len(members)
+        cut_refs = [ctx.ref(f"mujun.{cohort}.cutoff_{c}") for c in "abc"]
+        cuts = [r.value for r in cut_refs]
+        for e in members:
+            assert e.score is not None
+            if not single and n >= min_cohort.value:
+                rank = 1 + sum(1 for o in members if o.score is not None and o.score > e.score)
+                share = rank / n
+                cls = next((c for c, s in zip("ABC", shares) if share <= s.value + 1e-12), "D")
+                e.klass, e.class_basis, e.rank, e.population = cls, "percentile", rank, n
+                e.class_node = Node(
+                    "class", f"分类：{cls} 类（{names[cls]}）", Outcome.MET, kind="score",
+                    value=round(share, 4), unit="比例", params=[min_cohort, *shares],
+                    note=f"同年度同类企业 {n} 家中排名第 {rank}（并列取较好名次），位次比例 "
+                         f"{rank}/{n} = {share:.2%}")
+                e.lift = _lift_percentile(ctx, e, members, shares, names)
+            elif all(c is not None for c in cuts):
+                cls = next((c for c, t in zip("ABC", cuts) if e.score >= t), "D")
+                e.klass, e.class_basis = cls, "cutoffs"
+                why = "" if single else f"同类企业仅 {n} 家，少于 {min_cohort.value} 家，"
+                e.class_node = Node(
+                    "class", f"分类：{cls} 类（{names[cls]}）", Outcome.MET, kind="score",
+                    value=round(e.score, 4), unit="分", params=[*cut_refs, min_cohort],
+                    note=f"{why}按分类得分线：A ≥ {fmt(cuts[0])}，B ≥ {fmt(cuts[1])}，"
+                         f"C ≥ {fmt(cuts[2])}")
+                if cls != "A":
+                    target = cuts["ABC".index(cls) - 1] if cls != "D" else cuts[2]
+                    e.lift = _lift_nodes(ctx, e, target, _prev(cls), names)
+            else:
+                why = (f"单家企业自评没有可排名的同类企业，" if single else
+                       f"同类企业仅 {n} 家，少于按排名分类所需的 {min_cohort.value} 家，")
+                e.class_node = Node("class", "分类：无法确定", Outcome.UNKNOWN, params=[
+                    min_cohort, *cut_refs], note=why + "且本配置没有分类得分线。"
+                    "可载入园区发布的基准值与得分线后再自评。")
+
+
+def _prev(cls: str) -> str:
+    return "ABCD"["ABCD".index(cls) - 1]
+
+
+def _lift_percentile(ctx: Ctx, e: MujunEval, members: list[MujunEval], shares: list[ParamRef],
+                     names: dict[str, str]) -> list[Node]:
+    if e.klass == "A":
+        return []
+    better = _prev(e.klass or "D")
+    n = len(members)
+    max_rank = math.floor(shares["ABC".index(better)].value * n + 1e-9)
+    others = sorted((o.score for o in members if o is not e and o.score is not None),
+                    reverse=True)
+    if max_rank < 1 or max_rank > len(others):
+        return []
+    return _lift_nodes(ctx, e, others[max_rank - 1], better, names,
+                       note=f"进入 {better} 类需排名不晚于第 {max_rank} 名（{n} 家 × "
+                            f"{shares['ABC'.index(better)].value:.0%}）")
+
+
+_RAISE = {"tax_per_mu": ("tax", "land_mu"), "value_added_per_mu": ("value_added", "land_mu"),
+          "labour_productivity": ("value_added", "employees"),
+          "rd_ratio": ("rd_expense", "main_revenue"),
+          "tax_per_electricity": ("tax", "electricity_10k_kwh")}
+_LOWER = {"value_added_per_energy": ("value_added", "energy"),
+          "value_added_per_emission": ("value_added", "emission"),
+          "tax_per_electricity": ("tax", "electricity_10k_kwh")}
+_LOWER_NAMES = {"energy": "综合能耗（等价值）", "emission": "排放当量", "electricity_10k_kwh": "用电量"}
+
+
+def _lift_nodes(ctx: Ctx, e: MujunEval, target: float, better: str, names: dict[str, str],
+                note: str = "") -> list[Node]:
+    """For each indicator alone: the change that would lift the score to ``target``.
+
+    Fills ``e.lift_summary`` (the JSON) and returns the tree nodes that say the same."""
+    assert e.score is not None
+    gap = max(target - e.score, 0.0)
+    head = Node("lift", f"升至 {better} 类（{names[better]}）需要", Outcome.UNMET, kind="info",
+                value=round(target, 4), unit="分", gap=gap,
+                note=(note + "；" if note else "") + f"得分需达到 {fmt(round(target, 2))} 分，"
+                     f"还差 {fmt(round(gap, 2))} 分。以下每项为单独改善该指标所需的变化。")
+    changes: dict[str, dict[str, Any]] = {}
+    cap = ctx.v("mujun.cap")
+    rec = e.record
+    for i, ind in e.indicators.items():
+        if not ind.weight or ind.value is None or ind.benchmark is None or ind.imputed:
+            continue
+        need = ind.value + gap * ind.benchmark / ind.weight
+        label = INDICATOR_NAMES[i]
+        if cap and need / ind.benchmark > cap:
+            head.children.append(info(f"lift.{i}", label, "该指标已达封顶比值，单独提高无法弥补差距"))
+            continue
+        change: dict[str, Any] = {"indicator_value": round(need, 6)}
+        parts = []
+        if i in _RAISE:
+            field_id, den_field = _RAISE[i]
+            den = rec.get(den_field)
+            if den:
+                delta = (need - ind.value) * den
+                change.update(field=field_id, delta=round(delta, 6))
+                parts.append(f"{_FIELD_NAMES[field_id]}增加 {fmt(round(delta, 2))} 万元")
+        if i in _LOWER and ind.denominator and need > 0:
+            num = rec.get(_LOWER[i][0])
+            if num and num > 0:
+                new_den = num / need
+                cut = ind.denominator - new_den
+                change.update(reduce=_LOWER[i][1], reduce_by=round(cut, 6))
+                parts.append(f"{_LOWER_NAMES[_LOWER[i][1]]}减少 {fmt(round(cut, 2))}"
+                             f"（{fmt(round(cut / ind.denominator * 100, 1))}%）")
+        changes[i] = change
+        head.children.append(Node(
+            f"lift.{i}", label, Outcome.UNMET, kind="info", value=round(ind.value, 6),
+            threshold=round(need, 6), op="≥", unit=ind.unit, gap=round(need - ind.value, 6),
+            note="；或".join(parts)))
+    if e.cohort == ABOVE and rec.value_added and rec.value_added > 0 and gap > 0:
+        # Value added lifts four indicators at once.
+        per_unit = 0.0
+        for i in ("value_added_per_mu", "value_added_per_energy", "value_added_per_emission",
+                  "labour_productivity"):
+            ind = e.indicators[i]
+            if ind.weight and ind.denominator and not ind.imputed:
+                per_unit += ind.weight / (ind.benchmark * ind.denominator)
+        if per_unit > 0:
+            dva = gap / per_unit
+            changes["value_added"] = {"field": "value_added", "delta": round(dva, 6)}
+            head.children.append(info(
+                "lift.value_added", "工业增加值（同时提高四项指标）",
+                f"工业增加值增加 {fmt(round(dva, 2))} 万元（{fmt(round(dva / rec.value_added * 100, 1))}%）"
+                "，其他数据不变时即可达到", value=round(dva, 2), unit="万元"))
+    e.lift_summary = {"target_class": better, "target_score": round(target, 6),
+                      "gap_points": round(gap, 6), "changes": changes}
+    return [head]
+
+
+_FIELD_NAMES = {"tax": "实缴税金", "value_added": "工业增加值", "rd_expense": "研发费用"}
+
+
+def tree(ctx: Ctx, e: MujunEval) -> Node:
+    """The firm's 亩均 result tree."""
+    children: list[Node] = [all_of("scope", "评价范围与分组", e.scope)]
+    if e.indicators:
+        ind_nodes = []
+        for i, ind in e.indicators.items():
+            n = Node(f"indicator.{i}", INDICATOR_NAMES[i], Outcome.UNKNOWN, kind="score",
+                     value=ind.value, unit=ind.unit, op="≥", threshold=ind.benchmark,
+                     points=ind.points, inputs=ind.inputs, params=ind.params,
+                     missing=[k for k, v in ind.inputs.items() if v is None], note=ind.how)
+            if ind.imputed:
+                n.outcome, n.missing = Outcome.UNKNOWN, ["cod_t", "nh3n_t", "so2_t", "nox_t"]
+            elif ind.value is not None and ind.benchmark:
+                n.outcome = Outcome.MET if ind.value >= ind.benchmark else Outcome.UNMET
+                if n.outcome is Outcome.UNMET:
+                    n.gap = ind.benchmark - ind.value
+            elif ind.value is None and not n.missing:
+                n.note = "无法计算（分母为 0）"
+            if ind.weight is not None:
+                n.points_max = None
+            ind_nodes.append(n)
+        children.append(Node("indicators", "评价指标（与基准值比较）", Outcome.NA, kind="group",
+                             children=ind_nodes))
+    if e.score is not None:
+        children.append(Node("score", "综合得分", Outcome.MET, kind="score", value=round(e.score, 4),
+                             points=round(e.score, 4), unit="分",
+                             note="得分 = Σ 权重 × 指标值 ÷ 基准值"))
+    elif e.status == INCOMPLETE:
+        children.append(Node("score", "综合得分", Outcome.UNKNOWN, kind="score", missing=e.missing,
+                             note="缺少数据，无法计分"))
+    if e.class_node is not None:
+        children.append(e.class_node)
+    children.extend(e.lift)
+    if e.cohort == ABOVE:
+        rec = e.record
+        ctx_nodes = [
+            compare(ctx, "context.rd_ratio", "研发经费占营业收入比重（全省2025年目标，仅作参照）",
+                    ratio(rec.rd_expense, rec.revenue), ">=", "mujun.target_rd_ratio",
+                    {"rd_expense": rec.rd_expense, "revenue": rec.revenue}),
+            compare(ctx, "context.labour_productivity", "全员劳动生产率（全省2025年目标，仅作参照）",
+                    ratio(rec.value_added, rec.employees), ">=", "mujun.target_labour_productivity",
+                    {"value_added": rec.value_added, "employees": rec.employees}),
+        ]
+        for c in ctx_nodes:
+            c.kind = "info"
+        children.append(Node("context", "参照：全省制造业目标", Outcome.NA, kind="group",
+                             children=ctx_nodes))
+    head = {SCORED: Outcome.MET, INCOMPLETE: Outcome.UNKNOWN, NO_WEIGHTS: Outcome.UNKNOWN,
+            NOT_GRADED: Outcome.NA}[e.status]
+    return Node("mujun", "亩均效益评价", head, kind="group", children=children, note=e.reason,
+                missing=e.missing)
+
+
+def summary(e: MujunEval) -> dict[str, Any]:
+    return {"cohort": e.cohort, "reason": e.reason, "status": e.status,
+            "score": None if e.score is None else round(e.score, 4),
+            "class": e.klass, "class_basis": e.class_basis,
+            **({"rank": e.rank, "population": e.population} if e.rank else {}),
+            "lift": e.lift_summary,
+            "indicators": {i: ind.to_json() for i, ind in e.indicators.items()},
+            "missing": e.missing}

@@ -1,0 +1,361 @@
+"""The result tree: every criterion with its inputs, threshold, outcome, gap and citations.
+
+The Qt view, the PDF report and the JSON output all render ``Node`` trees; nothing downstream
+re-derives an explanation. Builders here turn values and profile parameters into nodes:
+
+- ``Ctx.ref`` reads a parameter and returns its citation record (the tracer: a node lists every
+  parameter it read);
+- ``compare`` / ``flag`` make leaf criteria (a missing input is "unknown", never "met");
+- ``all_of`` / ``any_of`` combine them;
+- ``band_item`` / ``points_item`` / ``score_total`` handle points with bounds, so that a total
+  built from partly unknown inputs still says "met" when even its worst case passes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from rules.catalogue import label as field_label
+from rules.profile import Profile
+from rules.schema import BY_KEY
+
+
+class Outcome(str, Enum):
+    MET = "met"
+    UNMET = "unmet"
+    UNKNOWN = "unknown"
+    NA = "not_applicable"
+
+
+OUTCOME_LABELS = {Outcome.MET: "满足", Outcome.UNMET: "不满足", Outcome.UNKNOWN: "未知（缺数据）",
+                  Outcome.NA: "不适用"}
+
+
+@dataclass(frozen=True)
+class ParamRef:
+    key: str
+    name: str
+    value: Any
+    unit: str
+    effective: str
+    citation: str
+    confidence: str
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "name": self.name, "value": _jsonable(self.value),
+                "unit": self.unit, "effective": self.effective, "citation": self.citation,
+                "confidence": self.confidence, **({"note": self.note} if self.note else {})}
+
+
+@dataclass
+class Node:
+    id: str
+    label: str
+    outcome: Outcome
+    kind: str = "condition"  # condition | group (all of) | any (one of) | score | info
+    value: Any = None
+    unit: str = ""
+    op: str = ""
+    threshold: Any = None
+    gap: float | None = None  # how far the value must move to meet the threshold
+    points: float | None = None  # score items: points certainly earned
+    points_max: float | None = None  # … and at most, if the unknown inputs turn out best
+    inputs: dict[str, Any] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    params: list[ParamRef] = field(default_factory=list)
+    note: str = ""
+    children: list[Node] = field(default_factory=list)
+
+    def walk(self) -> Iterable[Node]:
+        yield self
+        for c in self.children:
+            yield from c.walk()
+
+    def find(self, node_id: str) -> Node:
+        for n in self.walk():
+            if n.id == node_id:
+                return n
+        raise KeyError(node_id)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "label": self.label, "outcome": self.outcome.value,
+                               "kind": self.kind}
+        for k in ("value", "unit", "op", "threshold", "gap", "points", "points_max", "note"):
+            v = getattr(self, k)
+            if v not in (None, ""):
+                out[k] = _jsonable(v)
+        if self.inputs:
+            out["inputs"] = {k: _jsonable(v) for k, v in self.inputs.items()}
+        if self.missing:
+            out["missing"] = list(self.missing)
+        if self.params:
+            out["params"] = [p.to_json() for p in self.params]
+        if self.children:
+            out["children"] = [c.to_json() for c in self.children]
+        return out
+
+    def brief(self) -> str:
+        """One line: label, outcome, and the comparison where there is one."""
+        s = f"{self.label}：{OUTCOME_LABELS[self.outcome]}"
+        if self.op and self.value is not None and self.threshold is not None:
+            s += f"（当前 {fmt(self.value)}，要求 {self.op} {fmt(self.threshold)}{self.unit}）"
+        if self.gap is not None and self.outcome is Outcome.UNMET:
+            s += f"，差 {fmt(self.gap)}{self.unit}"
+        if self.missing:
+            s += f"，缺：{'、'.join(field_label(m) for m in self.missing)}"
+        return s
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, float):
+        return None if math.isnan(v) or math.isinf(v) else round(v, 6)
+    if isinstance(v, (frozenset, set)):
+        return sorted(v)
+    if isinstance(v, tuple):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, date):
+        return v.isoformat()
+    return v
+
+
+def fmt(v: Any) -> str:
+    """A number for people: no float noise, ratios left as given."""
+    if isinstance(v, float):
+        if v == int(v) and abs(v) < 1e15:
+            return str(int(v))
+        return f"{v:.4f}".rstrip("0").rstrip(".")
+    return str(v)
+
+
+def ratio(num: float | None, den: float | None) -> float | None:
+    """num ÷ den, or ``None`` when either is missing or the denominator is zero."""
+    if num is None or den is None or den == 0:
+        return None
+    return num / den
+
+
+class Ctx:
+    """A profile at a date: reads parameters and produces their citations."""
+
+    def __init__(self, profile: Profile, as_of: date):
+        self.profile = profile
+        self.as_of = as_of
+
+    def v(self, key: str) -> Any:
+        return self.profile.value(key, self.as_of)
+
+    def ref(self, key: str) -> ParamRef:
+        spec = BY_KEY[key]
+        p = self.profile.param(key)
+        if p is None:
+            return ParamRef(key, spec.name, None, spec.unit, "", "本配置未设定", "L")
+        ver = p.at(self.as_of)
+        return ParamRef(key, spec.name, ver.value, spec.unit, ver.effective.isoformat(),
+                        ver.citation, ver.confidence, ver.note)
+
+
+# ----------------------------------------------------------------------------- leaf criteria
+
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    ">=": lambda a, b: a >= b, ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b, "<": lambda a, b: a < b,
+}
+OP_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+
+
+def _missing(inputs: Mapping[str, Any]) -> list[str]:
+    return [k for k, v in inputs.items() if v is None]
+
+
+def compare(ctx: Ctx, id: str, label: str, value: float | None, op: str, key: str,
+            inputs: Mapping[str, Any], unit: str | None = None, note: str = "",
+            threshold: float | None = None, extra: Iterable[str] = ()) -> Node:
+    """``value op parameter[key]``; unknown when ``value`` is missing, n.a. when the
+    (optional) parameter is unset. ``threshold`` overrides the parameter's value (derived
+    thresholds) while still citing it."""
+    ref = ctx.ref(key)
+    refs = [ref, *(ctx.ref(k) for k in extra)]
+    t = ref.value if threshold is None else threshold
+    node = Node(id, label, Outcome.UNKNOWN, value=value, op=OP_SIGNS[op], threshold=t,
+                unit=ref.unit if unit is None else unit, inputs=dict(inputs), params=refs,
+                note=note)
+    if t is None:
+        node.outcome = Outcome.NA
+        node.note = note or "本配置未设定此门槛"
+        return node
+    node.missing = _missing(inputs)
+    if value is None:
+        if not node.missing:
+            node.note = note or "无法计算（分母为 0 或数据不完整）"
+        return node
+    if _OPS[op](value, t):
+        node.outcome = Outcome.MET
+    else:
+        node.outcome = Outcome.UNMET
+        node.gap = abs(t - value)  # for a strict bound, 0 means "any amount beyond it"
+    return node
+
+
+def flag(id: str, label: str, value: bool | None, inputs: Mapping[str, Any],
+         params: Iterable[ParamRef] = (), note: str = "", want: bool = True) -> Node:
+    """A yes/no condition: met when ``value`` is ``want``."""
+    node = Node(id, label, Outcome.UNKNOWN, value=value, inputs=dict(inputs),
+                params=list(params), note=note)
+    node.missing = _missing(inputs)
+    if value is not None:
+        node.outcome = Outcome.MET if value is want else Outcome.UNMET
+    return node
+
+
+def na(id: str, label: str, note: str) -> Node:
+    return Node(id, label, Outcome.NA, note=note)
+
+
+def info(id: str, label: str, note: str, value: Any = None, unit: str = "",
+         params: Iterable[ParamRef] = ()) -> Node:
+    return Node(id, label, Outcome.NA, kind="info", value=value, unit=unit, note=note,
+                params=list(params))
+
+
+# ----------------------------------------------------------------------------- combinators
+
+
+def combine_all(outcomes: list[Outcome]) -> Outcome:
+    live = [o for o in outcomes if o is not Outcome.NA]
+    if not live:
+        return Outcome.NA
+    if Outcome.UNMET in live:
+        return Outcome.UNMET
+    if Outcome.UNKNOWN in live:
+        return Outcome.UNKNOWN
+    return Outcome.MET
+
+
+def combine_any(outcomes: list[Outcome]) -> Outcome:
+    live = [o for o in outcomes if o is not Outcome.NA]
+    if not live:
+        return Outcome.NA
+    if Outcome.MET in live:
+        return Outcome.MET
+    if Outcome.UNKNOWN in live:
+        return Outcome.UNKNOWN
+    return Outcome.UNMET
+
+
+def all_of(id: str, label: str, children: list[Node], note: str = "") -> Node:
+    return Node(id, label, combine_all([c.outcome for c in children]), kind="group",
+                children=children, note=note)
+
+
+def any_of(id: str, label: str, children: list[Node], note: str = "") -> Node:
+    return Node(id, label, combine_any([c.outcome for c in children]), kind="any",
+                children=children, note=note or "满足其一即可")
+
+
+def blockers(node: Node) -> list[Node]:
+    """The leaves that keep ``node`` from being met (every alternative of an unmet "any")."""
+    if node.outcome in (Outcome.MET, Outcome.NA) or node.kind == "info":
+        return []
+    if node.kind not in ("group", "any"):
+        return [node]
+    return [b for c in node.children for b in blockers(c)]
+
+
+# ----------------------------------------------------------------------------- points
+
+
+def band_points(value: float, bands: tuple[tuple[float, float], ...], ge: bool = True) -> float:
+    """Points of the first band reached (bands are ordered best first); 0 when none."""
+    for threshold, pts in bands:
+        if (value >= threshold) if ge else (value <= threshold):
+            return pts
+    return 0.0
+
+
+def band_item(ctx: Ctx, id: str, label: str, value: float | None, key: str,
+              inputs: Mapping[str, Any], ge: bool = True, unit: str = "", note: str = "") -> Node:
+    """A banded score item. Unknown input → 0 certain points, the top band at most. The gap
+    is the distance to the next better band."""
+    ref = ctx.ref(key)
+    bands = ref.value
+    top = max(p for _, p in bands)
+    node = Node(id, label, Outcome.UNKNOWN, kind="score", value=value, unit=unit or ref.unit,
+                inputs=dict(inputs), params=[ref], note=note, points_max=top)
+    node.missing = _missing(inputs)
+    if value is None:
+        node.points = 0.0
+        return node
+    pts = band_points(value, bands, ge)
+    node.points = node.points_max = float(pts)
+    better = [t for t, p in bands if p > pts]
+    if pts >= top:
+        node.outcome = Outcome.MET
+    else:
+        node.outcome = Outcome.UNMET
+        nxt = min(better) if ge else max(better)
+        node.threshold, node.op = nxt, "≥" if ge else "≤"
+        node.gap = abs(nxt - value)
+    return node
+
+
+def points_item(id: str, label: str, possible: list[float], inputs: Mapping[str, Any],
+                params: Iterable[ParamRef], top: float, value: Any = None, note: str = "",
+                unit: str = "分") -> Node:
+    """A score item whose points are known to lie among ``possible`` (one value when every
+    input is known; several when some yes/no inputs are blank)."""
+    lo, hi = min(possible), max(possible)
+    node = Node(id, label, Outcome.UNKNOWN, kind="score", value=value, unit=unit,
+                inputs=dict(inputs), params=list(params), points=float(lo), points_max=float(hi),
+                note=note)
+    node.missing = _missing(inputs)
+    if lo == hi:
+        node.outcome = Outcome.MET if lo >= top else Outcome.UNMET
+        node.missing = []
+    return node
+
+
+def score_total(id: str, label: str, items: list[Node]) -> Node:
+    lo = sum(i.points or 0.0 for i in items)
+    hi = sum(i.points_max if i.points_max is not None else (i.points or 0.0) for i in items)
+    node = Node(id, label, Outcome.MET if lo == hi else Outcome.UNKNOWN, kind="score",
+                points=lo, points_max=hi, value=lo, unit="分", children=items)
+    node.missing = sorted({m for i in items for m in i.missing})
+    return node
+
+
+def score_at_least(ctx: Ctx, id: str, label: str, total: Node, key: str,
+                   attach: bool = True) -> Node:
+    """Met when even the worst case reaches the threshold; unmet when even the best does not.
+    With ``attach`` the total (and its items) hang below this condition in the tree."""
+    ref = ctx.ref(key)
+    t = ref.value
+    lo, hi = total.points or 0.0, total.points_max or 0.0
+    out = Outcome.MET if lo >= t else Outcome.UNMET if hi < t else Outcome.UNKNOWN
+    # Missing inputs matter here only while they leave the outcome open.
+    node = Node(id, label, out, value=lo, op="≥", threshold=t, unit="分", params=[ref],
+                missing=list(total.missing) if out is Outcome.UNKNOWN else [])
+    if out is not Outcome.MET:
+        node.gap = t - lo
+    if lo != hi:
+        node.note = f"已确定 {fmt(lo)} 分，缺数据的项目最多还可得 {fmt(hi - lo)} 分"
+    if attach:
+        node.children = [total]
+    return node
+
+
+def bool_bounds(fn: Callable[..., float], **inputs: bool | None) -> list[float]:
+    """``fn`` evaluated for every way the blank (``None``) yes/no inputs could be filled in."""
+    names = list(inputs)
+    combos: list[dict[str, bool | None]] = [{}]
+    for n in names:
+        vals = [True, False] if inputs[n] is None else [inputs[n]]
+        combos = [{**c, n: v} for c in combos for v in vals]
+    return [fn(**c) for c in combos]

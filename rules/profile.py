@@ -1,0 +1,553 @@
+"""Policy profiles: cited parameters as YAML data, loaded strictly.
+
+A profile is a folder of YAML files (or one YAML file) under ``rules/profiles/`` or anywhere on
+disk. One file holds a ``profile:`` block (id, name, version, base, county, effective); every
+file may hold ``sources:`` (the documents cited) and ``parameters:`` (flat dotted keys from
+``rules.schema``). An overlay names its ``base`` and replaces the base's parameters key by key.
+
+Every parameter carries ``value``, ``unit``, ``effective`` (a date), ``source`` (a key of
+``sources``) and ``clause``; it may instead be a list of such entries, one per effective date.
+Loading is strict: every problem is collected as ``file:line: key: message`` and raised together
+in one ``ProfileError``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rules import schema
+from rules.schema import T
+
+PROFILES_DIR = Path(__file__).parent / "profiles"
+DEFAULT_PROFILE = "huangyan-2022"
+CONFIDENCE = ("H", "M", "L")
+
+_TOP_KEYS = {"profile", "sources", "parameters"}
+_META_KEYS = {"id", "name", "version", "base", "county", "effective", "description"}
+_SOURCE_KEYS = {"title", "ref", "url", "confidence", "note"}
+_PARAM_KEYS = {"value", "unit", "effective", "source", "clause", "confidence", "note"}
+
+
+@dataclass(frozen=True)
+class Issue:
+    file: str
+    line: int
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.key}: {self.message}"
+
+
+class ProfileError(Exception):
+    """A profile that cannot be used; ``issues`` name file, line and key of each problem."""
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = issues
+        super().__init__("\n".join(str(i) for i in issues))
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    title: str
+    ref: str = ""
+    url: str = ""
+    confidence: str = "H"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Version:
+    """One dated value of a parameter."""
+
+    value: Any
+    effective: date
+    source: Source
+    clause: str
+    confidence: str
+    note: str
+    file: str
+    line: int
+
+    @property
+    def citation(self) -> str:
+        ref = f"（{self.source.ref}）" if self.source.ref else ""
+        return f"{self.source.title}{ref} {self.clause}".strip()
+
+
+@dataclass(frozen=True)
+class Param:
+    spec: schema.ParamSpec
+    versions: tuple[Version, ...]  # sorted by effective date
+
+    def at(self, on: date | None) -> Version:
+        """The version in force on ``on`` (the earliest one if none had started yet)."""
+        chosen = self.versions[0]
+        for v in self.versions:
+            if on is None or v.effective <= on:
+                chosen = v
+        return chosen
+
+
+@dataclass
+class Profile:
+    id: str
+    name: str
+    version: str
+    county: str
+    effective: date
+    description: str
+    sha256: str
+    chain: tuple[str, ...]  # base first
+    files: tuple[Path, ...]
+    params: dict[str, Param]
+    sources: dict[str, Source]
+
+    def param(self, key: str) -> Param | None:
+        if key not in schema.BY_KEY:
+            raise KeyError(f"unknown parameter {key!r}")
+        return self.params.get(key)
+
+    def value(self, key: str, on: date | None = None) -> Any:
+        """The value of ``key`` on date ``on``; ``None`` when an optional parameter is unset."""
+        p = self.param(key)
+        return None if p is None else p.at(on).value
+
+    def summary(self) -> dict[str, str]:
+        return {"id": self.id, "version": self.version, "sha256": self.sha256,
+                "effective": self.effective.isoformat(), "name": self.name}
+
+
+# ----------------------------------------------------------------------------- parsing
+
+
+@dataclass
+class _File:
+    path: Path
+    meta: dict[str, tuple[Any, int]] = field(default_factory=dict)
+    meta_line: int = 0
+    sources: dict[str, tuple[Source, int]] = field(default_factory=dict)
+    params: dict[str, tuple[yaml.Node, int]] = field(default_factory=dict)
+
+
+class _Reader:
+    """Walks PyYAML nodes so that every problem can name its line."""
+
+    def __init__(self, path: Path, issues: list[Issue]):
+        self.path = path
+        self.name = path.name if path.parent == PROFILES_DIR else _short(path)
+        self.issues = issues
+        self.loader: yaml.SafeLoader | None = None
+
+    def err(self, node: yaml.Node | None, key: str, message: str, line: int | None = None) -> None:
+        ln = line if line is not None else (node.start_mark.line + 1 if node is not None else 1)
+        self.issues.append(Issue(self.name, ln, key, message))
+
+    def mapping(self, node: yaml.Node, key: str) -> list[tuple[str, yaml.Node, int]]:
+        """The (key, value node, line) pairs of a mapping node; duplicates are errors."""
+        if not isinstance(node, yaml.MappingNode):
+            self.err(node, key, "应为键值映射（mapping）")
+            return []
+        seen: dict[str, int] = {}
+        out = []
+        for k, v in node.value:
+            line = k.start_mark.line + 1
+            name = str(k.value) if isinstance(k, yaml.ScalarNode) else "?"
+            full = f"{key}.{name}" if key else name
+            if name in seen:
+                self.err(k, full, f"重复的键（第一次出现在第 {seen[name]} 行）")
+                continue
+            seen[name] = line
+            out.append((name, v, line))
+        return out
+
+    def construct(self, node: yaml.Node) -> Any:
+        assert self.loader is not None
+        return self.loader.construct_object(node, deep=True)
+
+    def scalar_str(self, node: yaml.Node, key: str) -> str | None:
+        if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+            self.err(node, key, "应为文本")
+            return None
+        return str(node.value).strip()
+
+    def read(self) -> _File | None:
+        f = _File(self.path)
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            self.err(None, "-", f"无法读取文件：{e}")
+            return None
+        try:
+            self.loader = yaml.SafeLoader(text)
+            root = self.loader.get_single_node()
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            self.err(None, "-", f"YAML 语法错误：{getattr(e, 'problem', e)}",
+                     line=mark.line + 1 if mark else 1)
+            return None
+        if root is None:
+            return f  # an empty file (the template) is an empty overlay
+        for top, node, line in self.mapping(root, ""):
+            if top not in _TOP_KEYS:
+                self.err(None, top, f"未知的顶层键（可用：{'、'.join(sorted(_TOP_KEYS))}）", line)
+            elif top == "profile":
+                f.meta_line = line
+                for k, v, ln in self.mapping(node, "profile"):
+                    if k not in _META_KEYS:
+                        self.err(None, f"profile.{k}", "未知的键", ln)
+                    else:
+                        f.meta[k] = (v, ln)
+            elif top == "sources":
+                for k, v, ln in self.mapping(node, "sources"):
+                    src = self._source(k, v)
+                    if src is not None:
+                        f.sources[k] = (src, ln)
+            elif top == "parameters" and not (isinstance(node, yaml.ScalarNode)
+                                              and node.tag == "tag:yaml.org,2002:null"):
+                for k, v, ln in self.mapping(node, ""):
+                    if k not in schema.BY_KEY:
+                        self.err(None, k, "未知参数（不在 rules/schema.py 中）", ln)
+                    else:
+                        f.params[k] = (v, ln)
+        return f
+
+    def _source(self, key: str, node: yaml.Node) -> Source | None:
+        full = f"sources.{key}"
+        items = {k: (v, ln) for k, v, ln in self.mapping(node, full)}
+        for k, (_, ln) in items.items():
+            if k not in _SOURCE_KEYS:
+                self.err(None, f"{full}.{k}", "未知的键", ln)
+        if "title" not in items:
+            self.err(node, full, "来源缺少 title")
+            return None
+        vals = {k: self.scalar_str(v, f"{full}.{k}") or "" for k, (v, _) in items.items()
+                if k in _SOURCE_KEYS}
+        conf = vals.get("confidence", "H")
+        if conf not in CONFIDENCE:
+            self.err(items["confidence"][0], f"{full}.confidence", "可信度应为 H、M 或 L")
+            conf = "L"
+        return Source(key, vals["title"], vals.get("ref", ""), vals.get("url", ""), conf,
+                      vals.get("note", ""))
+
+    def param(self, key: str, node: yaml.Node, sources: dict[str, Source]) -> Param | None:
+        spec = schema.BY_KEY[key]
+        entries = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        versions = []
+        for entry in entries:
+            v = self._version(spec, entry, sources)
+            if v is not None:
+                versions.append(v)
+        if len(versions) != len(entries):
+            return None
+        dates = [v.effective for v in versions]
+        if len(set(dates)) != len(dates):
+            self.err(node, key, "同一生效日期出现两次")
+            return None
+        if any(v.value is None for v in versions):
+            if len(versions) > 1 or not spec.optional:
+                self.err(node, key, "不能为空（null）" if not spec.optional else "带多个版本时不能为空")
+                return None
+            return Param(spec, ())  # an optional parameter explicitly unset
+        return Param(spec, tuple(sorted(versions, key=lambda v: v.effective)))
+
+    def _version(self, spec: schema.ParamSpec, node: yaml.Node,
+                 sources: dict[str, Source]) -> Version | None:
+        key = spec.key
+        items = {k: (v, ln) for k, v, ln in self.mapping(node, key)}
+        ok = True
+        for k, (_, ln) in items.items():
+            if k not in _PARAM_KEYS:
+                self.err(None, f"{key}.{k}", "未知的键", ln)
+                ok = False
+        for k in ("value", "unit", "effective", "source", "clause"):
+            if k not in items:
+                what = "出处（source 与 clause）" if k in ("source", "clause") else k
+                self.err(node, key, f"缺少 {what}")
+                ok = False
+        if not ok:
+            return None
+        vnode, _ = items["value"]
+        value = self._value(spec, vnode)
+        unit = self.scalar_str(items["unit"][0], f"{key}.unit")
+        if unit is not None and unit != spec.unit:
+            self.err(items["unit"][0], f"{key}.unit", f"单位应为“{spec.unit}”，得到“{unit}”")
+            ok = False
+        eff = self._date(items["effective"][0], f"{key}.effective")
+        src_key = self.scalar_str(items["source"][0], f"{key}.source")
+        src = sources.get(src_key or "")
+        if src_key and src is None:
+            self.err(items["source"][0], f"{key}.source", f"未定义的来源“{src_key}”（缺少出处）")
+        clause = self.scalar_str(items["clause"][0], f"{key}.clause")
+        if clause == "":
+            self.err(items["clause"][0], f"{key}.clause", "出处条款为空")
+        conf = src.confidence if src else "L"
+        if "confidence" in items:
+            c = self.scalar_str(items["confidence"][0], f"{key}.confidence")
+            if c not in CONFIDENCE:
+                self.err(items["confidence"][0], f"{key}.confidence", "可信度应为 H、M 或 L")
+                ok = False
+            conf = c or conf
+        note = self.scalar_str(items["note"][0], f"{key}.note") if "note" in items else ""
+        if value is _BAD or eff is None or src is None or not clause or unit is None or not ok:
+            return None
+        return Version(value, eff, src, clause, conf, note or "", self.name,
+                       node.start_mark.line + 1)
+
+    def _date(self, node: yaml.Node, key: str) -> date | None:
+        text = self.scalar_str(node, key)
+        if text is None:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            self.err(node, key, f"日期无效：“{text}”（应为 YYYY-MM-DD）")
+            return None
+
+    def _value(self, spec: schema.ParamSpec, node: yaml.Node) -> Any:
+        key = f"{spec.key}.value"
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+            return None
+        if spec.type is T.DATE:
+            d = self._date(node, key)
+            return _BAD if d is None else d
+        try:
+            v = self.construct(node)
+        except (yaml.YAMLError, ValueError) as e:
+            self.err(node, key, f"无法解析：{e}")
+            return _BAD
+        problem = _check_value(spec, v)
+        if problem:
+            self.err(node, key, problem)
+            return _BAD
+        return _freeze(spec, v)
+
+
+_BAD = object()
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _check_value(spec: schema.ParamSpec, v: Any) -> str:
+    """A Chinese description of what is wrong with ``v`` for ``spec``, or ''."""
+    t = spec.type
+    if t is T.NUMBER:
+        return "" if _is_num(v) else f"应为数字，得到 {v!r}"
+    if t is T.INT:
+        return "" if isinstance(v, int) and not isinstance(v, bool) else f"应为整数，得到 {v!r}"
+    if t is T.STRING:
+        return "" if isinstance(v, str) else f"应为文本，得到 {v!r}"
+    if t is T.ENUM:
+        return "" if v in spec.choices else f"应为 {'/'.join(spec.choices)} 之一，得到 {v!r}"
+    if t is T.STRING_LIST:
+        ok = isinstance(v, list) and v and all(isinstance(x, str) for x in v)
+        return "" if ok else "应为非空的文本列表"
+    if t is T.INT_LIST:
+        ok = isinstance(v, list) and v and all(isinstance(x, int) and not isinstance(x, bool)
+                                               for x in v)
+        return "" if ok else "应为非空的整数列表"
+    if t is T.INT_RANGES:
+        ok = isinstance(v, list) and v and all(
+            isinstance(r, list) and len(r) == 2 and all(isinstance(x, int) for x in r)
+            and r[0] <= r[1] for r in v)
+        return "" if ok else "应为 [[起, 止], …] 的整数区间列表（起 ≤ 止）"
+    if t in (T.BANDS_GE, T.BANDS_LE):
+        if not (isinstance(v, list) and v and all(
+                isinstance(b, list) and len(b) == 2 and all(_is_num(x) for x in b) for b in v)):
+            return "应为 [[门槛, 分值], …] 的列表"
+        th = [b[0] for b in v]
+        rising = all(a < b for a, b in zip(th, th[1:]))
+        falling = all(a > b for a, b in zip(th, th[1:]))
+        if t is T.BANDS_GE and not falling:
+            return "“不低于”分档的门槛应从高到低排列"
+        if t is T.BANDS_LE and not rising:
+            return "“不高于”分档的门槛应从低到高排列"
+        return ""
+    if t in (T.POINTS_MAP, T.STRING_MAP):
+        if not isinstance(v, dict):
+            return "应为映射"
+        keys = set(map(str, v))
+        if keys != set(spec.choices):
+            return f"键应恰为 {'、'.join(spec.choices)}"
+        want = _is_num if t is T.POINTS_MAP else (lambda x: isinstance(x, str))
+        return "" if all(want(x) for x in v.values()) else "值的类型不对"
+    raise AssertionError(t)  # pragma: no cover
+
+
+def _freeze(spec: schema.ParamSpec, v: Any) -> Any:
+    if spec.type in (T.BANDS_GE, T.BANDS_LE, T.INT_RANGES):
+        return tuple(tuple(b) for b in v)
+    if spec.type in (T.INT_LIST, T.STRING_LIST):
+        return tuple(v)
+    if spec.type in (T.POINTS_MAP, T.STRING_MAP):
+        return {str(k): x for k, x in v.items()}
+    if spec.type is T.NUMBER:
+        return float(v)
+    return v
+
+
+def _short(path: Path) -> str:
+    try:
+        return str(path.relative_to(PROFILES_DIR))
+    except ValueError:
+        return str(path)
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+def _files_of(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+    return [path]
+
+
+def resolve(ref: str | Path) -> Path:
+    """A bundled profile id or a path to a profile folder or file."""
+    p = Path(ref)
+    if p.exists():
+        return p
+    bundled = PROFILES_DIR / str(ref)
+    if bundled.is_dir():
+        return bundled
+    raise ProfileError([Issue(str(ref), 1, "-", f"找不到配置“{ref}”（可用：{'、'.join(available())}）")])
+
+
+def available() -> list[str]:
+    return sorted(p.name for p in PROFILES_DIR.iterdir() if (p / "profile.yaml").is_file())
+
+
+def load(ref: str | Path = DEFAULT_PROFILE) -> Profile:
+    """Load a profile (with its base chain), validating everything; raises ``ProfileError``."""
+    return _load(resolve(ref), [])
+
+
+def _load(path: Path, seen: list[Path]) -> Profile:
+    real = path.resolve()
+    if real in seen:
+        raise ProfileError([Issue(_short(path), 1, "profile.base", "配置的 base 形成循环")])
+    issues: list[Issue] = []
+    files: list[_File] = []
+    for fp in _files_of(path):
+        f = _Reader(fp, issues).read()
+        if f is not None:
+            files.append(f)
+    if issues:
+        raise ProfileError(issues)
+    metas = [f for f in files if f.meta_line]
+    if len(metas) != 1:
+        where = _short(path)
+        raise ProfileError([Issue(where, 1, "profile",
+                                  "应恰有一个文件含 profile: 块" if metas else "缺少 profile: 块")])
+    mf = metas[0]
+    r = _Reader(mf.path, issues)
+    meta: dict[str, Any] = {}
+    for k, (node, ln) in mf.meta.items():
+        meta[k] = r._date(node, f"profile.{k}") if k == "effective" else r.scalar_str(
+            node, f"profile.{k}")
+    for k in ("id", "name", "version", "effective"):
+        if not meta.get(k):
+            r.err(None, f"profile.{k}", "缺少", mf.meta_line)
+    if issues:
+        raise ProfileError(issues)
+
+    base: Profile | None = None
+    if meta.get("base"):
+        bref = meta["base"]
+        bpath = (path if path.is_dir() else path.parent).parent / bref
+        if not bpath.exists():
+            bpath = PROFILES_DIR / bref
+        if not bpath.exists():
+            raise ProfileError([Issue(r.name, mf.meta[("base")][1], "profile.base",
+                                      f"找不到基础配置“{bref}”")])
+        base = _load(bpath, [*seen, real])
+
+    sources: dict[str, Source] = dict(base.sources) if base else {}
+    for f in files:
+        for k, (src, ln) in f.sources.items():
+            sources[k] = src
+    params: dict[str, Param] = dict(base.params) if base else {}
+    where: dict[str, tuple[str, int]] = {}
+    for f in files:
+        reader = _Reader(f.path, issues)
+        reader.loader = yaml.SafeLoader("")
+        for key, (node, ln) in f.params.items():
+            if key in where:
+                reader.err(None, key, f"参数在 {where[key][0]}:{where[key][1]} 已定义", ln)
+                continue
+            where[key] = (reader.name, ln)
+            p = reader.param(key, node, sources)
+            if p is not None:
+                if p.versions:
+                    params[key] = p
+                else:
+                    params.pop(key, None)
+    if base is None:
+        for spec in schema.SPECS:
+            if not spec.optional and spec.key not in params:
+                issues.append(Issue(r.name, mf.meta_line, spec.key, "基础配置缺少此参数"))
+    _check_consistency(params, where, issues, r.name)
+    if issues:
+        raise ProfileError(issues)
+
+    all_files = (*(base.files if base else ()), *(f.path for f in files))
+    digest = hashlib.sha256()
+    for fp in all_files:
+        digest.update(_short(fp).encode() + b"\0" + fp.read_bytes() + b"\0")
+    return Profile(
+        id=meta["id"], name=meta["name"], version=meta["version"],
+        county=meta.get("county") or (base.county if base else ""),
+        effective=meta["effective"], description=meta.get("description") or "",
+        sha256=digest.hexdigest(), chain=(*(base.chain if base else ()), meta["id"]),
+        files=tuple(all_files), params=params, sources=sources)
+
+
+def _check_consistency(params: dict[str, Param], where: dict[str, tuple[str, int]],
+                       issues: list[Issue], meta_file: str) -> None:
+    """Rules that span several parameters: weights sum to 100, cut-offs fall, shares rise."""
+
+    def loc(keys: list[str]) -> tuple[str, int]:
+        here = [where[k] for k in keys if k in where]
+        return here[-1] if here else (meta_file, 1)
+
+    def vals(key: str) -> list[Any]:
+        p = params.get(key)
+        return [v.value for v in p.versions] if p else []
+
+    for cohort, ids in schema.COHORT_INDICATORS.items():
+        wkeys = [f"mujun.{cohort}.{i}.weight" for i in ids]
+        present = [k for k in wkeys if k in params]
+        if not present:
+            continue
+        f, ln = loc(wkeys)
+        missing = [k for k in wkeys if k not in params]
+        if missing:
+            issues.append(Issue(f, ln, missing[0], "同一类企业的权重须全部给出"))
+            continue
+        total = sum(params[k].at(None).value for k in wkeys)
+        if abs(total - 100) > 1e-9:
+            issues.append(Issue(f, ln, f"mujun.{cohort}.*.weight",
+                                f"权重合计应为 100，实为 {total:g}"))
+        for i in ids:
+            w = params[f"mujun.{cohort}.{i}.weight"].at(None).value
+            bkey = f"mujun.{cohort}.{i}.benchmark"
+            if w > 0 and not any(b > 0 for b in vals(bkey)):
+                bf, bl = loc([bkey, f"mujun.{cohort}.{i}.weight"])
+                issues.append(Issue(bf, bl, bkey, "权重大于 0 的指标须有大于 0 的基准值"))
+        cut = [vals(f"mujun.{cohort}.cutoff_{c}") for c in "abc"]
+        if all(cut) and not (cut[0][-1] >= cut[1][-1] >= cut[2][-1]):
+            f, ln = loc([f"mujun.{cohort}.cutoff_{c}" for c in "abc"])
+            issues.append(Issue(f, ln, f"mujun.{cohort}.cutoff_*", "分类最低得分应满足 A ≥ B ≥ C"))
+    shares = [vals(f"mujun.share_{c}") for c in "abc"]
+    if all(shares) and not (0 < shares[0][-1] < shares[1][-1] < shares[2][-1] < 1):
+        f, ln = loc([f"mujun.share_{c}" for c in "abc"])
+        issues.append(Issue(f, ln, "mujun.share_*", "排名比例应满足 0 < A < B < C < 1"))
