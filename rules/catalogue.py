@@ -65,7 +65,7 @@ _M = "万元"
 _YN = ("是", "否")
 
 
-def _f(id: str, label: str, kind: Kind, group: str, **kw) -> Field:  # noqa: A002 - id is the contract
+def _f(id: str, label: str, kind: Kind, group: str, **kw) -> Field:
     return Field(id=id, label=label, kind=kind, group=group, **kw)
 
 

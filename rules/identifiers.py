@@ -47,8 +47,8 @@ def check_credit_code(raw: str) -> CodeCheck:
         return CodeCheck(code, (f"统一社会信用代码应为 18 位，实为 {len(code)} 位",), ())
     bad = sorted({c for c in code if c not in _VALUE})
     if bad:
-        return CodeCheck(code, (f"统一社会信用代码含不允许的字符：{''.join(bad)}"
-                                "（不使用 I、O、S、V、Z）",), ())
+        why = f"统一社会信用代码含不允许的字符：{''.join(bad)}（不使用 I、O、S、V、Z）"
+        return CodeCheck(code, (why,), ())
     want = check_digit(code[:17])
     if code[17] != want:
         return CodeCheck(code, (f"统一社会信用代码校验位错误：第 18 位应为 {want}，实为 {code[17]}",), ())

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,7 @@ class Version:
 
     @property
     def citation(self) -> str:
-        ref = f"（{self.source.ref}）" if self.source.ref else ""
+        ref = f"；{self.source.ref}" if self.source.ref else ""
         return f"{self.source.title}{ref} {self.clause}".strip()
 
 
@@ -267,11 +268,13 @@ class _Reader:
             if k not in _PARAM_KEYS:
                 self.err(None, f"{key}.{k}", "未知的键", ln)
                 ok = False
-        for k in ("value", "unit", "effective", "source", "clause"):
+        for k in ("value", "unit", "effective"):
             if k not in items:
-                what = "出处（source 与 clause）" if k in ("source", "clause") else k
-                self.err(node, key, f"缺少 {what}")
+                self.err(node, key, f"缺少 {k}")
                 ok = False
+        if "source" not in items or "clause" not in items:
+            self.err(node, key, "缺少 出处（须有 source 与 clause）")
+            ok = False
         if not ok:
             return None
         vnode, _ = items["value"]
@@ -365,8 +368,8 @@ def _check_value(spec: schema.ParamSpec, v: Any) -> str:
                 isinstance(b, list) and len(b) == 2 and all(_is_num(x) for x in b) for b in v)):
             return "应为 [[门槛, 分值], …] 的列表"
         th = [b[0] for b in v]
-        rising = all(a < b for a, b in zip(th, th[1:]))
-        falling = all(a > b for a, b in zip(th, th[1:]))
+        rising = all(a < b for a, b in pairwise(th))
+        falling = all(a > b for a, b in pairwise(th))
         if t is T.BANDS_GE and not falling:
             return "“不低于”分档的门槛应从高到低排列"
         if t is T.BANDS_LE and not rising:
@@ -500,9 +503,10 @@ def _load(path: Path, seen: list[Path]) -> Profile:
         raise ProfileError(issues)
 
     all_files = (*(base.files if base else ()), *(f.path for f in files))
-    digest = hashlib.sha256()
-    for fp in all_files:
-        digest.update(_short(fp).encode() + b"\0" + fp.read_bytes() + b"\0")
+    # The hash names the content, wherever the folder lies: the base's hash, then own files.
+    digest = hashlib.sha256((base.sha256 if base else "").encode())
+    for f in files:
+        digest.update(f.path.name.encode() + b"\0" + f.path.read_bytes() + b"\0")
     return Profile(
         id=meta["id"], name=meta["name"], version=meta["version"],
         county=meta.get("county") or (base.county if base else ""),
@@ -524,6 +528,10 @@ def _check_consistency(params: dict[str, Param], where: dict[str, tuple[str, int
         return [v.value for v in p.versions] if p else []
 
     for cohort, ids in schema.COHORT_INDICATORS.items():
+        cut = [vals(f"mujun.{cohort}.cutoff_{c}") for c in "abc"]
+        if all(cut) and not (cut[0][-1] >= cut[1][-1] >= cut[2][-1]):
+            f, ln = loc([f"mujun.{cohort}.cutoff_{c}" for c in "abc"])
+            issues.append(Issue(f, ln, f"mujun.{cohort}.cutoff_*", "分类最低得分应满足 A ≥ B ≥ C"))
         wkeys = [f"mujun.{cohort}.{i}.weight" for i in ids]
         present = [k for k in wkeys if k in params]
         if not present:
@@ -543,10 +551,6 @@ def _check_consistency(params: dict[str, Param], where: dict[str, tuple[str, int
             if w > 0 and not any(b > 0 for b in vals(bkey)):
                 bf, bl = loc([bkey, f"mujun.{cohort}.{i}.weight"])
                 issues.append(Issue(bf, bl, bkey, "权重大于 0 的指标须有大于 0 的基准值"))
-        cut = [vals(f"mujun.{cohort}.cutoff_{c}") for c in "abc"]
-        if all(cut) and not (cut[0][-1] >= cut[1][-1] >= cut[2][-1]):
-            f, ln = loc([f"mujun.{cohort}.cutoff_{c}" for c in "abc"])
-            issues.append(Issue(f, ln, f"mujun.{cohort}.cutoff_*", "分类最低得分应满足 A ≥ B ≥ C"))
     shares = [vals(f"mujun.share_{c}") for c in "abc"]
     if all(shares) and not (0 < shares[0][-1] < shares[1][-1] < shares[2][-1] < 1):
         f, ln = loc([f"mujun.share_{c}" for c in "abc"])

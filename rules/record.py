@@ -8,6 +8,7 @@ refuses ids the catalogue does not know.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,7 +40,7 @@ def coerce(f: Field, value: Any) -> Any:
     if k in (Kind.NUMBER, Kind.INT):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise RecordError(f.id, f"应为数字，得到 {value!r}")
-        if value != value or value in (float("inf"), float("-inf")):
+        if not math.isfinite(value):
             raise RecordError(f.id, "不是有限数字")
         if k is Kind.INT:
             if float(value) != int(value):

@@ -11,7 +11,7 @@ the node's parameters cites).
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import pytest
@@ -38,7 +38,7 @@ def _cases() -> list[Any]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _profile(ref: str):
     local = TESTS / "profiles" / ref
     return load(local if local.exists() else ref)

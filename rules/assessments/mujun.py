@@ -14,7 +14,7 @@ from typing import Any
 
 from rules.engine import Ctx, Node, Outcome, ParamRef, all_of, compare, flag, fmt, info, ratio
 from rules.record import Record
-from rules.schema import COHORT_INDICATORS, COHORT_NAMES, INDICATOR_NAMES
+from rules.schema import COHORT_NAMES, INDICATOR_NAMES
 from rules.units import EQUAL, Quantity, emission_total, energy_tce
 
 ABOVE, BELOW, EXCLUDED, OUT = "above_scale", "below_scale", "excluded", "out_of_scope"
@@ -39,7 +39,8 @@ class Indicator:
     denominator: float | None = None  # land, energy, emission, employees … (for the lift)
 
     def to_json(self) -> dict[str, Any]:
-        r = lambda v: None if v is None else round(v, 6)  # noqa: E731
+        def r(v: float | None) -> float | None:
+            return None if v is None else round(v, 6)
         return {"value": r(self.value), "benchmark": self.benchmark, "ratio": r(self.ratio),
                 "weight": self.weight, "points": r(self.points),
                 **({"imputed": True} if self.imputed else {})}
@@ -123,8 +124,9 @@ def _scope(ctx: Ctx, rec: Record) -> tuple[str | None, str, list[Node], list[str
         if land.outcome is Outcome.UNKNOWN:
             return None, "缺少实际用地面积，无法判断规下企业是否参评", nodes, ["land_mu"]
         if land.outcome is Outcome.UNMET:
-            return OUT, f"规下企业实际用地 {fmt(rec.land_mu)} 亩，不足 {fmt(land.threshold)} 亩，" \
-                        "不在评价范围（部分县单列）", nodes, []
+            why = (f"规下企业实际用地 {fmt(rec.land_mu)} 亩，不足 {fmt(land.threshold)} 亩，"
+                   "不在评价范围（部分县单列）")
+            return OUT, why, nodes, []
     cohort = ABOVE if scale else BELOW
     # Exclusions: evaluated but not graded.
     ex: list[Node] = []
@@ -294,7 +296,7 @@ def classify(ctx: Ctx, evals: list[MujunEval], single: bool) -> None:
                     target = cuts["ABC".index(cls) - 1] if cls != "D" else cuts[2]
                     e.lift = _lift_nodes(ctx, e, target, _prev(cls), names)
             else:
-                why = (f"单家企业自评没有可排名的同类企业，" if single else
+                why = ("单家企业自评没有可排名的同类企业，" if single else
                        f"同类企业仅 {n} 家，少于按排名分类所需的 {min_cohort.value} 家，")
                 e.class_node = Node("class", "分类：无法确定", Outcome.UNKNOWN, params=[
                     min_cohort, *cut_refs], note=why + "且本配置没有分类得分线。"

@@ -7,9 +7,25 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from rules.engine import (Ctx, Node, Outcome, all_of, any_of, band_item, band_points, blockers,
-                          bool_bounds, compare, flag, fmt, info, points_item, ratio,
-                          score_at_least, score_total)
+from rules.engine import (
+    Ctx,
+    Node,
+    Outcome,
+    all_of,
+    any_of,
+    band_item,
+    band_points,
+    blockers,
+    bool_bounds,
+    compare,
+    flag,
+    fmt,
+    info,
+    points_item,
+    ratio,
+    score_at_least,
+    score_total,
+)
 from rules.record import Record
 
 TIERS = ("none", "innovative", "specialised", "little_giant")
@@ -274,12 +290,13 @@ def little_giant_2022(ctx: Ctx, rec: Record, d: Derived) -> Node:
     k = "sme.2022.little_giant."
     rev = rec.revenue
     large, mid = ctx.ref(k + "large_revenue"), ctx.ref(k + "mid_revenue")
-    both = lambda id, label, key: all_of(id, label, [  # noqa: E731
-        compare(ctx, id + ".last", "上年研发费用占营业收入比重", d.rd_ratio, ">=", key,
-                {"rd_expense": rec.rd_expense, "revenue": rec.revenue}),
-        compare(ctx, id + ".prev", "前一年研发费用占营业收入比重", d.rd_ratio_prev, ">=", key,
-                {"rd_expense_prev": rec.rd_expense_prev, "revenue_prev": rec.revenue_prev}),
-    ])
+    def both(id: str, label: str, key: str) -> Node:
+        return all_of(id, label, [
+            compare(ctx, id + ".last", "上年研发费用占营业收入比重", d.rd_ratio, ">=", key,
+                    {"rd_expense": rec.rd_expense, "revenue": rec.revenue}),
+            compare(ctx, id + ".prev", "前一年研发费用占营业收入比重", d.rd_ratio_prev, ">=", key,
+                    {"rd_expense_prev": rec.rd_expense_prev, "revenue_prev": rec.revenue_prev}),
+        ])
     if rev is None:
         band = Node("little_giant.rd_band", "研发投入（按营业收入分档）", Outcome.UNKNOWN,
                     inputs={"revenue": None}, missing=["revenue"], params=[large, mid])

@@ -1,0 +1,78 @@
+"""The `mujun` command line: rules listing with citations, profile checks, explain."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop.cli import main
+from rules.schema import SPECS
+from tests.conftest import ROOT, TESTS
+from tests.test_rule_cases import BASES
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "desktop.cli", *args], cwd=ROOT, check=False,
+                          capture_output=True, text=True, encoding="utf-8", timeout=60)
+
+
+def test_rules_prints_every_parameter_with_a_citation(capsys: pytest.CaptureFixture) -> None:
+    assert main(["rules", "--profile", "huangyan-2022"]) == 0
+    out = capsys.readouterr().out
+    lines = [ln for ln in out.splitlines() if ln.startswith("  ")]
+    assert len(lines) >= len(SPECS) - 5  # optional parameters unset in this profile say so
+    for ln in lines:
+        assert "依据：" in ln or "未设定" in ln, ln
+    cited = [ln for ln in lines if "依据：" in ln]
+    assert any("mujun.above_scale.tax_per_mu.benchmark" in ln and "24.097" in ln and "news430850" in ln
+               for ln in cited)
+    assert any("green.max_intensity" in ln and "002_e9ac55c77d2d7d2f.txt 十（三）" in ln for ln in cited)
+    assert "【亩均效益评价】" in out and "【优质中小企业梯度培育】" in out
+
+
+def test_rules_check_accepts_a_good_profile(capsys: pytest.CaptureFixture) -> None:
+    assert main(["rules", "--check", str(TESTS / "profiles" / "park-cutoffs")]) == 0
+    assert "park-cutoffs" in capsys.readouterr().out
+
+
+def test_rules_check_reports_file_line_key_and_exits_non_zero() -> None:
+    broken = TESTS / "profiles" / "broken" / "wrong_unit.yaml"
+    r = run("rules", "--check", str(broken))
+    assert r.returncode == 1
+    assert "wrong_unit.yaml:11: green.max_intensity.unit: 单位应为" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_command_line_does_not_import_qt() -> None:
+    code = ("import sys; from desktop.cli import main; main(['rules']); "
+            "assert 'PySide6' not in sys.modules, 'PySide6 imported'")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                       check=False)
+    assert r.returncode == 0, r.stderr
+
+
+def test_explain_prints_the_tree_and_writes_json(tmp_path: Path) -> None:
+    src = tmp_path / "firm.json"
+    src.write_text(json.dumps({"record": BASES["bench22"]}, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out.json"
+    r = run("explain", str(src), "--as-of", "2026-11-22", "--json", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "综合得分  [100 分]" in r.stdout
+    assert "自评估算" in r.stdout
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["mujun"]["score"] == pytest.approx(100.0)
+    assert data["mujun"]["tree"]["children"][0]["id"] == "scope"
+
+
+def test_explain_bad_input_is_one_clear_line(tmp_path: Path) -> None:
+    src = tmp_path / "bad.json"
+    src.write_text('{"record": {"land_mu": "十亩"}}', encoding="utf-8")
+    r = run("explain", str(src))
+    assert r.returncode == 2
+    assert "land_mu" in r.stderr and "Traceback" not in r.stderr
+    r = run("explain", str(tmp_path / "missing.json"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
