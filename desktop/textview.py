@@ -38,8 +38,8 @@ def profile_lines(profile: Profile) -> Iterator[str]:
                 yield f"  {spec.key} {spec.name}：未设定"
                 continue
             for ver in p.versions:
-                unit = "" if spec.unit == "无" else f" {spec.unit}"
-                yield (f"  {spec.key} {spec.name}：{show_value(ver.value)}{unit}  生效 {ver.effective}"
+                shown = "未设定" if ver.value is None else _num(ver.value, spec.unit)
+                yield (f"  {spec.key} {spec.name}：{shown}  生效 {ver.effective}"
                        f"  依据：{ver.citation} [{ver.confidence}]")
 
 

@@ -156,7 +156,7 @@ class Ctx:
         spec = BY_KEY[key]
         p = self.profile.param(key)
         if p is None:
-            return ParamRef(key, spec.name, None, spec.unit, "", "本配置未设定", "L")
+            return ParamRef(key, spec.name, None, spec.unit, "", "本配置未给出此参数", "L")
         ver = p.at(self.as_of)
         return ParamRef(key, spec.name, ver.value, spec.unit, ver.effective.isoformat(),
                         ver.citation, ver.confidence, ver.note)

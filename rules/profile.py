@@ -112,6 +112,7 @@ class Profile:
     sources: dict[str, Source]
 
     def param(self, key: str) -> Param | None:
+        """The parameter, or ``None`` when the profile does not mention it at all."""
         if key not in schema.BY_KEY:
             raise KeyError(f"unknown parameter {key!r}")
         return self.params.get(key)
@@ -252,11 +253,10 @@ class _Reader:
         if len(set(dates)) != len(dates):
             self.err(node, key, "同一生效日期出现两次")
             return None
-        if any(v.value is None for v in versions):
-            if len(versions) > 1 or not spec.optional:
-                self.err(node, key, "不能为空（null）" if not spec.optional else "带多个版本时不能为空")
-                return None
-            return Param(spec, ())  # an optional parameter explicitly unset
+        if any(v.value is None for v in versions) and not spec.optional:
+            self.err(node, key, "不能为空（null）")
+            return None
+        # An optional parameter may be explicitly unset (value: null) — still with its citation.
         return Param(spec, tuple(sorted(versions, key=lambda v: v.effective)))
 
     def _version(self, spec: schema.ParamSpec, node: yaml.Node,
@@ -490,10 +490,7 @@ def _load(path: Path, seen: list[Path]) -> Profile:
             where[key] = (reader.name, ln)
             p = reader.param(key, node, sources)
             if p is not None:
-                if p.versions:
-                    params[key] = p
-                else:
-                    params.pop(key, None)
+                params[key] = p
     if base is None:
         for spec in schema.SPECS:
             if not spec.optional and spec.key not in params:
@@ -525,7 +522,10 @@ def _check_consistency(params: dict[str, Param], where: dict[str, tuple[str, int
 
     def vals(key: str) -> list[Any]:
         p = params.get(key)
-        return [v.value for v in p.versions] if p else []
+        return [v.value for v in p.versions if v.value is not None] if p else []
+
+    def has(key: str) -> bool:
+        return bool(vals(key))
 
     for cohort, ids in schema.COHORT_INDICATORS.items():
         cut = [vals(f"mujun.{cohort}.cutoff_{c}") for c in "abc"]
@@ -533,20 +533,20 @@ def _check_consistency(params: dict[str, Param], where: dict[str, tuple[str, int
             f, ln = loc([f"mujun.{cohort}.cutoff_{c}" for c in "abc"])
             issues.append(Issue(f, ln, f"mujun.{cohort}.cutoff_*", "分类最低得分应满足 A ≥ B ≥ C"))
         wkeys = [f"mujun.{cohort}.{i}.weight" for i in ids]
-        present = [k for k in wkeys if k in params]
+        present = [k for k in wkeys if has(k)]
         if not present:
             continue
         f, ln = loc(wkeys)
-        missing = [k for k in wkeys if k not in params]
+        missing = [k for k in wkeys if not has(k)]
         if missing:
             issues.append(Issue(f, ln, missing[0], "同一类企业的权重须全部给出"))
             continue
-        total = sum(params[k].at(None).value for k in wkeys)
+        total = sum(vals(k)[-1] for k in wkeys)
         if abs(total - 100) > 1e-9:
             issues.append(Issue(f, ln, f"mujun.{cohort}.*.weight",
                                 f"权重合计应为 100，实为 {total:g}"))
         for i in ids:
-            w = params[f"mujun.{cohort}.{i}.weight"].at(None).value
+            w = vals(f"mujun.{cohort}.{i}.weight")[-1]
             bkey = f"mujun.{cohort}.{i}.benchmark"
             if w > 0 and not any(b > 0 for b in vals(bkey)):
                 bf, bl = loc([bkey, f"mujun.{cohort}.{i}.weight"])

@@ -24,10 +24,11 @@ def test_rules_prints_every_parameter_with_a_citation(capsys: pytest.CaptureFixt
     assert main(["rules", "--profile", "huangyan-2022"]) == 0
     out = capsys.readouterr().out
     lines = [ln for ln in out.splitlines() if ln.startswith("  ")]
-    assert len(lines) >= len(SPECS) - 5  # optional parameters unset in this profile say so
+    assert len(lines) == len(SPECS)  # one line per parameter, each dated and cited
     for ln in lines:
-        assert "依据：" in ln or "未设定" in ln, ln
-    cited = [ln for ln in lines if "依据：" in ln]
+        assert "依据：" in ln and "生效 " in ln, ln
+    assert sum("未设定" in ln for ln in lines) == 8  # cut-offs (6), cap, energy-intensity line
+    cited = lines
     assert any("mujun.above_scale.tax_per_mu.benchmark" in ln and "24.097" in ln and "news430850" in ln
                for ln in cited)
     assert any("green.max_intensity" in ln and "002_e9ac55c77d2d7d2f.txt 十（三）" in ln for ln in cited)

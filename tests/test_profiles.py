@@ -40,7 +40,10 @@ def test_base_holds_every_required_parameter_and_overlay_only_county_ones() -> N
     assert required <= set(base.params)
     hy = load("huangyan-2022")
     own = {k for k, p in hy.params.items() if p.versions[0].file.startswith("huangyan-2022")}
-    assert own == {k for k in schema.BY_KEY if k.endswith((".weight", ".benchmark"))}
+    assert own == {k for k in schema.BY_KEY if k.endswith((".weight", ".benchmark"))
+                   or ".cutoff_" in k}
+    assert all(hy.value(k) is None for k in own if ".cutoff_" in k)  # unset, with a citation
+    assert set(base.params) == set(schema.BY_KEY)  # the base mentions every key, cited
     assert hy.value("mujun.above_scale.tax_per_mu.benchmark") == 24.097
     assert load("huangyan-2021").value("mujun.above_scale.tax_per_mu.benchmark") == 26.01
     assert hy.value("green.max_intensity") == 0.52  # inherited from the base
