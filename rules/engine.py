@@ -53,7 +53,7 @@ class ParamRef:
                 "confidence": self.confidence, **({"note": self.note} if self.note else {})}
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     id: str
     label: str
@@ -148,11 +148,19 @@ class Ctx:
     def __init__(self, profile: Profile, as_of: date):
         self.profile = profile
         self.as_of = as_of
+        self._refs: dict[str, ParamRef] = {}
 
     def v(self, key: str) -> Any:
-        return self.profile.value(key, self.as_of)
+        return self.ref(key).value
 
     def ref(self, key: str) -> ParamRef:
+        """The parameter's value and citation on ``as_of`` (computed once per context)."""
+        ref = self._refs.get(key)
+        if ref is None:
+            ref = self._refs[key] = self._make_ref(key)
+        return ref
+
+    def _make_ref(self, key: str) -> ParamRef:
         spec = BY_KEY[key]
         p = self.profile.param(key)
         if p is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field, make_dataclass
 from typing import Any
 
 from rules.catalogue import ENTERPRISE_BY_ID, PROJECT_BY_ID, Field, Kind
@@ -81,37 +81,40 @@ def _typed(values: Mapping[str, Any], catalogue: Mapping[str, Field]) -> dict[st
     return out
 
 
-@dataclass(frozen=True)
 class _Values:
-    values: Mapping[str, Any]
+    """Shared behaviour of the generated record classes (one slot per catalogue field)."""
 
-    _catalogue = ENTERPRISE_BY_ID
+    __slots__ = ()
+    _catalogue: Mapping[str, Field] = {}
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        if name not in self._catalogue:
-            raise AttributeError(f"no catalogue field {name!r}")
-        return self.values.get(name)
+    @property
+    def values(self) -> dict[str, Any]:
+        """The fields that have a value."""
+        return {k: v for k in self._catalogue if (v := getattr(self, k)) is not None}
 
     def get(self, name: str) -> Any:
         if name not in self._catalogue:
             raise KeyError(name)
-        return self.values.get(name)
+        return getattr(self, name)
 
     def missing(self, *names: str) -> list[str]:
         """The ids among ``names`` that have no value."""
         return [n for n in names if self.get(n) is None]
 
 
-@dataclass(frozen=True)
-class Project(_Values):
-    _catalogue = PROJECT_BY_ID
+def _generated(name: str, catalogue: Mapping[str, Field], extra: list) -> type:
+    cls = make_dataclass(name, [(k, Any, None) for k in catalogue] + extra, bases=(_Values,),
+                         frozen=True, slots=True, namespace={"_catalogue": catalogue})
+    cls.__doc__ = f"A typed {name.lower()}: one attribute per catalogue field, ``None`` when blank."
+    return cls
 
 
-@dataclass(frozen=True)
-class Record(_Values):
-    projects: tuple[Project, ...] = field(default=())
+Project = _generated("Project", PROJECT_BY_ID, [])
+_RecordBase = _generated("Record", ENTERPRISE_BY_ID, [("projects", tuple, field(default=()))])
+
+
+class Record(_RecordBase):  # type: ignore[misc, valid-type]
+    __slots__ = ()
 
     def replace(self, **changes: Any) -> Record:
         """A copy with some values changed (``None`` clears one)."""
@@ -121,10 +124,11 @@ class Record(_Values):
 
 
 def make_project(values: Mapping[str, Any]) -> Project:
-    return Project(_typed(values, PROJECT_BY_ID))
+    return Project(**_typed(values, PROJECT_BY_ID))
 
 
 def make_record(values: Mapping[str, Any],
                 projects: Iterable[Mapping[str, Any]] = ()) -> Record:
     """A record from field-id → value; raises ``RecordError`` for unknown ids or wrong types."""
-    return Record(_typed(values, ENTERPRISE_BY_ID), tuple(make_project(p) for p in projects))
+    return Record(**_typed(values, ENTERPRISE_BY_ID),
+                  projects=tuple(make_project(p) for p in projects))

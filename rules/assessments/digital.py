@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from rules.engine import Ctx, Node, Outcome, all_of, band_points, compare, flag, info
@@ -18,14 +19,19 @@ def _core(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=8)
+def _mountain_names(counties: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
+    return counties, frozenset(_core(n) for n in counties)
+
+
 def mountain_island(ctx: Ctx, rec: Record) -> tuple[bool | None, Node]:
     ref = ctx.ref("digital.mountain_counties")
     if rec.mountain_island is not None:
         return rec.mountain_island, flag("digital.mountain", "山区海岛县（填报）", rec.mountain_island,
                                          {"mountain_island": rec.mountain_island})
     county = (rec.county or "").strip()
-    value = None if not county else any(
-        county.endswith(n) or _core(county) == _core(n) for n in ref.value)
+    names, cores = _mountain_names(ref.value)
+    value = None if not county else (county.endswith(names) or _core(county) in cores)
     node = flag("digital.mountain", "山区 26 县（按所在县判断）", value, {"county": rec.county}, [ref],
                 note="海岛县不在名单中，请在“是否山区海岛县”中填报")
     return value, node

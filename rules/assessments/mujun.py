@@ -9,6 +9,7 @@ the lift to the next class, then builds each firm's result tree.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -240,85 +241,124 @@ def _score(ev: MujunEval) -> float:
     return sum(i.points or 0.0 for i in ev.indicators.values())
 
 
-def classify(ctx: Ctx, evals: list[MujunEval], single: bool) -> None:
-    """Fill in imputed emission points, scores, classes and lifts for a whole population."""
-    scored = [e for e in evals if e.status == SCORED]
-    # Missing emission: the cohort's mean points among firms with emission data (黄岩 rule).
+@dataclass
+class CohortStats:
+    """What a firm's class depends on besides its own figures: the scores of its cohort
+    (same cohort, year and profile, the firm included) and the mean emission points used for
+    firms without emission data. Kept so that one firm's tree can be rebuilt later."""
+
+    cohort: str
+    year: int | None
+    ascending: list[float]
+    emission_mean: float | None
+    emission_count: int
+
+    @property
+    def n(self) -> int:
+        return len(self.ascending)
+
+
+def _impute_emission(e: MujunEval, mean: float | None, count: int, single: bool) -> None:
+    ind = e.indicators.get("value_added_per_emission")
+    if ind is None or not ind.imputed:
+        return
+    if mean is not None:
+        ind.points = mean
+        ind.how = f"缺排放数据，按同类 {count} 家有排放数据企业的平均得分计"
+    else:
+        ind.points, ind.ratio = ind.weight, 1.0
+        ind.how = ("缺排放数据，没有可比企业，按满分（比值 1.0）暂计" if single else
+                   "缺排放数据，同类企业均无排放数据，按满分（比值 1.0）暂计")
+
+
+def cohort_stats(evals: list[MujunEval], single: bool) -> dict[tuple[str, int | None], CohortStats]:
+    """Impute missing emission points (黄岩 rule: the cohort's mean among firms with emission
+    data), score every firm, and return each cohort's statistics."""
     groups: dict[tuple[str, int | None], list[MujunEval]] = {}
-    for e in scored:
-        groups.setdefault((e.cohort, e.year), []).append(e)
-    for (cohort, _), members in groups.items():
-        with_em = [e.indicators["value_added_per_emission"].points for e in members
-                   if cohort == ABOVE and not e.indicators["value_added_per_emission"].imputed]
+    for e in evals:
+        if e.status == SCORED:
+            groups.setdefault((e.cohort, e.year), []).append(e)
+    stats = {}
+    for (cohort, year), members in groups.items():
+        with_em = [ind.points for e in members
+                   if (ind := e.indicators.get("value_added_per_emission")) is not None
+                   and not ind.imputed and ind.points is not None]
+        mean = sum(with_em) / len(with_em) if with_em else None
         for e in members:
-            ind = e.indicators.get("value_added_per_emission")
-            if ind is not None and ind.imputed:
-                if with_em:
-                    ind.points = sum(with_em) / len(with_em)
-                    ind.how = f"缺排放数据，按同类 {len(with_em)} 家有排放数据企业的平均得分计"
-                else:
-                    ind.points, ind.ratio = ind.weight, 1.0
-                    ind.how = ("缺排放数据，没有可比企业，按满分（比值 1.0）暂计"
-                               if single or not members else
-                               "缺排放数据，同类企业均无排放数据，按满分（比值 1.0）暂计")
-        for e in members:
+            _impute_emission(e, mean, len(with_em), single)
             e.score = _score(e)
+        stats[(cohort, year)] = CohortStats(cohort, year, sorted(e.score for e in members),
+                                            mean, len(with_em))
+    return stats
+
+
+def classify(ctx: Ctx, evals: list[MujunEval], single: bool) -> dict[tuple, CohortStats]:
+    """Scores, classes and lifts for a whole population; returns the cohort statistics."""
+    stats = cohort_stats(evals, single)
+    for e in evals:
+        if e.status == SCORED:
+            classify_one(ctx, e, stats[(e.cohort, e.year)], single)
+    return stats
+
+
+def classify_one(ctx: Ctx, e: MujunEval, st: CohortStats, single: bool) -> None:
+    """Class and lift of one scored firm inside its cohort (``st`` includes the firm)."""
+    if e.score is None:
+        _impute_emission(e, st.emission_mean, st.emission_count, single)
+        e.score = _score(e)
     min_cohort = ctx.ref("mujun.min_cohort")
     shares = [ctx.ref(f"mujun.share_{c}") for c in "abc"]
     names = ctx.v("mujun.class_names")
-    for (cohort, year), members in groups.items():
-        n = len(members)
-        cut_refs = [ctx.ref(f"mujun.{cohort}.cutoff_{c}") for c in "abc"]
-        cuts = [r.value for r in cut_refs]
-        for e in members:
-            assert e.score is not None
-            if not single and n >= min_cohort.value:
-                rank = 1 + sum(1 for o in members if o.score is not None and o.score > e.score)
-                share = rank / n
-                cls = next((c for c, s in zip("ABC", shares) if share <= s.value + 1e-12), "D")
-                e.klass, e.class_basis, e.rank, e.population = cls, "percentile", rank, n
-                e.class_node = Node(
-                    "class", f"分类：{cls} 类（{names[cls]}）", Outcome.MET, kind="score",
-                    value=round(share, 4), unit="比例", params=[min_cohort, *shares],
-                    note=f"同年度同类企业 {n} 家中排名第 {rank}（并列取较好名次），位次比例 "
-                         f"{rank}/{n} = {share:.2%}")
-                e.lift = _lift_percentile(ctx, e, members, shares, names)
-            elif all(c is not None for c in cuts):
-                cls = next((c for c, t in zip("ABC", cuts) if e.score >= t), "D")
-                e.klass, e.class_basis = cls, "cutoffs"
-                why = "" if single else f"同类企业仅 {n} 家，少于 {min_cohort.value} 家，"
-                e.class_node = Node(
-                    "class", f"分类：{cls} 类（{names[cls]}）", Outcome.MET, kind="score",
-                    value=round(e.score, 4), unit="分", params=[*cut_refs, min_cohort],
-                    note=f"{why}按分类得分线：A ≥ {fmt(cuts[0])}，B ≥ {fmt(cuts[1])}，"
-                         f"C ≥ {fmt(cuts[2])}")
-                if cls != "A":
-                    target = cuts["ABC".index(cls) - 1] if cls != "D" else cuts[2]
-                    e.lift = _lift_nodes(ctx, e, target, _prev(cls), names)
-            else:
-                why = ("单家企业自评没有可排名的同类企业，" if single else
-                       f"同类企业仅 {n} 家，少于按排名分类所需的 {min_cohort.value} 家，")
-                e.class_node = Node("class", "分类：无法确定", Outcome.UNKNOWN, params=[
-                    min_cohort, *cut_refs], note=why + "且本配置没有分类得分线。"
-                    "可载入园区发布的基准值与得分线后再自评。")
+    n = st.n
+    cut_refs = [ctx.ref(f"mujun.{e.cohort}.cutoff_{c}") for c in "abc"]
+    cuts = [r.value for r in cut_refs]
+    if not single and n >= min_cohort.value:
+        # rank = 1 + the number of strictly higher scores: ties share the better rank
+        rank = 1 + n - bisect_right(st.ascending, e.score + 1e-9)
+        share = rank / n
+        cls = next((c for c, s in zip("ABC", shares) if share <= s.value + 1e-12), "D")
+        e.klass, e.class_basis, e.rank, e.population = cls, "percentile", rank, n
+        e.class_node = Node(
+            "class", f"分类：{cls} 类（{names[cls]}）", Outcome.MET, kind="score",
+            value=round(share, 4), unit="比例", params=[min_cohort, *shares],
+            note=f"同年度同类企业 {n} 家中排名第 {rank}（并列取较好名次），位次比例 "
+                 f"{rank}/{n} = {share:.2%}")
+        e.lift = _lift_percentile(ctx, e, st.ascending[::-1], shares, names)
+    elif all(c is not None for c in cuts):
+        cls = next((c for c, t in zip("ABC", cuts) if e.score >= t), "D")
+        e.klass, e.class_basis = cls, "cutoffs"
+        why = "" if single else f"同类企业仅 {n} 家，少于 {min_cohort.value} 家，"
+        e.class_node = Node(
+            "class", f"分类：{cls} 类（{names[cls]}）", Outcome.MET, kind="score",
+            value=round(e.score, 4), unit="分", params=[*cut_refs, min_cohort],
+            note=f"{why}按分类得分线：A ≥ {fmt(cuts[0])}，B ≥ {fmt(cuts[1])}，"
+                 f"C ≥ {fmt(cuts[2])}")
+        if cls != "A":
+            e.lift = _lift_nodes(ctx, e, cuts["ABCD".index(cls) - 1], _prev(cls), names)
+    else:
+        why = ("单家企业自评没有可排名的同类企业，" if single else
+               f"同类企业仅 {n} 家，少于按排名分类所需的 {min_cohort.value} 家，")
+        e.class_node = Node("class", "分类：无法确定", Outcome.UNKNOWN, params=[
+            min_cohort, *cut_refs], note=why + "且本配置没有分类得分线。"
+            "可载入园区发布的基准值与得分线后再自评。")
 
 
 def _prev(cls: str) -> str:
     return "ABCD"["ABCD".index(cls) - 1]
 
 
-def _lift_percentile(ctx: Ctx, e: MujunEval, members: list[MujunEval], shares: list[ParamRef],
+def _lift_percentile(ctx: Ctx, e: MujunEval, descending: list[float], shares: list[ParamRef],
                      names: dict[str, str]) -> list[Node]:
+    """The score that reaches the next class: the firm must tie the ``max_rank``-th best of
+    the *other* firms. The firm itself ranks below ``max_rank``, so that is ``descending[max_rank-1]``."""
     if e.klass == "A":
         return []
     better = _prev(e.klass or "D")
-    n = len(members)
+    n = len(descending)
     max_rank = math.floor(shares["ABC".index(better)].value * n + 1e-9)
-    others = sorted((o.score for o in members if o is not e and o.score is not None),
-                    reverse=True)
-    if max_rank < 1 or max_rank > len(others):
+    if max_rank < 1 or max_rank > n - 1:
         return []
-    return _lift_nodes(ctx, e, others[max_rank - 1], better, names,
+    return _lift_nodes(ctx, e, descending[max_rank - 1], better, names,
                        note=f"进入 {better} 类需排名不晚于第 {max_rank} 名（{n} 家 × "
                             f"{shares['ABC'.index(better)].value:.0%}）")
 
