@@ -29,6 +29,23 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("rules", help="列出配置的全部参数及出处，或检查配置文件")
     r.add_argument("--profile", default=DEFAULT_PROFILE, help="配置 id 或路径（默认 %(default)s）")
     r.add_argument("--check", metavar="PATH", help="检查一个配置文件或文件夹，出错时列出 文件:行: 参数")
+    a = sub.add_parser("assess", help="导入园区表格（.xlsx/.xls/.csv）并评估全部企业")
+    a.add_argument("input", type=Path, help="企业数据表格")
+    a.add_argument("--profile", default=DEFAULT_PROFILE, help="配置 id 或路径（默认 %(default)s）")
+    a.add_argument("--as-of", type=_date, default=None, help="评估日期 YYYY-MM-DD（默认今天）")
+    a.add_argument("--json", type=Path, help="结果 JSON")
+    a.add_argument("--xlsx", type=Path, help="结果工作簿")
+    a.add_argument("--errors-xlsx", type=Path, help="错误报告工作簿（有错误行时写出）")
+    a.add_argument("--db", type=Path, help="数据库文件（默认在用户数据文件夹）")
+    a.add_argument("--no-store", action="store_true", help="不写数据库；按本文件内的企业排名")
+    t = sub.add_parser("template", help="生成导入模板")
+    t.add_argument("out", type=Path)
+    pb = sub.add_parser("publish", help="按已存数据发布本园区的基准值与分类得分线（县级配置文件）")
+    pb.add_argument("--year", type=int, required=True)
+    pb.add_argument("--out", type=Path, required=True)
+    pb.add_argument("--profile", default=DEFAULT_PROFILE)
+    pb.add_argument("--park", default="", help="园区名称（写入配置名）")
+    pb.add_argument("--db", type=Path)
     e = sub.add_parser("explain", help="评估一家企业（JSON 文件）并逐条列出结论、差距与依据")
     e.add_argument("input", type=Path, help='JSON：{"record": {字段: 值}, "projects": [...]}')
     e.add_argument("--profile", default=DEFAULT_PROFILE)
@@ -87,12 +104,114 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def default_db() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("mujun", appauthor=False) / "mujun.sqlite3"
+
+
+def _fail(zh: str, en: str) -> int:
+    print(f"错误：{zh} / error: {en}", file=sys.stderr)
+    return 2
+
+
+class _Progress:
+    """Progress on stderr: one line per stage, updated in place."""
+
+    def __init__(self) -> None:
+        self.stage = ""
+
+    def __call__(self, done: int, total: int, stage: str) -> None:
+        if stage != self.stage and self.stage:
+            print(file=sys.stderr)
+        self.stage = stage
+        print(f"\r{stage} {done}/{total}" if total else f"\r{stage}", end="", file=sys.stderr,
+              flush=True)
+
+    def end(self) -> None:
+        if self.stage:
+            print(file=sys.stderr)
+            self.stage = ""
+
+
+def _assess(args: argparse.Namespace) -> int:
+    from forms import pipeline
+    from forms.excel.reader import FileError
+    from forms.store import Store, StoreError
+    from rules.profile import ProfileError, load
+
+    try:
+        profile = load(args.profile)
+    except ProfileError as err:
+        return _fail(f"配置无效：{err.issues[0]}", "invalid profile")
+    store = None
+    progress = _Progress()
+    try:
+        if not args.no_store:
+            store = Store(args.db or default_db())
+        outcome = pipeline.run(args.input, profile, args.as_of or date.today(), store=store,
+                               json_out=args.json, xlsx_out=args.xlsx, errors_out=args.errors_xlsx,
+                               progress=progress)
+    except FileError as err:
+        progress.end()
+        return _fail(err.zh, err.en)
+    except StoreError as err:
+        return _fail(str(err), "database unusable")
+    except OSError as err:
+        return _fail(f"无法写出文件：{err}", f"cannot write output: {err}")
+    finally:
+        progress.end()
+        if store is not None:
+            store.close()
+    imp = outcome.imported
+    print(imp.summary(), file=sys.stderr)
+    if outcome.committed:
+        c = outcome.committed
+        print(f"已存入数据库（第 {c.batch_id} 批）：新增 {c.inserted}，更新 {c.replaced}（旧值已存入历史）",
+              file=sys.stderr)
+    classes = "，".join(f"{k} 类 {v}" for k, v in sorted(outcome.classes.items()))
+    print(f"评估 {outcome.assessed} 家（排名范围 {outcome.population} 家）" +
+          (f"：{classes}" if classes else ""), file=sys.stderr)
+    for path in outcome.written:
+        print(f"已写出：{path}", file=sys.stderr)
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from forms.excel.template import write_template
+
+    try:
+        print(f"已写出模板：{write_template(args.out)}")
+    except OSError as err:
+        return _fail(f"无法写出模板：{err}", f"cannot write template: {err}")
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from forms.publish import PublishError, publish
+    from forms.store import Store, StoreError
+    from rules.profile import ProfileError, load
+
+    try:
+        store = Store(args.db or default_db())
+        try:
+            out = publish(store, load(args.profile), args.year, args.out, park=args.park)
+        finally:
+            store.close()
+    except (PublishError, StoreError) as err:
+        return _fail(str(err), "nothing to publish")
+    except ProfileError as err:
+        return _fail(f"配置无效：{err.issues[0]}", "invalid profile")
+    print(f"已发布：{out}（企业可用 --profile {out} 自评）")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "rules":
-        return _rules(args)
-    if args.command == "explain":
-        return _explain(args)
+    commands = {"rules": _rules, "explain": _explain, "assess": _assess, "template": _template,
+                "publish": _publish}
+    if args.command in commands:
+        return commands[args.command](args)
     # `mujun` and `mujun gui`: the desktop application is the next issue; until it lands,
     # say so plainly and show what the command line can do.
     print("亩均自评 mujun", __version__)

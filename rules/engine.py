@@ -129,6 +129,8 @@ def _jsonable(v: Any) -> Any:
 def fmt(v: Any) -> str:
     """A number for people: no float noise, ratios left as given."""
     if isinstance(v, float):
+        if not math.isfinite(v):
+            return "—"
         if v == int(v) and abs(v) < 1e15:
             return str(int(v))
         return f"{v:.4f}".rstrip("0").rstrip(".")

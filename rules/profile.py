@@ -110,6 +110,14 @@ class Profile:
     files: tuple[Path, ...]
     params: dict[str, Param]
     sources: dict[str, Source]
+    path: Path | None = None  # the folder or file it was loaded from
+
+    @property
+    def ref(self) -> str:
+        """How another profile names this one as its base: the id when bundled, else the path."""
+        if (PROFILES_DIR / self.id / "profile.yaml").is_file() or self.path is None:
+            return self.id
+        return str(self.path.resolve())
 
     def param(self, key: str) -> Param | None:
         """The parameter, or ``None`` when the profile does not mention it at all."""
@@ -509,7 +517,7 @@ def _load(path: Path, seen: list[Path]) -> Profile:
         county=meta.get("county") or (base.county if base else ""),
         effective=meta["effective"], description=meta.get("description") or "",
         sha256=digest.hexdigest(), chain=(*(base.chain if base else ()), meta["id"]),
-        files=tuple(all_files), params=params, sources=sources)
+        files=tuple(all_files), params=params, sources=sources, path=path)
 
 
 def _check_consistency(params: dict[str, Param], where: dict[str, tuple[str, int]],

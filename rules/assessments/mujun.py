@@ -392,6 +392,8 @@ def _lift_nodes(ctx: Ctx, e: MujunEval, target: float, better: str, names: dict[
             continue
         need = ind.value + gap * ind.benchmark / ind.weight
         label = INDICATOR_NAMES[i]
+        if not math.isfinite(need):
+            continue
         if cap and need / ind.benchmark > cap:
             head.children.append(info(f"lift.{i}", label, "该指标已达封顶比值，单独提高无法弥补差距"))
             continue
@@ -400,15 +402,14 @@ def _lift_nodes(ctx: Ctx, e: MujunEval, target: float, better: str, names: dict[
         if i in _RAISE:
             field_id, den_field = _RAISE[i]
             den = rec.get(den_field)
-            if den:
-                delta = (need - ind.value) * den
+            delta = (need - ind.value) * den if den else math.inf
+            if math.isfinite(delta):
                 change.update(field=field_id, delta=round(delta, 6))
                 parts.append(f"{_FIELD_NAMES[field_id]}增加 {fmt(round(delta, 2))} 万元")
         if i in _LOWER and ind.denominator and need > 0:
             num = rec.get(_LOWER[i][0])
-            if num and num > 0:
-                new_den = num / need
-                cut = ind.denominator - new_den
+            cut = ind.denominator - num / need if num and num > 0 else math.inf
+            if math.isfinite(cut):
                 change.update(reduce=_LOWER[i][1], reduce_by=round(cut, 6))
                 parts.append(f"{_LOWER_NAMES[_LOWER[i][1]]}减少 {fmt(round(cut, 2))}"
                              f"（{fmt(round(cut / ind.denominator * 100, 1))}%）")
@@ -425,8 +426,8 @@ def _lift_nodes(ctx: Ctx, e: MujunEval, target: float, better: str, names: dict[
             ind = e.indicators[i]
             if ind.weight and ind.denominator and not ind.imputed:
                 per_unit += ind.weight / (ind.benchmark * ind.denominator)
-        if per_unit > 0:
-            dva = gap / per_unit
+        dva = gap / per_unit if per_unit > 0 else math.inf
+        if math.isfinite(dva) and math.isfinite(dva / rec.value_added):
             changes["value_added"] = {"field": "value_added", "delta": round(dva, 6)}
             head.children.append(info(
                 "lift.value_added", "工业增加值（同时提高四项指标）",

@@ -1,0 +1,149 @@
+"""Exported workbooks: the results table and the error report (openpyxl, write-only).
+
+Text that a spreadsheet would run as a formula (starting with = + - @, or a tab/CR) is always
+written as a text cell, never as a formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from forms.importer import ImportResult, Row
+from rules.assessments.digital import RECOGNITIONS
+from rules.assessments.mujun import COHORT_LABELS
+from rules.assessments.rectification import REASON_TEXTS
+from rules.assessments.sme import SIZE_NAMES, TIER_NAMES
+from rules.engine import field_label
+from rules.schema import COHORT_INDICATORS, INDICATOR_NAMES
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+RED = PatternFill("solid", fgColor="FFC7CE")
+BOLD = Font(bold=True)
+STATUS = {"scored": "已计分", "incomplete": "数据不全", "no_weights": "配置无权重", "not_graded": "不分类"}
+INDICATORS = list(dict.fromkeys(i for ids in COHORT_INDICATORS.values() for i in ids))
+
+
+def cell(ws: WriteOnlyWorksheet, value: Any, **style: Any) -> Any:
+    """A write-only cell; text that looks like a formula stays text."""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        value = "、".join(map(str, sorted(value) if isinstance(value, (set, frozenset)) else value))
+    c = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        c.data_type = "s"
+    for k, v in style.items():
+        setattr(c, k, v)
+    return c
+
+
+def _row(ws: WriteOnlyWorksheet, values: Sequence[Any]) -> list[Any]:
+    return [cell(ws, v) for v in values]
+
+
+RESULT_HEADERS = [
+    "来源工作表", "来源行", "统一社会信用代码", "企业名称", "数据年度", "所在县（市、区）", "所在园区/街道",
+    "国民经济行业代码", "分组", "评价状态", "说明", "综合得分", "分类", "分类方式", "同类排名", "同类企业数",
+    *[f"{INDICATOR_NAMES[i]}{part}" for i in INDICATORS for part in ("", "基准值", "得分")],
+    "绿色通道可享受项目数", "新上项目数", "绿色通道明细", "梯度层级", "企业规模", "梯度适用规则", "距下一层级",
+    "高耗低效整治", "整治情形", "数字化等级", "可申报数字化认定", "亩均计分缺少", "其他评估缺少", "配置", "配置版本",
+    "配置哈希",
+    "评估日期",
+]
+
+
+class ResultsWriter:
+    """Streams one row per assessed firm into a results workbook."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.wb = Workbook(write_only=True)
+        self.ws = self.wb.create_sheet("评估结果")
+        self.ws.freeze_panes = "E2"
+        self.ws.append([cell(self.ws, h, font=BOLD) for h in RESULT_HEADERS])
+        self.rows = 0
+
+    def add(self, entry: dict[str, Any], rec: Any, profile: dict[str, str], as_of: str) -> None:
+        m, s, r, d = entry["mujun"], entry["sme"], entry["rectification"], entry["digital"]
+        inds = m.get("indicators", {})
+        ind_cells: list[Any] = []
+        for i in INDICATORS:
+            x = inds.get(i) or {}
+            ind_cells += [x.get("value"), x.get("benchmark"),
+                          None if x.get("points") is None else round(x["points"], 4)]
+        greens = entry["green_channel"]
+        green_text = "；".join(
+            f"{g['project']}：{'可享受' if g['eligible'] else '不可享受' if g['eligible'] is False else '无法判断'}"
+            + (f"（{g['intensity_equal' if g['basis'] == 'equal_value' else 'intensity_equiv']:.4f}）"
+               if g.get("intensity_equal" if g["basis"] == "equal_value" else "intensity_equiv")
+               is not None else "") for g in greens)
+        values = [
+            entry.get("sheet"), entry.get("row"), entry["credit_code"], entry["name"], entry["year"],
+            rec.county, rec.park, rec.industry_code, COHORT_LABELS.get(m["cohort"], m["cohort"]),
+            STATUS.get(m.get("status"), m.get("status")), m.get("reason"),
+            None if m["score"] is None else round(m["score"], 4), m["class"],
+            {"percentile": "同类排名", "cutoffs": "分类得分线"}.get(m["class_basis"] or "", ""),
+            m.get("rank"), m.get("population"), *ind_cells,
+            sum(1 for g in greens if g["eligible"]), len(greens), green_text,
+            TIER_NAMES[s["tier"]], SIZE_NAMES.get(s["size"] or "", "未知"), s["rules"],
+            "；".join(s["criteria"][:6]), ("列入" if r["flagged"] else "未列入") if r["in_scope"] else
+            ("不在范围" if r["in_scope"] is False else "无法判断"),
+            "、".join(REASON_TEXTS[x] for x in r["reasons"]), d["level"],
+            "、".join(RECOGNITIONS[x] for x in d["eligible"]),
+            "、".join(field_label(x) for x in m.get("missing", [])),
+            "、".join(field_label(x) for x in entry.get("missing_inputs", [])
+                     if x not in m.get("missing", [])),
+            profile["id"], profile["version"], profile["sha256"], as_of,
+        ]
+        self.ws.append(_row(self.ws, values))
+        self.rows += 1
+
+    def close(self) -> Path:
+        self.wb.save(self.path)
+        return self.path
+
+
+def write_error_report(path: Path, result: ImportResult) -> Path | None:
+    """The rejected rows as the user gave them: bad cells red with the reason as a comment,
+    and an 错误说明 column. ``None`` when nothing was rejected."""
+    bad = result.invalid
+    if not bad:
+        return None
+    wb = Workbook(write_only=True)
+    by_sheet: dict[str, list[Row]] = {}
+    for row in bad:
+        by_sheet.setdefault(row.sheet, []).append(row)
+    for sheet_name, rows in by_sheet.items():
+        ws = wb.create_sheet(sheet_name[:31])
+        header = list(rows[0].header_cells)
+        width = max(len(header), *(len(r.cells) for r in rows))
+        header += [None] * (width - len(header))
+        ws.append([cell(ws, "原行号", font=BOLD), *(cell(ws, h, font=BOLD) for h in header),
+                   cell(ws, "错误说明", font=BOLD)])
+        for row in rows:
+            by_col: dict[int, list[str]] = {}
+            for issue in row.checked.errors:
+                c = row.columns.get(issue.field)
+                if c is not None:
+                    by_col.setdefault(c, []).append(issue.message)
+            cells = list(row.cells) + [None] * (width - len(row.cells))
+            out = [cell(ws, row.row)]
+            for c, v in enumerate(cells):
+                if c in by_col:
+                    x = cell(ws, v, fill=RED)
+                    x.comment = Comment("\n".join(by_col[c]), "亩均自评")
+                    out.append(x)
+                else:
+                    out.append(cell(ws, v))
+            reasons = "；".join(f"{i.column}：{i.message}" for i in row.checked.errors)
+            out.append(cell(ws, reasons))
+            ws.append(out)
+    path = Path(path)
+    wb.save(path)
+    return path

@@ -1,0 +1,231 @@
+"""A park's file through the whole pipeline: dry run → commit → assess → store → outputs.
+
+Percentile classes are ranked inside the population: with a store, every stored record of the
+batch's years after the commit; without one, the batch itself. Results stream one firm at a
+time into the JSON and the results workbook, so memory does not grow with full result trees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from forms.excel.export import ResultsWriter, write_error_report
+from forms.importer import ImportResult, Row, dry_run
+from forms.store import CommitSummary, Store, cohort_row
+from rules.assess import EnterpriseResult, iter_population
+from rules.catalogue import label
+from rules.profile import Profile
+from rules.record import Record
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class Outcome:
+    imported: ImportResult
+    committed: CommitSummary | None
+    assessed: int = 0
+    population: int = 0
+    classes: dict[str, int] = field(default_factory=dict)
+    written: list[Path] = field(default_factory=list)
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def result_row(r: EnterpriseResult) -> dict[str, Any]:
+    """The stored summary of one firm's assessment (``results`` table)."""
+    m, s, rect, d = r.mujun, r.sme, r.rectification, r.digital
+    p = r.profile
+    return {
+        "credit_code": r.record.credit_code, "year": r.record.year, "profile_id": p.id,
+        "profile_version": p.version, "profile_sha256": p.sha256, "as_of": r.as_of.isoformat(),
+        "status": m["status"], "cohort": m["cohort"], "score": m["score"], "class": m["class"],
+        "class_basis": m["class_basis"], "rank": m.get("rank"), "population": m.get("population"),
+        "sme_tier": s["tier"], "sme_size": s["size"], "rect_flagged": int(rect["flagged"]),
+        "rect_reasons": "、".join(rect["reasons"]), "digital_level": d["level"],
+        "digital_eligible": "、".join(d["eligible"]),
+        "green_eligible": sum(1 for g in r.green_channel if g["eligible"]),
+        "green_projects": len(r.green_channel),
+        "summary_json": json.dumps(r.to_json(trees=False), ensure_ascii=False),
+        "assessed_at": datetime.now().isoformat(timespec="seconds"),
+    }
+
+
+def _where(row: Row) -> dict[str, Any]:
+    v = row.checked.values
+    raw_code = row.cells[row.columns["credit_code"]] if "credit_code" in row.columns and \
+        row.columns["credit_code"] < len(row.cells) else None
+    raw_name = row.cells[row.columns["name"]] if "name" in row.columns and \
+        row.columns["name"] < len(row.cells) else None
+    return {"sheet": row.sheet, "row": row.row,
+            "credit_code": v.get("credit_code", None if raw_code is None else str(raw_code)),
+            "name": v.get("name", None if raw_name is None else str(raw_name)),
+            "year": v.get("year")}
+
+
+def _warnings(row: Row, result: EnterpriseResult | None,
+              project_notes: dict[tuple, list[dict]]) -> list[dict[str, str]]:
+    out = [w.to_json() for w in row.checked.warnings]
+    if result is not None and result.mujun["status"] == "incomplete":
+        out += [{"field": f, "message": f"亩均效益计分缺少“{label(f)}”"} for f in result.mujun["missing"]]
+    out += project_notes.get(row.key, [])
+    return out
+
+
+class JsonStream:
+    """Writes the SPEC §6 JSON one enterprise at a time."""
+
+    def __init__(self, fh: IO[str], profile: Profile, as_of: date):
+        self.fh = fh
+        self.first = True
+        head = {"profile": {"id": profile.id, "version": profile.version,
+                            "sha256": profile.sha256}, "as_of": as_of.isoformat()}
+        fh.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "enterprises": [\n')
+
+    def add(self, entry: dict[str, Any]) -> None:
+        self.fh.write(("" if self.first else ",\n") + json.dumps(entry, ensure_ascii=False))
+        self.first = False
+
+    def close(self, tail: dict[str, Any]) -> None:
+        self.fh.write("\n]" + (", " + json.dumps(tail, ensure_ascii=False)[1:] if tail else "}"))
+        self.fh.write("\n")
+
+
+def run(input_path: Path, profile: Profile, as_of: date, store: Store | None = None,
+        json_out: Path | None = None, xlsx_out: Path | None = None,
+        errors_out: Path | None = None, progress: Progress | None = None,
+        on_result: Callable[[EnterpriseResult], None] | None = None) -> Outcome:
+    """Process one park file; raises ``forms.excel.reader.FileError`` when it is unusable."""
+    imp = dry_run(input_path, progress)
+    batch = imp.records()
+    committed = None
+    population: list[Record] = list(batch)
+    if store is not None:
+        committed = store.commit_import(batch, Path(input_path).name, file_sha256(input_path),
+                                        len(imp.invalid), progress)
+        keys = {(r.credit_code, r.year) for r in batch}
+        years = sorted({r.year for r in batch})
+        population += [r for r in store.iter_records(years)
+                       if (r.credit_code, r.year) not in keys]
+    outcome = Outcome(imp, committed, population=len(population))
+    project_notes, orphan_projects = _project_notes(imp)
+    writer = ResultsWriter(xlsx_out) if xlsx_out else None
+    with ExitStack() as stack:
+        fh = stack.enter_context(Path(json_out).open("w", encoding="utf-8")) if json_out else None
+        stream = JsonStream(fh, profile, as_of) if fh else None
+        _assess_into(outcome, imp, batch, population, profile, as_of, store, stream, writer,
+                     project_notes, progress, on_result)
+        if stream:
+            stream.close({"rejected_projects": orphan_projects,
+                          "summary": {"valid": len(imp.valid),
+                                      "invalid": len(imp.enterprises) - len(imp.valid),
+                                      "projects_invalid": sum(not p.ok for p in imp.projects),
+                                      "population": len(population),
+                                      "classes": outcome.classes}})
+            outcome.written.append(Path(json_out))  # type: ignore[arg-type]
+    if writer:
+        outcome.written.append(writer.close())
+    if errors_out:
+        path = write_error_report(errors_out, imp)
+        if path:
+            outcome.written.append(path)
+    return outcome
+
+
+def _assess_into(outcome: Outcome, imp: ImportResult, batch: list[Record],
+                 population: list[Record], profile: Profile, as_of: date, store: Store | None,
+                 stream: JsonStream | None, writer: ResultsWriter | None,
+                 project_notes: dict[tuple, list[dict]], progress: Progress | None,
+                 on_result: Callable[[EnterpriseResult], None] | None) -> None:
+    """Assess the population; the batch's firms (first in ``population``) go to the outputs,
+    interleaved with the rejected rows in file order; every result goes to the store."""
+    stats: dict[tuple, Any] = {}
+    rows_to_store: list[dict] = []
+    pending, pos = _in_input_order(imp)
+    valid_rows = iter(imp.valid)
+
+    def rejected(bad: Row) -> None:
+        if stream:
+            stream.add({**_where(bad), "status": "invalid",
+                        "errors": [e.to_json() for e in bad.checked.errors],
+                        "warnings": [w.to_json() for w in bad.checked.warnings]})
+
+    for i, res in enumerate(iter_population(population, profile, as_of, stats_out=stats)):
+        if progress and i % 1000 == 0:
+            progress(i, len(population), "评估")
+        if store is not None:
+            rows_to_store.append(result_row(res))
+        if on_result is not None:
+            on_result(res)
+        if res.mujun["class"]:
+            outcome.classes[res.mujun["class"]] = outcome.classes.get(res.mujun["class"], 0) + 1
+        if i >= len(batch):
+            continue
+        row = next(valid_rows)
+        for bad in _until(pending, pos, row):
+            rejected(bad)
+        entry = {**_where(row), "status": "ok", "errors": [],
+                 "warnings": _warnings(row, res, project_notes), **res.to_json(trees=False)}
+        if stream:
+            stream.add(entry)
+        if writer:
+            writer.add(entry, res.record, stream_profile(profile), as_of.isoformat())
+        outcome.assessed += 1
+    for bad in reversed(pending):
+        rejected(bad)
+    if progress:
+        progress(len(population), len(population), "评估完成")
+    if store is not None:
+        cohorts = [cohort_row(profile.id, profile.sha256, as_of, st) for st in stats.values()]
+        store.save_results(rows_to_store, cohorts)
+
+
+def stream_profile(profile: Profile) -> dict[str, str]:
+    return {"id": profile.id, "version": profile.version, "sha256": profile.sha256}
+
+
+def _in_input_order(imp: ImportResult) -> tuple[list[Row], Callable[[Row], tuple[int, int]]]:
+    """The rejected enterprise rows, last first (so that ``pop`` gives the next in the file),
+    and the position function that orders rows as they stand in the file."""
+    order = {s.name: i for i, s in enumerate(imp.sheets)}
+
+    def pos(r: Row) -> tuple[int, int]:
+        return order[r.sheet], r.row
+
+    return sorted((r for r in imp.enterprises if not r.ok), key=pos, reverse=True), pos
+
+
+def _until(pending: list[Row], pos: Callable[[Row], tuple[int, int]], row: Row) -> Iterator[Row]:
+    """Pop the rejected rows that stand before ``row`` in the file."""
+    while pending and pos(pending[-1]) < pos(row):
+        yield pending.pop()
+
+
+def _project_notes(imp: ImportResult) -> tuple[dict[tuple, list[dict]], list[dict]]:
+    """Rejected project rows: a warning on their firm, or a list when no firm matches."""
+    notes: dict[tuple, list[dict]] = {}
+    orphans: list[dict] = []
+    firms = {r.key for r in imp.valid}
+    for p in imp.projects:
+        if p.ok:
+            continue
+        text = "；".join(f"{e.column}：{e.message}" for e in p.checked.errors)
+        if p.key in firms:
+            notes.setdefault(p.key, []).append(
+                {"field": "project_name", "message": f"新上项目（工作表“{p.sheet}”第 {p.row} 行）未导入：{text}"})
+        else:
+            orphans.append({"sheet": p.sheet, "row": p.row, "errors": [e.to_json() for e in p.checked.errors]})
+    return notes, orphans

@@ -1,0 +1,360 @@
+"""The SQLite store (sqlite-utils): records, projects, results, import batches and history.
+
+- One row per firm and year in ``records``; its columns are generated from the catalogue, and a
+  field added to the catalogue becomes a column the next time the database is opened.
+- An import commits in one transaction (all or nothing); every replaced record and its projects
+  are kept in ``history`` with the batch that replaced them, so an import can be undone.
+- ``results`` keeps each firm's assessment summary per profile, and ``cohorts`` the statistics
+  its class was ranked against, so that one firm's full result tree can be rebuilt later.
+- The database carries a schema version; before any migration the file is copied beside itself.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from rules.assessments.mujun import CohortStats
+from rules.catalogue import ENTERPRISE_FIELDS, PROJECT_FIELDS, Field, Kind
+from rules.record import Record, make_record
+
+SCHEMA_VERSION = 1
+_SQL_TYPE = {Kind.NUMBER: float, Kind.INT: int, Kind.BOOL: int, Kind.TEXT: str, Kind.CODE: str,
+             Kind.CHOICE: str, Kind.MULTI: str}
+RECORD_FIELDS = [f for f in ENTERPRISE_FIELDS if f.id not in ("credit_code", "year")]
+PROJECT_VALUE_FIELDS = [f for f in PROJECT_FIELDS if f.id not in ("credit_code", "year")]
+MULTI_SEP = "、"
+
+
+class StoreError(Exception):
+    """The database cannot be opened or used; the message is for the user, in Chinese."""
+
+
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def to_column(f: Field, v: Any) -> Any:
+    if v is None:
+        return None
+    if f.kind is Kind.BOOL:
+        return int(v)
+    if f.kind is Kind.MULTI:
+        return MULTI_SEP.join(sorted(v))
+    return v
+
+
+def from_column(f: Field, v: Any) -> Any:
+    if v is None:
+        return None
+    if f.kind is Kind.BOOL:
+        return bool(v)
+    if f.kind is Kind.MULTI:
+        return [x for x in str(v).split(MULTI_SEP) if x]
+    return v
+
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def _create_v1(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["batches"].create({"id": int, "file_name": str, "file_sha256": str, "imported_at": str,
+                          "rows_valid": int, "rows_invalid": int, "undone_at": str}, pk="id")
+    db["enterprises"].create({"credit_code": str, "name": str, "county": str, "park": str,
+                              "industry_code": str, "updated_at": str}, pk="credit_code")
+    cols: dict[str, Any] = {"credit_code": str, "year": int}
+    cols.update({f.id: _SQL_TYPE[f.kind] for f in RECORD_FIELDS})
+    cols.update({"batch_id": int, "updated_at": str})
+    db["records"].create(cols, pk=("credit_code", "year"))
+    db["records"].create_index(["year"])
+    pcols: dict[str, Any] = {"id": int, "credit_code": str, "year": int}
+    pcols.update({f.id: _SQL_TYPE[f.kind] for f in PROJECT_VALUE_FIELDS})
+    pcols["batch_id"] = int
+    db["projects"].create(pcols, pk="id")
+    db["projects"].create_index(["credit_code", "year"])
+    db["history"].create({"id": int, "batch_id": int, "credit_code": str, "year": int,
+                          "replaced_at": str, "record_json": str, "projects_json": str}, pk="id")
+    db["history"].create_index(["batch_id"])
+    db["results"].create({
+        "credit_code": str, "year": int, "profile_id": str, "profile_version": str,
+        "profile_sha256": str, "as_of": str, "status": str, "cohort": str, "score": float,
+        "class": str, "class_basis": str, "rank": int, "population": int, "sme_tier": str,
+        "sme_size": str, "rect_flagged": int, "rect_reasons": str, "digital_level": int,
+        "digital_eligible": str, "green_eligible": int, "green_projects": int,
+        "summary_json": str, "assessed_at": str}, pk=("credit_code", "year", "profile_id"))
+    db["results"].create_index(["profile_id", "year"])
+    db["cohorts"].create({"profile_id": str, "profile_sha256": str, "year": int, "cohort": str,
+                          "as_of": str, "scores_json": str, "emission_mean": float,
+                          "emission_count": int}, pk=("profile_id", "year", "cohort"))
+
+
+# version N → the function that brings a version N-1 database to N
+MIGRATIONS: dict[int, Migration] = {1: _create_v1}
+
+
+@dataclass
+class CommitSummary:
+    batch_id: int
+    inserted: int
+    replaced: int
+    projects: int
+
+
+class Store:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.backups: list[Path] = []
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite_utils.Database(self.path)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA busy_timeout=5000")
+            self._migrate()
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"无法打开数据库 {self.path}：{e}（文件可能已损坏或不是数据库）") from e
+
+    # ------------------------------------------------------------------ schema
+
+    @property
+    def version(self) -> int:
+        if "meta" not in self.db.table_names():
+            return 0
+        row = self.db.execute("select value from meta where key='schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _backup(self, why: str) -> Path:
+        target = self.path.with_name(
+            f"{self.path.stem}.backup-{why}-{datetime.now():%Y%m%d-%H%M%S}{self.path.suffix}")
+        n = 1
+        while target.exists():
+            target = target.with_name(f"{target.stem}-{n}{target.suffix}")
+            n += 1
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copy2(self.path, target)
+        self.backups.append(target)
+        return target
+
+    def _migrate(self) -> None:
+        current = self.version
+        if current > SCHEMA_VERSION:
+            raise StoreError(f"数据库版本 {current} 比本软件（{SCHEMA_VERSION}）新，请升级软件")
+        fresh = not self.db.table_names()
+        if current < SCHEMA_VERSION and not fresh:
+            self._backup(f"v{current}")
+        for v in range(current + 1, max(MIGRATIONS) + 1):
+            with self.db.conn:
+                MIGRATIONS[v](self.db)
+                self.db["meta"].upsert({"key": "schema_version", "value": str(v)}, pk="key")
+        self._add_catalogue_columns(fresh)
+
+    def _add_catalogue_columns(self, fresh: bool) -> None:
+        """Fields added to the catalogue since the database was made become columns."""
+        for table, fields in (("records", RECORD_FIELDS), ("projects", PROJECT_VALUE_FIELDS)):
+            have = set(self.db[table].columns_dict)
+            new = [f for f in fields if f.id not in have]
+            if new and not fresh and not self.backups:
+                self._backup("columns")
+            with self.db.conn:
+                for f in new:
+                    self.db[table].add_column(f.id, _SQL_TYPE[f.kind])
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ------------------------------------------------------------------ import
+
+    def commit_import(self, records: Sequence[Record], file_name: str, file_sha256: str,
+                      rows_invalid: int, progress: Callable[[int, int, str], None] | None = None
+                      ) -> CommitSummary:
+        """Upsert ``records`` (and replace their projects) in one transaction, keeping every
+        replaced record in ``history``. All or nothing: a crash leaves the database as it was."""
+        conn = self.db.conn
+        rec_cols = ["credit_code", "year", *(f.id for f in RECORD_FIELDS), "batch_id", "updated_at"]
+        proj_cols = ["credit_code", "year", *(f.id for f in PROJECT_VALUE_FIELDS), "batch_id"]
+        now = _now()
+        with conn:
+            cur = conn.execute(
+                "insert into batches (file_name, file_sha256, imported_at, rows_valid, rows_invalid)"
+                " values (?, ?, ?, ?, ?)", (file_name, file_sha256, now, len(records), rows_invalid))
+            batch = int(cur.lastrowid)
+            conn.execute("create temp table if not exists incoming (credit_code text, year int)")
+            conn.execute("delete from incoming")
+            conn.executemany("insert into incoming values (?, ?)",
+                             ((r.credit_code, r.year) for r in records))
+            replaced = self._keep_history(batch, now)
+            if progress:
+                progress(0, len(records), "写入数据库")
+            conn.execute("delete from projects where (credit_code, year) in "
+                         "(select credit_code, year from incoming)")
+            conn.executemany(
+                f"insert or replace into records ({', '.join(rec_cols)}) "
+                f"values ({', '.join('?' * len(rec_cols))})",
+                ((r.credit_code, r.year, *(to_column(f, getattr(r, f.id)) for f in RECORD_FIELDS),
+                  batch, now) for r in records))
+            if progress:
+                progress(len(records) // 2, len(records), "写入数据库")
+            rows = []
+            for r in records:
+                for p in r.projects:
+                    rows.append((r.credit_code, r.year,
+                                 *(to_column(f, getattr(p, f.id)) for f in PROJECT_VALUE_FIELDS),
+                                 batch))
+            n_proj = len(rows)
+            conn.executemany(f"insert into projects ({', '.join(proj_cols)}) "
+                             f"values ({', '.join('?' * len(proj_cols))})", rows)
+            latest: dict[str, Record] = {}
+            for r in records:
+                if r.credit_code not in latest or r.year >= latest[r.credit_code].year:
+                    latest[r.credit_code] = r
+            conn.executemany(
+                "insert or replace into enterprises (credit_code, name, county, park, "
+                "industry_code, updated_at) values (?, ?, ?, ?, ?, ?)",
+                ((r.credit_code, r.name, r.county, r.park, r.industry_code, now)
+                 for r in latest.values()))
+            conn.execute("drop table incoming")
+        if progress:
+            progress(len(records), len(records), "已写入数据库")
+        return CommitSummary(batch, len(records) - replaced, replaced, n_proj)
+
+    def _keep_history(self, batch: int, now: str) -> int:
+        conn = self.db.conn
+        cols = ["credit_code", "year", *(f.id for f in RECORD_FIELDS), "batch_id", "updated_at"]
+        old = conn.execute(
+            f"select {', '.join('r.' + c for c in cols)} from records r join incoming i "
+            "on r.credit_code = i.credit_code and r.year = i.year").fetchall()
+        if not old:
+            return 0
+        projects: dict[tuple, list[dict]] = {}
+        pcols = ["credit_code", "year", *(f.id for f in PROJECT_VALUE_FIELDS)]
+        for row in conn.execute(
+                f"select {', '.join('p.' + c for c in pcols)} from projects p join incoming i "
+                "on p.credit_code = i.credit_code and p.year = i.year"):
+            projects.setdefault((row[0], row[1]), []).append(dict(zip(pcols, row)))
+        conn.executemany(
+            "insert into history (batch_id, credit_code, year, replaced_at, record_json, "
+            "projects_json) values (?, ?, ?, ?, ?, ?)",
+            ((batch, row[0], row[1], now, json.dumps(dict(zip(cols, row)), ensure_ascii=False),
+              json.dumps(projects.get((row[0], row[1]), []), ensure_ascii=False)) for row in old))
+        return len(old)
+
+    def undo_batch(self, batch_id: int) -> int:
+        """Put back what an import replaced and remove what it added; returns rows restored.
+        Only the latest import that is not yet undone can be undone."""
+        conn = self.db.conn
+        last = conn.execute("select max(id) from batches where undone_at is null").fetchone()[0]
+        if last != batch_id:
+            raise StoreError("只能撤销最近一次导入（请先撤销更晚的导入）")
+        cols = ["credit_code", "year", *(f.id for f in RECORD_FIELDS), "batch_id", "updated_at"]
+        with conn:
+            olds = conn.execute("select record_json, projects_json from history where batch_id=?",
+                                (batch_id,)).fetchall()
+            conn.execute("delete from projects where batch_id=?", (batch_id,))
+            conn.execute("delete from records where batch_id=?", (batch_id,))
+            for rec_json, proj_json in olds:
+                rec = json.loads(rec_json)
+                conn.execute(f"insert into records ({', '.join(cols)}) values "
+                             f"({', '.join('?' * len(cols))})", [rec.get(c) for c in cols])
+                for p in json.loads(proj_json):
+                    keys = list(p)
+                    conn.execute(f"insert into projects ({', '.join(keys)}, batch_id) values "
+                                 f"({', '.join('?' * len(keys))}, ?)",
+                                 [*p.values(), rec.get("batch_id")])
+            conn.execute("update batches set undone_at=? where id=?", (_now(), batch_id))
+        return len(olds)
+
+    # ------------------------------------------------------------------ reading
+
+    def count(self, year: int | None = None) -> int:
+        if year is None:
+            return self.db["records"].count
+        return self.db.execute("select count(*) from records where year=?", (year,)).fetchone()[0]
+
+    def years(self) -> list[int]:
+        return [r[0] for r in self.db.execute("select distinct year from records order by year")]
+
+    def iter_records(self, years: Iterable[int] | None = None,
+                     keys: Iterable[tuple[str, int]] | None = None) -> Iterator[Record]:
+        """Stored records (with projects) of the given years, or of the given (code, year)."""
+        cols = ["credit_code", "year", *(f.id for f in RECORD_FIELDS)]
+        where, params = "", []
+        if years is not None:
+            ys = list(years)
+            where = f"where year in ({', '.join('?' * len(ys))})"
+            params = ys
+        projects: dict[tuple, list[dict]] = {}
+        pcols = ["credit_code", "year", *(f.id for f in PROJECT_VALUE_FIELDS)]
+        for row in self.db.execute(f"select {', '.join(pcols)} from projects {where} order by id",
+                                   params):
+            p = {"credit_code": row[0], "year": row[1]}
+            for f, v in zip(PROJECT_VALUE_FIELDS, row[2:]):
+                if v is not None:
+                    p[f.id] = from_column(f, v)
+            projects.setdefault((row[0], row[1]), []).append(p)
+        wanted = set(keys) if keys is not None else None
+        for row in self.db.execute(f"select {', '.join(cols)} from records {where} "
+                                   "order by year, credit_code", params):
+            if wanted is not None and (row[0], row[1]) not in wanted:
+                continue
+            values = {"credit_code": row[0], "year": row[1]}
+            for f, v in zip(RECORD_FIELDS, row[2:]):
+                if v is not None:
+                    values[f.id] = from_column(f, v)
+            yield make_record(values, projects.get((row[0], row[1]), []))
+
+    def record(self, credit_code: str, year: int) -> Record | None:
+        return next(self.iter_records(keys=[(credit_code, year)], years=[year]), None)
+
+    def history(self, credit_code: str, year: int) -> list[dict]:
+        return [dict(r) for r in self.db.query(
+            "select batch_id, replaced_at, record_json from history where credit_code=? and year=? "
+            "order by id", [credit_code, year])]
+
+    def batches(self) -> list[dict]:
+        return list(self.db.query("select * from batches order by id"))
+
+    # ------------------------------------------------------------------ results
+
+    def save_results(self, rows: Iterable[dict[str, Any]], cohorts: Iterable[dict[str, Any]]) -> int:
+        """Upsert result summaries and cohort statistics in one transaction."""
+        n = 0
+        with self.db.conn:
+            batch: list[dict] = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= 5000:
+                    self.db["results"].upsert_all(batch, pk=("credit_code", "year", "profile_id"))
+                    n += len(batch)
+                    batch = []
+            if batch:
+                self.db["results"].upsert_all(batch, pk=("credit_code", "year", "profile_id"))
+                n += len(batch)
+            for c in cohorts:
+                self.db["cohorts"].upsert(c, pk=("profile_id", "year", "cohort"))
+        return n
+
+    def results(self, year: int, profile_id: str) -> list[dict]:
+        return list(self.db.query("select * from results where year=? and profile_id=? "
+                                  "order by credit_code", [year, profile_id]))
+
+    def cohort_stats(self, profile_id: str, year: int, cohort: str) -> CohortStats | None:
+        row = self.db.execute(
+            "select scores_json, emission_mean, emission_count from cohorts where profile_id=? "
+            "and year=? and cohort=?", (profile_id, year, cohort)).fetchone()
+        if row is None:
+            return None
+        return CohortStats(cohort, year, json.loads(row[0]), row[1], row[2])
+
+
+def cohort_row(profile_id: str, profile_sha: str, as_of: date, st: CohortStats) -> dict[str, Any]:
+    return {"profile_id": profile_id, "profile_sha256": profile_sha, "year": st.year,
+            "cohort": st.cohort, "as_of": as_of.isoformat(), "scores_json": json.dumps(st.ascending),
+            "emission_mean": st.emission_mean, "emission_count": st.emission_count}

@@ -1,0 +1,78 @@
+"""Cell parsing: never an exception but the project's own; numbers round-trip."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from forms.cells import CellError, parse_cell, parse_number
+from rules.catalogue import ENTERPRISE_BY_ID, ENTERPRISE_FIELDS, PROJECT_FIELDS
+
+FIELDS = [*ENTERPRISE_FIELDS, *PROJECT_FIELDS]
+cells = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=30),
+                  st.dates(), st.sampled_from(["#DIV/0!", "N/A", "10亩", "-", " 1,234.5 ", "是", "√",
+                                               "91350100M000100Y43", "创新型、小巨人"]))
+
+
+@given(value=cells, field=st.sampled_from(FIELDS))
+def test_parse_never_raises_anything_but_cell_error(value, field) -> None:
+    try:
+        parse_cell(value, field)
+    except CellError as e:
+        assert e.message
+
+
+@given(x=st.floats(min_value=-1e12, max_value=1e12, allow_nan=False))
+def test_numbers_round_trip_through_text(x: float) -> None:
+    f = ENTERPRISE_BY_ID["value_added"]
+    assert parse_number(repr(x), f) == x
+    assert parse_number(x, f) == x
+    assert parse_number(f"{x:,.2f}", f) == pytest.approx(round(x, 2))
+
+
+@pytest.mark.parametrize("value, reason", [
+    ("10亩", "单位“亩”"), ("5万元", "单位“万元”"), ("#DIV/0!", "错误值"), ("N/A", "错误值"),
+    ("abc", "不是数字"), (True, "逻辑值"), (date(2024, 1, 1), "日期"), (float("inf"), "有限"),
+])
+def test_never_a_silent_zero(value, reason: str) -> None:
+    with pytest.raises(CellError, match=reason):
+        parse_number(value, ENTERPRISE_BY_ID["tax"])
+
+
+def test_blank_and_dashes_are_unknown_not_zero() -> None:
+    f = ENTERPRISE_BY_ID["tax"]
+    assert [parse_number(v, f) for v in (None, "", "  ", "-", "—", "/")] == [None] * 6
+
+
+@pytest.mark.parametrize("text, want", [("是", True), ("Y", True), ("yes", True), ("1", True), ("√", True),
+                                        ("TRUE", True), ("否", False), ("n", False), ("0", False),
+                                        ("×", False), ("false", False), (1, True), (0.0, False)])
+def test_yes_no_spellings(text, want: bool) -> None:
+    assert parse_cell(text, ENTERPRISE_BY_ID["above_scale"]) is want
+
+
+def test_multi_choice_separators_and_ranges() -> None:
+    f = ENTERPRISE_BY_ID["titles"]
+    for text in ("创新型、专精特新", "创新型,专精特新", "创新型，专精特新", "创新型;专精特新", "创新型 专精特新"):
+        assert parse_cell(text, f) == frozenset({"创新型", "专精特新"})
+    with pytest.raises(CellError, match="最大值"):
+        parse_cell(101, ENTERPRISE_BY_ID["digital_score"])
+    with pytest.raises(CellError, match="最小值"):
+        parse_cell(-1, ENTERPRISE_BY_ID["tax"])
+    assert parse_cell(-5, ENTERPRISE_BY_ID["value_added"]) == -5.0  # allowed, with a warning
+    with pytest.raises(CellError, match="整数"):
+        parse_cell(12.5, ENTERPRISE_BY_ID["employees"])
+
+
+def test_industry_code_kept_as_text_and_lost_zeros_detected() -> None:
+    f = ENTERPRISE_BY_ID["industry_code"]
+    assert parse_cell("0610", f) == "0610" and parse_cell(3311.0, f) == "3311"
+    with pytest.raises(CellError, match="开头的 0"):
+        parse_cell(610, f)
+
+
+def test_names_keep_full_width_punctuation() -> None:
+    assert parse_cell(" 甲（集团）有限公司 ", ENTERPRISE_BY_ID["name"]) == "甲（集团）有限公司"

@@ -1,0 +1,186 @@
+"""`mujun assess` end to end: JSON contract, results and error workbooks, store, publish."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from desktop.cli import main
+from forms import pipeline
+from forms.publish import PublishError, publish
+from forms.store import Store
+from rules.assess import assess
+from rules.profile import load
+from rules.record import make_record
+from tests.conftest import credit_code
+from tests.fixtures import messy_workbook
+
+AS_OF = "2026-11-22"
+PROFILE = load("huangyan-2022")
+
+
+def park(path: Path, n: int, year: int = 2024, seed: int = 7, names: dict | None = None) -> Path:
+    """A tidy park sheet of ``n`` 规上 firms with varied figures (all valid)."""
+    rnd = random.Random(seed)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "企业数据"
+    ws.append(["企业名称", "统一社会信用代码", "数据年度", "实际用地面积（亩）", "实缴税金", "工业增加值",
+               "综合能耗（等价值）", "化学需氧量（吨）", "年平均职工人数", "研发费用", "主营业务收入",
+               "是否规上工业企业", "国民经济行业代码"])
+    for i in range(n):
+        land = rnd.uniform(10, 80)
+        ws.append([(names or {}).get(i, f"企业{i:03d}"), credit_code(500 + i), year, land,
+                   land * rnd.uniform(3, 40), land * rnd.uniform(50, 200), rnd.uniform(500, 4000),
+                   rnd.uniform(0.2, 3), rnd.randint(30, 400), rnd.uniform(10, 300),
+                   rnd.uniform(2500, 20000), "是", "3311"])
+        ws.cell(ws.max_row, 1).data_type = "s"  # a name like "=1+1" is text in the user's file
+    wb.save(path)
+    return path
+
+
+def test_json_follows_the_contract(tmp_path: Path) -> None:
+    src = tmp_path / "messy.xlsx"
+    messy_workbook(src)
+    out = tmp_path / "out.json"
+    assert main(["assess", str(src), "--no-store", "--as-of", AS_OF, "--json", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["profile"] == {"id": "huangyan-2022", "version": PROFILE.version,
+                               "sha256": PROFILE.sha256}
+    assert data["as_of"] == AS_OF
+    rows = data["enterprises"]
+    assert [r["row"] for r in rows] == [5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18]  # file order
+    ok = rows[0]
+    assert ok["sheet"] == "企业数据" and ok["status"] == "ok" and ok["errors"] == []
+    for key in ("credit_code", "name", "year", "mujun", "green_channel", "sme", "rectification",
+                "digital"):
+        assert key in ok
+    assert set(ok["mujun"]) >= {"cohort", "reason", "score", "class", "class_basis", "indicators"}
+    assert set(ok["mujun"]["indicators"]) == {"tax_per_mu", "value_added_per_mu",
+                                              "value_added_per_energy", "value_added_per_emission",
+                                              "labour_productivity", "rd_ratio"}
+    assert set(ok["mujun"]["indicators"]["tax_per_mu"]) >= {"value", "benchmark", "ratio", "weight",
+                                                            "points"}
+    assert ok["mujun"]["indicators"]["tax_per_mu"]["value"] == pytest.approx(14.0)
+    assert [g["project"] for g in ok["green_channel"]] == ["智能产线", "扩建车间"]
+    assert set(ok["green_channel"][0]) >= {"intensity_equal", "intensity_equiv", "basis", "eligible",
+                                           "reasons"}
+    assert ok["green_channel"][1]["eligible"] is False  # exactly 0.52
+    assert set(ok["sme"]) >= {"rules", "tier", "size", "criteria"} and ok["sme"]["rules"] == "miit-2026"
+    assert set(ok["rectification"]) >= {"in_scope", "flagged", "reasons"}
+    assert set(ok["digital"]) >= {"level", "eligible"}
+    bad = rows[4]
+    assert bad["status"] == "invalid" and "mujun" not in bad
+    assert bad["errors"] == [{"field": "land_mu", "column": "用地面积(亩)",
+                              "message": "“10亩”带有文字或单位“亩”：请只填数字，单位见表头（亩）"}]
+    incomplete = next(r for r in rows if r["row"] == 8)
+    assert {"field": "energy_equal_tce", "message": "亩均效益计分缺少“综合能耗（等价值）”"} \
+        in incomplete["warnings"]
+    assert data["rejected_projects"][0]["row"] == 5
+
+
+def test_percentile_classes_from_the_batch_and_the_store(tmp_path: Path) -> None:
+    src = park(tmp_path / "p.xlsx", 12)
+    res: list = []
+    out = pipeline.run(src, PROFILE, date(2026, 11, 22), on_result=res.append)
+    assert out.assessed == 12 and sum(out.classes.values()) == 12
+    assert {r.mujun["class_basis"] for r in res} == {"percentile"}
+    assert [r.mujun["population"] for r in res] == [12] * 12
+    # with a store: the population is every stored firm of the year, after the commit
+    s = Store(tmp_path / "db.sqlite3")
+    pipeline.run(park(tmp_path / "a.xlsx", 6, seed=1), PROFILE, date(2026, 11, 22), store=s)
+    first = {r["credit_code"]: r for r in s.results(2024, PROFILE.id)}
+    assert {r["class"] for r in first.values()} == {None}  # 6 < 10 firms, no cut-offs
+    other = tmp_path / "b.xlsx"
+    wb = load_workbook(park(tmp_path / "tmp.xlsx", 12, seed=2))
+    ws = wb.active
+    for row in ws.iter_rows(min_row=2):  # different firms
+        row[1].value = credit_code(900 + row[0].row)
+    wb.save(other)
+    pipeline.run(other, PROFILE, date(2026, 11, 22), store=s)
+    stored = s.results(2024, PROFILE.id)
+    assert len(stored) == 18 and {r["population"] for r in stored} == {18}
+    assert all(r["class"] in "ABCD" for r in stored)
+
+
+def test_a_stored_firm_tree_can_be_rebuilt_with_its_cohort(tmp_path: Path) -> None:
+    s = Store(tmp_path / "db.sqlite3")
+    src = park(tmp_path / "p.xlsx", 15)
+    pipeline.run(src, PROFILE, date(2026, 11, 22), store=s)
+    row = s.results(2024, PROFILE.id)[3]
+    rec = s.record(row["credit_code"], 2024)
+    stats = s.cohort_stats(PROFILE.id, 2024, row["cohort"])
+    again = assess(rec, PROFILE, date(2026, 11, 22), cohort=stats)
+    assert again.mujun["class"] == row["class"] and again.mujun["rank"] == row["rank"]
+    assert again.mujun["score"] == pytest.approx(row["score"])
+    assert again.trees["mujun"].find("class").outcome.value == "met"
+
+
+def test_exports_keep_formula_like_text_as_text(tmp_path: Path) -> None:
+    src = park(tmp_path / "p.xlsx", 3, names={0: "=1+1", 1: "@SUM(A1)", 2: "-甲<公司>&乙"})
+    xlsx = tmp_path / "r.xlsx"
+    assert main(["assess", str(src), "--no-store", "--as-of", AS_OF, "--xlsx", str(xlsx)]) == 0
+    ws = load_workbook(xlsx).active
+    head = [c.value for c in ws[1]]
+    col = head.index("企业名称")
+    cells = [row[col] for row in ws.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == ["=1+1", "@SUM(A1)", "-甲<公司>&乙"]
+    assert {c.data_type for c in cells} == {"s"}
+    assert ws.cell(2, head.index("配置哈希") + 1).value == PROFILE.sha256
+    assert ws.cell(2, head.index("亩均税收基准值") + 1).value == 24.097
+
+
+def test_error_report_marks_bad_cells(tmp_path: Path) -> None:
+    src = tmp_path / "messy.xlsx"
+    messy_workbook(src)
+    rep = tmp_path / "err.xlsx"
+    assert main(["assess", str(src), "--no-store", "--errors-xlsx", str(rep)]) == 0
+    wb = load_workbook(rep)
+    ws = wb["企业数据"]
+    head = [c.value for c in ws[1]]
+    assert head[0] == "原行号" and head[-1] == "错误说明"
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
+    assert set(rows) == {10, 11, 12, 13, 14, 15, 16, 17, 18}
+    land = rows[10][head.index("用地面积(亩)")]
+    assert land.value == "10亩" and land.fill.fgColor.rgb.endswith("FFC7CE")
+    assert "单位“亩”" in land.comment.text
+    assert rows[18][head.index("实缴税金（万元）")].value == "#VALUE!"
+    assert "用地面积(亩)：" in rows[10][-1].value
+    assert "新上项目" in wb.sheetnames
+
+
+def test_publish_overlay_reproduces_the_park_ranking(tmp_path: Path) -> None:
+    s = Store(tmp_path / "db.sqlite3")
+    pipeline.run(park(tmp_path / "p.xlsx", 40), PROFILE, date(2026, 11, 22), store=s)
+    with pytest.raises(PublishError, match="2023"):
+        publish(s, PROFILE, 2023, tmp_path / "x.yaml")
+    out = publish(s, PROFILE, 2024, tmp_path / "园区2024.yaml", today=date(2025, 3, 1), park="示例园区")
+    overlay = load(out)
+    assert overlay.chain == ("zhejiang", "huangyan-2022", overlay.id)
+    records = list(s.iter_records([2024]))
+    taxes = [r.tax / r.land_mu for r in records]
+    assert overlay.value("mujun.above_scale.tax_per_mu.benchmark") == pytest.approx(sum(taxes) / 40)
+    a, b, c = (overlay.value(f"mujun.above_scale.cutoff_{x}") for x in "abc")
+    assert a >= b >= c
+    ref = overlay.param("mujun.above_scale.cutoff_a").at(None)
+    assert ref.source.title == "由 40 家企业数据计算（2024 年度，2025-03-01）"
+    from rules.assess import assess_population
+    ranked = {r.record.credit_code: r.mujun["class"]
+              for r in assess_population(records, overlay, date(2026, 11, 22))}
+    alone = {r.credit_code: assess(r, overlay, date(2026, 11, 22)).mujun["class"] for r in records}
+    assert alone == ranked  # a firm self-checking against the park's overlay gets its park class
+    assert main(["rules", "--check", str(out)]) == 0
+
+
+def test_records_from_json_round_trip_through_the_store(tmp_path: Path) -> None:
+    s = Store(tmp_path / "db.sqlite3")
+    r = make_record({"name": "甲", "credit_code": credit_code(1), "year": 2024, "titles": ["创新型", "小巨人"],
+                     "sci_award": False, "rd_institution": "省级", "employees": 12, "land_mu": 3.5})
+    s.commit_import([r], "x", "x", 0)
+    back = s.record(credit_code(1), 2024)
+    assert back.values == r.values

@@ -1,0 +1,121 @@
+"""The store: upsert with history, undo, migrations with a backup, and a crash mid-commit."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from forms import store as store_mod
+from forms.store import SCHEMA_VERSION, Store, StoreError
+from rules.record import make_record
+from tests.conftest import ROOT, credit_code
+
+
+def rec(n: int, year: int = 2024, **kw):
+    values = {"name": f"企业{n}", "credit_code": credit_code(n), "year": year, "land_mu": 10.0,
+              "tax": 100.0 + n, "titles": ["创新型"], "above_scale": True, **kw}
+    return make_record(values, [{"credit_code": credit_code(n), "year": year,
+                                 "project_name": f"项目{n}", "project_value_added": 10.0}])
+
+
+def test_upsert_keeps_history_and_undo_restores(tmp_path: Path) -> None:
+    s = Store(tmp_path / "db.sqlite3")
+    first = s.commit_import([rec(1), rec(2)], "a.xlsx", "sha-a", 0)
+    assert (first.inserted, first.replaced, first.projects) == (2, 0, 2)
+    second = s.commit_import([rec(2, tax=999.0), rec(3)], "b.xlsx", "sha-b", 1)
+    assert (second.inserted, second.replaced) == (1, 1)
+    assert s.record(credit_code(2), 2024).tax == 999.0
+    hist = s.history(credit_code(2), 2024)
+    assert len(hist) == 1 and json.loads(hist[0]["record_json"])["tax"] == 102.0
+    got = s.record(credit_code(1), 2024)
+    assert got.titles == frozenset({"创新型"}) and got.above_scale is True
+    assert [p.project_name for p in got.projects] == ["项目1"]
+    with pytest.raises(StoreError):
+        s.undo_batch(first.batch_id)  # only the latest import
+    assert s.undo_batch(second.batch_id) == 1
+    assert s.record(credit_code(2), 2024).tax == 102.0
+    assert s.record(credit_code(3), 2024) is None
+    assert [p.project_name for p in s.record(credit_code(2), 2024).projects] == ["项目2"]
+    assert s.count() == 2 and s.db.execute("pragma journal_mode").fetchone()[0] == "wal"
+
+
+def test_new_catalogue_field_becomes_a_column_after_a_backup(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    s = Store(path)
+    s.commit_import([rec(1)], "a.xlsx", "x", 0)
+    s.db.execute("alter table records drop column zjtx_score")  # as made by an older catalogue
+    s.close()
+    s = Store(path)
+    assert "zjtx_score" in s.db["records"].columns_dict
+    assert len(s.backups) == 1 and s.backups[0].exists()
+    old = sqlite3.connect(s.backups[0])
+    cols = [r[1] for r in old.execute("pragma table_info(records)")]
+    assert "zjtx_score" not in cols and old.execute("select count(*) from records").fetchone()[0] == 1
+    assert s.record(credit_code(1), 2024).name == "企业1"
+
+
+def test_schema_migration_copies_the_database_first(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "db.sqlite3"
+    s = Store(path)
+    s.commit_import([rec(1)], "a.xlsx", "x", 0)
+    s.close()
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setitem(store_mod.MIGRATIONS, SCHEMA_VERSION + 1,
+                        lambda db: db["records"].create_index(["name"]))
+    s = Store(path)
+    assert s.version == SCHEMA_VERSION + 1
+    assert [b.name.split("-")[1] for b in s.backups] == [f"v{SCHEMA_VERSION}"]
+    assert sqlite3.connect(s.backups[0]).execute(
+        "select value from meta where key='schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+
+
+def test_a_newer_database_is_refused(tmp_path: Path) -> None:
+    s = Store(tmp_path / "db.sqlite3")
+    s.db["meta"].upsert({"key": "schema_version", "value": "99"}, pk="key")
+    s.close()
+    with pytest.raises(StoreError, match="比本软件"):
+        Store(tmp_path / "db.sqlite3")
+
+
+def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "x.sqlite3"
+    bad.write_bytes(b"this is no database" * 100)
+    with pytest.raises(StoreError, match="无法打开数据库"):
+        Store(bad)
+
+
+def test_sigkill_during_commit_leaves_the_database_unchanged(tmp_path: Path) -> None:
+    db = tmp_path / "park.sqlite3"
+    s = Store(db)
+    s.commit_import([rec(i) for i in range(1, 4)], "old.xlsx", "x", 0)
+    s.close()
+    big = tmp_path / "big.csv"
+    lines = ["企业名称,统一社会信用代码,数据年度,实际用地面积（亩）,实缴税金（万元）"]
+    lines += [f"企业{i},{credit_code(i)},2024,{5 + i % 50},{i % 300}" for i in range(1, 30001)]
+    big.write_text("\n".join(lines), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "desktop.cli", "assess", str(big), "--db", str(db)],
+                            cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    seen = b""
+    deadline = time.time() + 120
+    while b"\xe5\x86\x99\xe5\x85\xa5\xe6\x95\xb0\xe6\x8d\xae\xe5\xba\x93" not in seen:  # "写入数据库"
+        chunk = os.read(proc.stderr.fileno(), 256)
+        assert chunk and time.time() < deadline, seen.decode(errors="replace")
+        seen += chunk
+    os.kill(proc.pid, signal.SIGKILL)  # inside the commit's transaction
+    proc.wait()
+    proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+    s = Store(db)
+    assert s.db.execute("pragma integrity_check").fetchone()[0] == "ok"
+    assert s.count() == 3
+    assert [b["file_name"] for b in s.batches()] == ["old.xlsx"]
+    assert s.record(credit_code(2), 2024).tax == 102.0
+    assert s.db.execute("select count(*) from history").fetchone()[0] == 0
