@@ -44,7 +44,9 @@ def cell(ws: WriteOnlyWorksheet, value: Any, **style: Any) -> Any:
 
 
 def _row(ws: WriteOnlyWorksheet, values: Sequence[Any]) -> list[Any]:
-    return [cell(ws, v) for v in values]
+    """Plain values as they are (fast); only formula-like text is wrapped as a text cell."""
+    return [cell(ws, v) if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
+            for v in values]
 
 
 RESULT_HEADERS = [
@@ -70,43 +72,51 @@ class ResultsWriter:
         self.rows = 0
 
     def add(self, entry: dict[str, Any], rec: Any, profile: dict[str, str], as_of: str) -> None:
-        m, s, r, d = entry["mujun"], entry["sme"], entry["rectification"], entry["digital"]
-        inds = m.get("indicators", {})
-        ind_cells: list[Any] = []
-        for i in INDICATORS:
-            x = inds.get(i) or {}
-            ind_cells += [x.get("value"), x.get("benchmark"),
-                          None if x.get("points") is None else round(x["points"], 4)]
-        greens = entry["green_channel"]
-        green_text = "；".join(
-            f"{g['project']}：{'可享受' if g['eligible'] else '不可享受' if g['eligible'] is False else '无法判断'}"
-            + (f"（{g['intensity_equal' if g['basis'] == 'equal_value' else 'intensity_equiv']:.4f}）"
-               if g.get("intensity_equal" if g["basis"] == "equal_value" else "intensity_equiv")
-               is not None else "") for g in greens)
-        values = [
-            entry.get("sheet"), entry.get("row"), entry["credit_code"], entry["name"], entry["year"],
-            rec.county, rec.park, rec.industry_code, COHORT_LABELS.get(m["cohort"], m["cohort"]),
-            STATUS.get(m.get("status"), m.get("status")), m.get("reason"),
-            None if m["score"] is None else round(m["score"], 4), m["class"],
-            {"percentile": "同类排名", "cutoffs": "分类得分线"}.get(m["class_basis"] or "", ""),
-            m.get("rank"), m.get("population"), *ind_cells,
-            sum(1 for g in greens if g["eligible"]), len(greens), green_text,
-            TIER_NAMES[s["tier"]], SIZE_NAMES.get(s["size"] or "", "未知"), s["rules"],
-            "；".join(s["criteria"][:6]), ("列入" if r["flagged"] else "未列入") if r["in_scope"] else
-            ("不在范围" if r["in_scope"] is False else "无法判断"),
-            "、".join(REASON_TEXTS[x] for x in r["reasons"]), d["level"],
-            "、".join(RECOGNITIONS[x] for x in d["eligible"]),
-            "、".join(field_label(x) for x in m.get("missing", [])),
-            "、".join(field_label(x) for x in entry.get("missing_inputs", [])
-                     if x not in m.get("missing", [])),
-            profile["id"], profile["version"], profile["sha256"], as_of,
-        ]
-        self.ws.append(_row(self.ws, values))
+        self.ws.append(_row(self.ws, result_values(entry, rec, profile, as_of)))
         self.rows += 1
 
     def close(self) -> Path:
         self.wb.save(self.path)
         return self.path
+
+
+def _green(g: dict[str, Any]) -> str:
+    """“项目：可享受（0.4100）” — the verdict and the intensity on the basis used."""
+    verdict = {True: "可享受", False: "不可享受"}.get(g["eligible"], "无法判断")
+    x = g["intensity_equal"] if g["basis"] == "equal_value" else g["intensity_equiv"]
+    return f"{g['project']}：{verdict}" + (f"（{x:.4f}）" if x is not None else "")
+
+
+def result_values(entry: dict[str, Any], rec: Any, profile: dict[str, str],
+                  as_of: str) -> list[Any]:
+    """One row of the results workbook, in the order of ``RESULT_HEADERS``."""
+    m, s, r, d = entry["mujun"], entry["sme"], entry["rectification"], entry["digital"]
+    inds = m.get("indicators", {})
+    ind_cells: list[Any] = []
+    for i in INDICATORS:
+        x = inds.get(i) or {}
+        ind_cells += [x.get("value"), x.get("benchmark"),
+                      None if x.get("points") is None else round(x["points"], 4)]
+    greens = entry["green_channel"]
+    green_text = "；".join(_green(g) for g in greens)
+    return [
+        entry.get("sheet"), entry.get("row"), entry["credit_code"], entry["name"], entry["year"],
+        rec.county, rec.park, rec.industry_code, COHORT_LABELS.get(m["cohort"], m["cohort"]),
+        STATUS.get(m.get("status"), m.get("status")), m.get("reason"),
+        None if m["score"] is None else round(m["score"], 4), m["class"],
+        {"percentile": "同类排名", "cutoffs": "分类得分线"}.get(m["class_basis"] or "", ""),
+        m.get("rank"), m.get("population"), *ind_cells,
+        sum(1 for g in greens if g["eligible"]), len(greens), green_text,
+        TIER_NAMES[s["tier"]], SIZE_NAMES.get(s["size"] or "", "未知"), s["rules"],
+        "；".join(s["criteria"][:6]), ("列入" if r["flagged"] else "未列入") if r["in_scope"] else
+        ("不在范围" if r["in_scope"] is False else "无法判断"),
+        "、".join(REASON_TEXTS[x] for x in r["reasons"]), d["level"],
+        "、".join(RECOGNITIONS[x] for x in d["eligible"]),
+        "、".join(field_label(x) for x in m.get("missing", [])),
+        "、".join(field_label(x) for x in entry.get("missing_inputs", [])
+                 if x not in m.get("missing", [])),
+        profile["id"], profile["version"], profile["sha256"], as_of,
+    ]
 
 
 def write_error_report(path: Path, result: ImportResult) -> Path | None:
