@@ -27,12 +27,12 @@ from openpyxl import Workbook
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.make_park import main as make_park  # noqa: E402
-from bench.results import write_section  # noqa: E402
-from forms.excel.export import RESULT_HEADERS, ResultsWriter, result_values  # noqa: E402
-from forms.store import Store  # noqa: E402
-from rules.assess import iter_population  # noqa: E402
-from rules.profile import load  # noqa: E402
+from bench.make_park import main as make_park
+from bench.results import write_section
+from forms.excel.export import RESULT_HEADERS, ResultsWriter, result_values
+from forms.store import Store
+from rules.assess import iter_population
+from rules.profile import load
 
 
 def raw_read(path: Path) -> tuple[float, int]:
@@ -90,20 +90,20 @@ def main(n: int) -> None:
     ratio_assess = assess_s / read_s
     ratio_export = ours_s / bare_s
     lines = [
-        f"Run {date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores, "
+        (f"Run {date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}; {n} firms × {len(RESULT_HEADERS)} result columns; "
-        f"input {data.stat().st_size / 1e6:.1f} MB ({rows} rows over all sheets).",
+        f"input {data.stat().st_size / 1e6:.1f} MB ({rows} rows over all sheets)."),
         "",
         "| measure | seconds | ratio | target | met |",
         "|---|---|---|---|---|",
         f"| raw read, python-calamine (baseline) | {read_s:.2f} | 1.00 | | |",
-        f"| full `mujun assess` (read, validate, assess, store) | {assess_s:.1f} | "
-        f"{ratio_assess:.1f} × read | ≤ 4 × read | {'yes' if ratio_assess <= 4 else 'no'} |",
-        f"| peak memory of `mujun assess` | {peak_mb:.0f} MB | | ≤ 1024 MB | "
-        f"{'yes' if peak_mb <= 1024 else 'no'} |",
+        (f"| full `mujun assess` (read, validate, assess, store) | {assess_s:.1f} | "
+        f"{ratio_assess:.1f} × read | ≤ 4 × read | {'yes' if ratio_assess <= 4 else 'no'} |"),
+        (f"| peak memory of `mujun assess` | {peak_mb:.0f} MB | | ≤ 1024 MB | "
+        f"{'yes' if peak_mb <= 1024 else 'no'} |"),
         f"| bare openpyxl write-only dump of the results table (baseline) | {bare_s:.1f} | 1.00 | | |",
-        f"| results export (ResultsWriter) | {ours_s:.1f} | {ratio_export:.2f} × dump | ≤ 1.5 × dump | "
-        f"{'yes' if ratio_export <= 1.5 else 'no'} |",
+        (f"| results export (ResultsWriter) | {ours_s:.1f} | {ratio_export:.2f} × dump | ≤ 1.5 × dump | "
+        f"{'yes' if ratio_export <= 1.5 else 'no'} |"),
         "",
         "`mujun assess` said: " + " / ".join(summary),
     ]

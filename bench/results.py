@@ -14,6 +14,6 @@ HEAD = ("# Benchmark results\n\nWritten by the scripts in `bench/` (see the READ
 def write_section(title: str, lines: list[str]) -> None:
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else HEAD
     block = f"## {title}\n\n" + "\n".join(lines) + "\n"
-    pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
+    pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
     text = pattern.sub(block + "\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + block
     RESULTS.write_text(text, encoding="utf-8")

@@ -36,8 +36,17 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--json", type=Path, help="结果 JSON")
     a.add_argument("--xlsx", type=Path, help="结果工作簿")
     a.add_argument("--errors-xlsx", type=Path, help="错误报告工作簿（有错误行时写出）")
+    a.add_argument("--pdf-dir", type=Path, help="每家企业一份 PDF 报告，写入此文件夹")
+    a.add_argument("--summary-pdf", type=Path, help="园区汇总 PDF")
     a.add_argument("--db", type=Path, help="数据库文件（默认在用户数据文件夹）")
     a.add_argument("--no-store", action="store_true", help="不写数据库；按本文件内的企业排名")
+    rp = sub.add_parser("report", help="为数据库中的一家企业生成 PDF 报告")
+    rp.add_argument("credit_code")
+    rp.add_argument("--year", type=int, required=True)
+    rp.add_argument("--pdf", type=Path, required=True)
+    rp.add_argument("--profile", default=DEFAULT_PROFILE)
+    rp.add_argument("--as-of", type=_date, default=None)
+    rp.add_argument("--db", type=Path)
     t = sub.add_parser("template", help="生成导入模板")
     t.add_argument("out", type=Path)
     pb = sub.add_parser("publish", help="按已存数据发布本园区的基准值与分类得分线（县级配置文件）")
@@ -146,12 +155,37 @@ def _assess(args: argparse.Namespace) -> int:
         return _fail(f"配置无效：{err.issues[0]}", "invalid profile")
     store = None
     progress = _Progress()
+    as_of = args.as_of or date.today()
+    summary = None
+    if args.summary_pdf:
+        from desktop.reports.summary import ParkSummary
+
+        summary = ParkSummary({"id": profile.id, "version": profile.version,
+                               "sha256": profile.sha256}, as_of,
+                              title=f"{args.input.stem} 亩均效益评价汇总")
     try:
         if not args.no_store:
             store = Store(args.db or default_db())
-        outcome = pipeline.run(args.input, profile, args.as_of or date.today(), store=store,
+        outcome = pipeline.run(args.input, profile, as_of, store=store,
                                json_out=args.json, xlsx_out=args.xlsx, errors_out=args.errors_xlsx,
-                               progress=progress)
+                               progress=progress, on_result=summary.add if summary else None)
+        if summary is not None:
+            from desktop.reports.summary import write_park_summary
+
+            for row in outcome.imported.invalid:
+                summary.reject(row.sheet, row.row, "；".join(
+                    f"{e.column}：{e.message}" for e in row.checked.errors))
+            outcome.written.append(write_park_summary(summary, args.summary_pdf))
+        if args.pdf_dir:
+            from desktop.reports.batch import Job, render_batch
+
+            jobs = [Job(r.values, tuple(p.values for p in r.projects),
+                        outcome.cohorts.get(outcome.cohort_of.get((r.credit_code, r.year), ())))
+                    for r in outcome.batch]
+            paths = render_batch(jobs, args.pdf_dir, profile.ref, as_of,
+                                 progress=lambda d, t: progress(d, t, "生成 PDF 报告"))
+            progress.end()
+            print(f"已写出 {len(paths)} 份企业报告到 {args.pdf_dir}", file=sys.stderr)
     except FileError as err:
         progress.end()
         return _fail(err.zh, err.en)
@@ -174,6 +208,37 @@ def _assess(args: argparse.Namespace) -> int:
           (f"：{classes}" if classes else ""), file=sys.stderr)
     for path in outcome.written:
         print(f"已写出：{path}", file=sys.stderr)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from desktop.reports.firm import write_firm_report
+    from forms.cells import CellError, parse_credit_code
+    from forms.store import Store, StoreError
+    from rules.assess import assess
+    from rules.profile import ProfileError, load
+
+    try:
+        code = parse_credit_code(args.credit_code)
+        profile = load(args.profile)
+        store = Store(args.db or default_db())
+    except CellError as err:
+        return _fail(err.message, "invalid credit code")
+    except ProfileError as err:
+        return _fail(f"配置无效：{err.issues[0]}", "invalid profile")
+    except StoreError as err:
+        return _fail(str(err), "database unusable")
+    try:
+        rec = store.record(code, args.year)
+        if rec is None:
+            return _fail(f"数据库中没有 {code} 的 {args.year} 年度数据", "no such firm and year")
+        row = next((r for r in store.results(args.year, profile.id)
+                    if r["credit_code"] == code), None)
+        cohort = store.cohort_stats(profile.id, args.year, row["cohort"]) if row else None
+        result = assess(rec, profile, args.as_of or date.today(), cohort=cohort)
+        print(f"已写出：{write_firm_report(result, args.pdf)}")
+    finally:
+        store.close()
     return 0
 
 
@@ -209,7 +274,7 @@ def _publish(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"rules": _rules, "explain": _explain, "assess": _assess, "template": _template,
-                "publish": _publish}
+                "publish": _publish, "report": _report}
     if args.command in commands:
         return commands[args.command](args)
     # `mujun` and `mujun gui`: the desktop application is the next issue; until it lands,

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
+from desktop.present import MARKS, num
 from rules.assess import DISCLAIMER, EnterpriseResult
 from rules.catalogue import label
 from rules.engine import OUTCOME_LABELS, Node, Outcome, fmt
 from rules.profile import Profile
-from rules.schema import GROUP_NAMES, NONE, RATIO, SPECS
-
-MARKS = {Outcome.MET: "✔", Outcome.UNMET: "✘", Outcome.UNKNOWN: "？", Outcome.NA: "·"}
-
-
-def show_value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "是" if v else "否"
-    if isinstance(v, dict):
-        return "，".join(f"{k}: {fmt(x)}" for k, x in v.items())
-    if isinstance(v, tuple):
-        return "[" + ", ".join(show_value(x) for x in v) + "]"
-    return fmt(v)
+from rules.schema import GROUP_NAMES, SPECS
 
 
 def profile_lines(profile: Profile) -> Iterator[str]:
@@ -38,7 +26,7 @@ def profile_lines(profile: Profile) -> Iterator[str]:
                 yield f"  {spec.key} {spec.name}：未设定"
                 continue
             for ver in p.versions:
-                shown = "未设定" if ver.value is None else _num(ver.value, spec.unit)
+                shown = "未设定" if ver.value is None else num(ver.value, spec.unit)
                 yield (f"  {spec.key} {spec.name}：{shown}  生效 {ver.effective}"
                        f"  依据：{ver.citation} [{ver.confidence}]")
 
@@ -53,11 +41,11 @@ def tree_lines(node: Node, depth: int = 0) -> Iterator[str]:
         line += f"  [{pts} 分]"
     u = node.unit
     if node.value is not None and node.op and node.threshold is not None:
-        line += f"  {_num(node.value, u)}（要求 {node.op} {_num(node.threshold, u)}）"
+        line += f"  {num(node.value, u)}（要求 {node.op} {num(node.threshold, u)}）"
     elif node.value is not None and node.kind != "score":
-        line += f"  {_num(node.value, u)}"
+        line += f"  {num(node.value, u)}"
     if node.gap is not None and node.outcome is Outcome.UNMET and node.kind != "info":
-        line += f"  差 {_num(node.gap, u)}"
+        line += f"  差 {num(node.gap, u)}"
     if node.outcome is Outcome.UNKNOWN:
         line += f"  （{OUTCOME_LABELS[node.outcome]}）"
     yield line
@@ -67,21 +55,9 @@ def tree_lines(node: Node, depth: int = 0) -> Iterator[str]:
         yield f"{pad}    说明：{node.note}"
     for p in node.params:
         if p.value is not None:
-            yield f"{pad}    依据：{p.name} = {_num(p.value, p.unit)}，{p.citation} [{p.confidence}]"
+            yield f"{pad}    依据：{p.name} = {num(p.value, p.unit)}，{p.citation} [{p.confidence}]"
     for c in node.children:
         yield from tree_lines(c, depth + 1)
-
-
-def _num(v: Any, unit: str = "") -> str:
-    """A value with its unit; ratios as percentages."""
-    if unit == RATIO and isinstance(v, (int, float)) and not isinstance(v, bool):
-        return f"{v * 100:.2f}%"
-    text = fmt(round(v, 4)) if isinstance(v, float) else show_value(v)
-    return text + _unit(unit)
-
-
-def _unit(u: str) -> str:
-    return "" if u in ("", NONE) else " " + u
 
 
 def result_lines(r: EnterpriseResult) -> Iterator[str]:

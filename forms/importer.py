@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 from forms.excel.reader import FileError, Sheet, read_file
-from forms.headers import ENTERPRISE, Header, find_header
+from forms.headers import ENTERPRISE, HEADER_SEARCH_ROWS, Header, find_header
 from forms.record import Checked, Issue, check_values, row_is_blank
 from rules.catalogue import ENTERPRISE_BY_ID, PROJECT_BY_ID
 from rules.record import Record, make_record
@@ -89,19 +90,23 @@ def dry_run(path: Path, progress: Progress | None = None, today: date | None = N
     enterprises: list[Row] = []
     projects: list[Row] = []
     found: list[tuple[Sheet, Header]] = []
+    seen_firms: dict[tuple, Row] = {}
+    seen_projects: dict[tuple, Row] = {}
+    heads: dict[str, list[list[Any]]] = {}
     for sheet in sheets:
-        header = find_header(sheet.rows)
+        head = heads[sheet.name] = list(islice(sheet.rows, HEADER_SEARCH_ROWS))
+        header = find_header(head)
         if header is None:
             infos.append(SheetInfo(sheet.name, None))
             continue
         infos.append(SheetInfo(sheet.name, header.kind, header.row + 1, header.unknown))
         found.append((sheet, header))
     if not any(h.kind == ENTERPRISE for _, h in found):
-        if not any(s.rows for s in sheets):
+        if not any(any(not row_is_blank(r) for r in h) for h in heads.values()):
             raise FileError("工作簿是空的，没有任何数据", "the workbook is empty")
         raise FileError("在前 15 行中找不到企业数据表头（需含“企业名称”或“统一社会信用代码”等列）",
                         "no header row found in the first 15 rows")
-    total = sum(len(s.rows) - h.row - 1 for s, h in found)
+    total = sum(s.height - h.row - 1 for s, h in found)
     done = 0
     for sheet, header in found:
         catalogue = ENTERPRISE_BY_ID if header.kind == ENTERPRISE else PROJECT_BY_ID
@@ -111,10 +116,12 @@ def dry_run(path: Path, progress: Progress | None = None, today: date | None = N
             raise FileError(f"工作表“{sheet.name}”缺少必填列：{'、'.join(missing)}",
                             f"sheet {sheet.name!r} lacks required columns: {', '.join(missing)}")
         target = enterprises if header.kind == ENTERPRISE else projects
+        seen = seen_firms if header.kind == ENTERPRISE else seen_projects
         columns = header.columns
-        header_cells = sheet.rows[header.row]
-        for r in range(header.row + 1, len(sheet.rows)):
-            cells = sheet.rows[r]
+        head = heads[sheet.name]
+        header_cells = head[header.row]
+        rows = chain(head[header.row + 1:], sheet.rows)
+        for r, cells in enumerate(rows, start=header.row + 1):
             done += 1
             if progress and done % 2000 == 0:
                 progress(done, total, "校验数据")
@@ -124,28 +131,28 @@ def dry_run(path: Path, progress: Progress | None = None, today: date | None = N
             problems = {fid: sheet.problems[(r, c)] for fid, c in columns.items()
                         if (r, c) in sheet.problems}
             checked = check_values(raw, catalogue, header.titles, problems, today)
-            target.append(Row(header.kind, sheet.name, r + 1, list(cells), checked, header.titles,
-                              header_cells, columns))
-    _reject_duplicates(enterprises)
-    _reject_duplicates(projects, by_name=True)
+            row = Row(header.kind, sheet.name, r + 1, cells, checked, header.titles, header_cells,
+                      columns)
+            _reject_duplicate(row, seen)
+            if row.ok and header.kind == ENTERPRISE:
+                row.cells = []  # only rejected rows are shown again as the user gave them
+            target.append(row)
     _attach_projects(enterprises, projects)
     if progress:
         progress(total, total, "校验完成")
     return ImportResult(path, infos, enterprises, projects)
 
 
-def _reject_duplicates(rows: list[Row], by_name: bool = False) -> None:
-    seen: dict[tuple, Row] = {}
-    for row in rows:
-        key = row.key
-        if key is None:
-            continue
-        if by_name:
-            key = (*key, row.checked.values.get("project_name"))
-        first = seen.get(key)
-        if first is None:
-            seen[key] = row
-            continue
+def _reject_duplicate(row: Row, seen: dict[tuple, Row]) -> None:
+    """A later row with the same credit code and year (and project name) is an error."""
+    key = row.key
+    if key is None:
+        return
+    by_name = row.kind != ENTERPRISE
+    if by_name:
+        key = (*key, row.checked.values.get("project_name"))
+    first = seen.setdefault(key, row)
+    if first is not row:
         what = "同一信用代码、年度和项目名称" if by_name else "同一信用代码和年度"
         row.checked.errors.append(Issue(
             "credit_code", row.titles.get("credit_code", "统一社会信用代码"),

@@ -35,6 +35,9 @@ class Outcome:
     population: int = 0
     classes: dict[str, int] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
+    batch: list[Record] = field(default_factory=list)  # the valid rows, in file order
+    cohorts: dict[tuple, Any] = field(default_factory=dict)  # (cohort, year) → CohortStats
+    cohort_of: dict[tuple, tuple] = field(default_factory=dict)  # (code, year) → (cohort, year)
 
 
 def file_sha256(path: Path) -> str:
@@ -120,7 +123,7 @@ def run(input_path: Path, profile: Profile, as_of: date, store: Store | None = N
         years = sorted({r.year for r in batch})
         population += [r for r in store.iter_records(years)
                        if (r.credit_code, r.year) not in keys]
-    outcome = Outcome(imp, committed, population=len(population))
+    outcome = Outcome(imp, committed, population=len(population), batch=batch)
     project_notes, orphan_projects = _project_notes(imp)
     writer = ResultsWriter(xlsx_out) if xlsx_out else None
     with ExitStack() as stack:
@@ -151,9 +154,9 @@ def _assess_into(outcome: Outcome, imp: ImportResult, batch: list[Record],
                  project_notes: dict[tuple, list[dict]], progress: Progress | None,
                  on_result: Callable[[EnterpriseResult], None] | None) -> None:
     """Assess the population; the batch's firms (first in ``population``) go to the outputs,
-    interleaved with the rejected rows in file order; every result goes to the store."""
-    stats: dict[tuple, Any] = {}
-    rows_to_store: list[dict] = []
+    interleaved with the rejected rows in file order; every result goes to the store, streamed
+    inside one transaction so that memory does not grow with the park."""
+    stats: dict[tuple, Any] = outcome.cohorts
     pending, pos = _in_input_order(imp)
     valid_rows = iter(imp.valid)
 
@@ -163,34 +166,41 @@ def _assess_into(outcome: Outcome, imp: ImportResult, batch: list[Record],
                         "errors": [e.to_json() for e in bad.checked.errors],
                         "warnings": [w.to_json() for w in bad.checked.warnings]})
 
-    for i, res in enumerate(iter_population(population, profile, as_of, stats_out=stats)):
-        if progress and i % 1000 == 0:
-            progress(i, len(population), "评估")
-        if store is not None:
-            rows_to_store.append(result_row(res))
-        if on_result is not None:
-            on_result(res)
-        if res.mujun["class"]:
-            outcome.classes[res.mujun["class"]] = outcome.classes.get(res.mujun["class"], 0) + 1
-        if i >= len(batch):
-            continue
-        row = next(valid_rows)
-        for bad in _until(pending, pos, row):
+    def results() -> Iterator[dict[str, Any]]:
+        for i, res in enumerate(iter_population(population, profile, as_of, stats_out=stats)):
+            if progress and i % 1000 == 0:
+                progress(i, len(population), "评估")
+            if on_result is not None:
+                on_result(res)
+            if res.mujun["class"]:
+                outcome.classes[res.mujun["class"]] = outcome.classes.get(res.mujun["class"], 0) + 1
+            if i < len(batch):
+                if res.mujun["status"] == "scored":
+                    outcome.cohort_of[(res.record.credit_code, res.record.year)] = (
+                        res.mujun["cohort"], res.record.year)
+                row = next(valid_rows)
+                for bad in _until(pending, pos, row):
+                    rejected(bad)
+                entry = {**_where(row), "status": "ok", "errors": [],
+                         "warnings": _warnings(row, res, project_notes), **res.to_json(trees=False)}
+                if stream:
+                    stream.add(entry)
+                if writer:
+                    writer.add(entry, res.record, stream_profile(profile), as_of.isoformat())
+                outcome.assessed += 1
+            if store is not None:
+                yield result_row(res)
+        for bad in reversed(pending):
             rejected(bad)
-        entry = {**_where(row), "status": "ok", "errors": [],
-                 "warnings": _warnings(row, res, project_notes), **res.to_json(trees=False)}
-        if stream:
-            stream.add(entry)
-        if writer:
-            writer.add(entry, res.record, stream_profile(profile), as_of.isoformat())
-        outcome.assessed += 1
-    for bad in reversed(pending):
-        rejected(bad)
-    if progress:
-        progress(len(population), len(population), "评估完成")
+        if progress:
+            progress(len(population), len(population), "评估完成")
+
     if store is not None:
-        cohorts = [cohort_row(profile.id, profile.sha256, as_of, st) for st in stats.values()]
-        store.save_results(rows_to_store, cohorts)
+        store.save_results(results(), lambda: [cohort_row(profile.id, profile.sha256, as_of, st)
+                                               for st in stats.values()])
+    else:
+        for _ in results():
+            pass
 
 
 def stream_profile(profile: Profile) -> dict[str, str]:

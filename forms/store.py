@@ -323,8 +323,10 @@ class Store:
 
     # ------------------------------------------------------------------ results
 
-    def save_results(self, rows: Iterable[dict[str, Any]], cohorts: Iterable[dict[str, Any]]) -> int:
-        """Upsert result summaries and cohort statistics in one transaction."""
+    def save_results(self, rows: Iterable[dict[str, Any]],
+                     cohorts: Callable[[], Iterable[dict[str, Any]]]) -> int:
+        """Upsert result summaries (consumed as they come, 5,000 at a time) and then the
+        cohort statistics, in one transaction."""
         n = 0
         with self.db.conn:
             batch: list[dict] = []
@@ -337,7 +339,7 @@ class Store:
             if batch:
                 self.db["results"].upsert_all(batch, pk=("credit_code", "year", "profile_id"))
                 n += len(batch)
-            for c in cohorts:
+            for c in cohorts():
                 self.db["cohorts"].upsert(c, pk=("profile_id", "year", "cohort"))
         return n
 

@@ -90,15 +90,18 @@ def iter_population(records: Sequence[Record], profile: Profile, as_of: date,
     """Like ``assess_population`` but yields one result at a time, so that a park of 100,000
     firms never holds 100,000 trees. ``stats_out`` receives each cohort's statistics."""
     ctx = Ctx(profile, as_of)
+    # Pass 1 keeps only what ranking needs; pass 2 evaluates each firm again as it goes out,
+    # so memory holds a few numbers per firm instead of every firm's evaluation.
     with _no_cyclic_gc():
-        evals = [mujun.evaluate(ctx, r) for r in records]
-        stats = mujun.classify(ctx, evals, single=False)
+        stats = mujun.cohort_stats([mujun.score_input(mujun.evaluate(ctx, r)) for r in records])
     if stats_out is not None:
         stats_out.update(stats)
-    for i, (rec, ev) in enumerate(zip(records, evals)):
+    for rec in records:
         with _no_cyclic_gc():
+            ev = mujun.evaluate(ctx, rec)
+            if ev.status == mujun.SCORED:
+                mujun.classify_one(ctx, ev, stats[(ev.cohort, ev.year)], single=False)
             result = _finish(ctx, rec, ev)
-        evals[i] = None  # type: ignore[call-overload]  # let the firm's tree go with its result
         yield result
 
 

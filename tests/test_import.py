@@ -140,3 +140,20 @@ def test_the_input_file_is_never_modified(messy) -> None:
     before = path.read_bytes()
     dry_run(path)
     assert path.read_bytes() == before
+
+
+def test_a_table_that_starts_in_column_c(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws["C2"] = "企业名称"
+    ws["D2"] = "统一社会信用代码"
+    ws["E2"] = "数据年度"
+    ws["F2"] = "实缴税金"
+    ws.append([None, None, "甲", credit_code(1), 2024, 12.5])
+    ws.append([None, None, "乙", credit_code(2), 2024, "=F3*2"])  # no cached value
+    path = tmp_path / "offset.xlsx"
+    wb.save(path)
+    rows = {r.row: r for r in dry_run(path).enterprises}
+    assert rows[3].ok and rows[3].checked.values["tax"] == 12.5
+    assert not rows[4].ok and rows[4].checked.errors[0].column == "实缴税金"
+    assert "保存后再导入" in rows[4].checked.errors[0].message

@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -34,8 +35,11 @@ class FileError(Exception):
 
 @dataclass
 class Sheet:
+    """One sheet's rows, each given once (streamed: a park sheet is never held whole)."""
+
     name: str
-    rows: list[list[Any]]
+    rows: Iterator[list[Any]]
+    height: int
     problems: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 0-based
 
 
@@ -73,30 +77,44 @@ def read_file(path: Path) -> list[Sheet]:
 def _read_workbook(path: Path, xml_scan: bool) -> list[Sheet]:
     try:
         book = calamine.CalamineWorkbook.from_path(str(path))
-        names = list(book.sheet_names)
-        sheets = [Sheet(n, book.get_sheet_by_name(n).to_python(skip_empty_area=False))
-                  for n in names]
+        raw = [book.get_sheet_by_name(n) for n in book.sheet_names]
     except calamine.PasswordError as e:
         raise FileError("文件已加密（设有打开密码），请取消密码后另存再导入",
                         "the workbook is encrypted") from e
     except (calamine.CalamineError, OSError, ValueError) as e:
         raise FileError("不是有效的 Excel 工作簿（文件已损坏或不是表格文件）",
                         f"not a valid Excel workbook: {e}") from e
+    problems: dict[str, dict[tuple[int, int], str]] = {}
     if xml_scan:
         try:
             problems = _xlsx_problem_cells(path)
         except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
             problems = {}
-        for s in sheets:
-            for (r, c), what in problems.get(s.name, {}).items():
-                if what == NEEDS_RESAVE:
-                    s.problems[(r, c)] = what
-                    continue
-                # an error value: show it as the user sees it in Excel, and reject the cell
-                s.problems[(r, c)] = f"单元格是错误值“{what}”（公式出错），请修正后再导入"
-                if r < len(s.rows) and c < len(s.rows[r]):
-                    s.rows[r][c] = what
+    sheets = []
+    for sh in raw:
+        # iter_rows keeps leading empty rows but starts at the first used column
+        offset = sh.start[1] if sh.start else 0
+        found = {(r, c - offset): what for (r, c), what in problems.get(sh.name, {}).items()}
+        values = {k: v for k, v in found.items() if v != NEEDS_RESAVE}
+        sheet = Sheet(sh.name, _rows(sh, values), (sh.end[0] + 1) if sh.end else 0)
+        for key, what in found.items():
+            sheet.problems[key] = what if what == NEEDS_RESAVE else \
+                f"单元格是错误值“{what}”（公式出错），请修正后再导入"
+        sheets.append(sheet)
     return sheets
+
+
+def _rows(sh: Any, error_values: dict[tuple[int, int], str]) -> Iterator[list[Any]]:
+    """The sheet's rows; a cached error value is put back where calamine gave '' (as the user
+    sees it in Excel), the cell itself being rejected through ``Sheet.problems``."""
+    try:
+        for r, row in enumerate(sh.iter_rows()):
+            for (er, ec), what in error_values.items() if error_values else ():
+                if er == r and ec < len(row):
+                    row[ec] = what
+            yield row
+    except calamine.CalamineError as e:
+        raise FileError("读取工作表时出错（文件可能已损坏）", f"cannot read the sheet: {e}") from e
 
 
 def _read_csv(path: Path) -> Sheet:
@@ -116,7 +134,7 @@ def _read_csv(path: Path) -> Sheet:
     except csv.Error:
         dialect = csv.excel
     rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
-    return Sheet(path.stem, rows)
+    return Sheet(path.stem, iter(rows), len(rows))
 
 
 # ----------------------------------------------------------------------------- xlsx XML scan

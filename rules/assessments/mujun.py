@@ -271,30 +271,50 @@ def _impute_emission(e: MujunEval, mean: float | None, count: int, single: bool)
                    "缺排放数据，同类企业均无排放数据，按满分（比值 1.0）暂计")
 
 
-def cohort_stats(evals: list[MujunEval], single: bool) -> dict[tuple[str, int | None], CohortStats]:
-    """Impute missing emission points (黄岩 rule: the cohort's mean among firms with emission
-    data), score every firm, and return each cohort's statistics."""
-    groups: dict[tuple[str, int | None], list[MujunEval]] = {}
-    for e in evals:
-        if e.status == SCORED:
-            groups.setdefault((e.cohort, e.year), []).append(e)
+@dataclass(slots=True)
+class ScoreInput:
+    """The few numbers a firm contributes to its cohort's ranking (kept for a whole park,
+    instead of every firm's full evaluation)."""
+
+    cohort: str
+    year: int | None
+    points: float  # every indicator's points but an imputed emission's
+    emission: float | None  # the emission points when computed from the firm's own data
+    imputed: bool
+    emission_weight: float
+
+
+def score_input(e: MujunEval) -> ScoreInput | None:
+    if e.status != SCORED:
+        return None
+    em = e.indicators.get("value_added_per_emission")
+    imputed = em is not None and em.imputed
+    return ScoreInput(e.cohort, e.year,
+                      sum(i.points or 0.0 for i in e.indicators.values() if not i.imputed),
+                      None if em is None or imputed else em.points, imputed,
+                      (em.weight or 0.0) if em is not None else 0.0)
+
+
+def cohort_stats(inputs: list[ScoreInput | None]) -> dict[tuple[str, int | None], CohortStats]:
+    """Each cohort's scores, after filling in missing emission points with the cohort's mean
+    among firms that have emission data (黄岩 rule; full weight when none has)."""
+    groups: dict[tuple[str, int | None], list[ScoreInput]] = {}
+    for s in inputs:
+        if s is not None:
+            groups.setdefault((s.cohort, s.year), []).append(s)
     stats = {}
     for (cohort, year), members in groups.items():
-        with_em = [ind.points for e in members
-                   if (ind := e.indicators.get("value_added_per_emission")) is not None
-                   and not ind.imputed and ind.points is not None]
+        with_em = [s.emission for s in members if s.emission is not None]
         mean = sum(with_em) / len(with_em) if with_em else None
-        for e in members:
-            _impute_emission(e, mean, len(with_em), single)
-            e.score = _score(e)
-        stats[(cohort, year)] = CohortStats(cohort, year, sorted(e.score for e in members),
-                                            mean, len(with_em))
+        scores = sorted(s.points + ((mean if mean is not None else s.emission_weight)
+                                    if s.imputed else 0.0) for s in members)
+        stats[(cohort, year)] = CohortStats(cohort, year, scores, mean, len(with_em))
     return stats
 
 
 def classify(ctx: Ctx, evals: list[MujunEval], single: bool) -> dict[tuple, CohortStats]:
     """Scores, classes and lifts for a whole population; returns the cohort statistics."""
-    stats = cohort_stats(evals, single)
+    stats = cohort_stats([score_input(e) for e in evals])
     for e in evals:
         if e.status == SCORED:
             classify_one(ctx, e, stats[(e.cohort, e.year)], single)
@@ -303,9 +323,8 @@ def classify(ctx: Ctx, evals: list[MujunEval], single: bool) -> dict[tuple, Coho
 
 def classify_one(ctx: Ctx, e: MujunEval, st: CohortStats, single: bool) -> None:
     """Class and lift of one scored firm inside its cohort (``st`` includes the firm)."""
-    if e.score is None:
-        _impute_emission(e, st.emission_mean, st.emission_count, single)
-        e.score = _score(e)
+    _impute_emission(e, st.emission_mean, st.emission_count, single)
+    e.score = _score(e)
     min_cohort = ctx.ref("mujun.min_cohort")
     shares = [ctx.ref(f"mujun.share_{c}") for c in "abc"]
     names = ctx.v("mujun.class_names")

@@ -1,0 +1,88 @@
+"""Firm reports in batches across processes, with a progress callback and cancel.
+
+Each worker loads the profile once and re-assesses its firms against the cohort statistics they
+were ranked in, so only plain values cross process boundaries, never result trees.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rules.assessments.mujun import CohortStats
+
+
+@dataclass(frozen=True)
+class Job:
+    values: dict[str, Any]
+    projects: tuple[dict[str, Any], ...]
+    cohort: CohortStats | None
+
+
+def file_name(credit_code: str, year: int) -> str:
+    return f"{credit_code}_{year}.pdf"
+
+
+_STATE: dict[str, Any] = {}
+
+
+def _init(profile_ref: str, as_of: date, out_dir: str) -> None:
+    from rules.profile import load
+
+    _STATE.update(profile=load(profile_ref), as_of=as_of, out=Path(out_dir))
+
+
+def _render(jobs: list[Job]) -> list[str]:
+    from desktop.reports.firm import write_firm_report
+    from rules.assess import assess
+    from rules.record import make_record
+
+    out = []
+    for job in jobs:
+        rec = make_record(job.values, job.projects)
+        result = assess(rec, _STATE["profile"], _STATE["as_of"], cohort=job.cohort)
+        path = _STATE["out"] / file_name(rec.credit_code, rec.year)
+        write_firm_report(result, path)
+        out.append(str(path))
+    return out
+
+
+def render_batch(jobs: Iterable[Job], out_dir: Path, profile_ref: str, as_of: date,
+                 processes: int | None = None, chunk: int = 8,
+                 progress: Callable[[int, int], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> list[Path]:
+    """Write ``<credit_code>_<year>.pdf`` for every job into ``out_dir``; returns the paths
+    written (fewer when cancelled). ``processes`` defaults to the machine's cores."""
+    jobs = list(jobs)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    chunks = [jobs[i:i + chunk] for i in range(0, len(jobs), chunk)]
+    done: list[Path] = []
+    workers = max(1, min(processes or os.cpu_count() or 1, len(chunks) or 1))
+    with ProcessPoolExecutor(workers, initializer=_init,
+                             initargs=(profile_ref, as_of, str(out_dir))) as pool:
+        queue = iter(chunks)
+        running: set[Future] = set()
+
+        def top_up() -> None:  # a bounded number in flight, so that cancel is quick
+            while len(running) < workers * 2 and (c := next(queue, None)) is not None:
+                running.add(pool.submit(_render, c))
+
+        top_up()
+        while running:
+            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            for f in finished:
+                done += [Path(p) for p in f.result()]
+            if progress:
+                progress(len(done), len(jobs))
+            if cancelled and cancelled():
+                for f in running:
+                    f.cancel()  # chunks already started finish; nothing new starts
+                break
+            top_up()
+    return done
