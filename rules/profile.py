@@ -50,8 +50,11 @@ class ProfileError(Exception):
     """A profile that cannot be used; ``issues`` name file, line and key of each problem."""
 
     def __init__(self, issues: list[Issue]):
+        super().__init__(issues)  # in args, so it survives pickling
         self.issues = issues
-        super().__init__("\n".join(str(i) for i in issues))
+
+    def __str__(self) -> str:
+        return "\n".join(str(i) for i in self.issues)
 
 
 @dataclass(frozen=True)

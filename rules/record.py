@@ -23,9 +23,12 @@ class RecordError(ValueError):
     """A value that does not fit its catalogue field."""
 
     def __init__(self, field_id: str, message: str):
-        super().__init__(f"{field_id}: {message}")
+        super().__init__(field_id, message)  # both in args, so it survives pickling
         self.field_id = field_id
         self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.field_id}: {self.message}"
 
 
 def coerce(f: Field, value: Any) -> Any:

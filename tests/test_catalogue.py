@@ -69,3 +69,15 @@ def test_attribute_typos_fail_loudly() -> None:
         r.land  # noqa: B018 - the point is that a typo raises
     assert ENTERPRISE_BY_ID["land_mu"].header == "实际用地面积（亩）"
     assert ENTERPRISE_BY_ID["tax"].header == "实缴税金（万元）"
+
+
+def test_project_errors_survive_a_process_boundary() -> None:
+    import pickle
+
+    from forms.excel.reader import FileError
+    from rules.profile import Issue, ProfileError
+
+    for err in (RecordError("tax", "应为数字"), FileError("找不到文件", "file not found"),
+                ProfileError([Issue("a.yaml", 3, "k", "坏")])):
+        back = pickle.loads(pickle.dumps(err))
+        assert str(back) == str(err) and type(back) is type(err)

@@ -223,7 +223,8 @@ def story(r: EnterpriseResult) -> list[Any]:
                   st["base"]),
     ]
     if r.mujun["indicators"]:
-        out += [Spacer(1, 2 * mm), _indicator_table(r, refs)]
+        out += [Paragraph(esc(r.trees["mujun"].find("indicators").label), st["h2"]),
+                _indicator_table(r, refs)]
         chart = _chart(r.mujun["indicators"])
         if chart is not None:
             out += [Spacer(1, 2 * mm), chart]

@@ -29,8 +29,11 @@ class FileError(Exception):
     """The file cannot be used at all: one line in Chinese and English."""
 
     def __init__(self, zh: str, en: str):
-        super().__init__(f"{zh} / {en}")
+        super().__init__(zh, en)  # both in args, so it survives pickling
         self.zh, self.en = zh, en
+
+    def __str__(self) -> str:
+        return f"{self.zh} / {self.en}"
 
 
 @dataclass
