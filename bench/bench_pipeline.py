@@ -68,7 +68,7 @@ def main(n: int) -> None:
         store = Store(db)
         records = list(store.iter_records([2024]))
         store.close()
-        prof = {"id": profile.id, "version": profile.version, "sha256": profile.sha256}
+        prof = profile.identity()
         entries = [(r.to_json(trees=False), r.record)
                    for r in iter_population(records, profile, date(2026, 11, 22))]
         t = time.perf_counter()

@@ -160,8 +160,7 @@ def _assess(args: argparse.Namespace) -> int:
     if args.summary_pdf:
         from desktop.reports.summary import ParkSummary
 
-        summary = ParkSummary({"id": profile.id, "version": profile.version,
-                               "sha256": profile.sha256}, as_of,
+        summary = ParkSummary(profile.identity(), as_of,
                               title=f"{args.input.stem} 亩均效益评价汇总")
     try:
         if not args.no_store:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rules.engine import OUTCOME_LABELS, Outcome, fmt
-from rules.schema import NONE, RATIO
+from rules.schema import BY_KEY, NONE, RATIO, T
 
 MARKS = {Outcome.MET: "✔", Outcome.UNMET: "✘", Outcome.UNKNOWN: "？", Outcome.NA: "·"}
 
@@ -42,3 +42,22 @@ def num(v: Any, unit: str = "") -> str:
 
 def outcome_text(o: Outcome) -> str:
     return f"{MARKS[o]} {OUTCOME_LABELS[o]}"
+
+
+def param_value(key: str, value: Any, unit: str) -> str:
+    """A profile parameter as a person reads it: bands as “≥ 5.00% 得 20 分”, ranges as “06–43”."""
+    if value is None:
+        return "未设定"
+    t = BY_KEY[key].type
+    if t in (T.BANDS_GE, T.BANDS_LE):
+        sign = "≥" if t is T.BANDS_GE else "≤"
+        return "；".join(f"{sign} {num(th, unit)} 得 {fmt(pts)}" for th, pts in value) + "；其余 0"
+    if t is T.INT_RANGES:
+        return "、".join(f"{lo:02d}–{hi:02d}" for lo, hi in value)
+    if t is T.INT_LIST:
+        return "、".join(f"{v:02d}" for v in value)
+    if t is T.STRING_LIST:
+        return "、".join(value)
+    if t in (T.POINTS_MAP, T.STRING_MAP):
+        return "；".join(f"{k} {fmt(v) if isinstance(v, float) else v}" for k, v in value.items())
+    return num(value, unit)

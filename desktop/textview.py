@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from desktop.present import MARKS, num
+from desktop.present import MARKS, num, param_value
 from rules.assess import DISCLAIMER, EnterpriseResult
 from rules.catalogue import label
 from rules.engine import OUTCOME_LABELS, Node, Outcome, fmt
@@ -26,7 +26,7 @@ def profile_lines(profile: Profile) -> Iterator[str]:
                 yield f"  {spec.key} {spec.name}：未设定"
                 continue
             for ver in p.versions:
-                shown = "未设定" if ver.value is None else num(ver.value, spec.unit)
+                shown = param_value(spec.key, ver.value, spec.unit)
                 yield (f"  {spec.key} {spec.name}：{shown}  生效 {ver.effective}"
                        f"  依据：{ver.citation} [{ver.confidence}]")
 
@@ -55,7 +55,8 @@ def tree_lines(node: Node, depth: int = 0) -> Iterator[str]:
         yield f"{pad}    说明：{node.note}"
     for p in node.params:
         if p.value is not None:
-            yield f"{pad}    依据：{p.name} = {num(p.value, p.unit)}，{p.citation} [{p.confidence}]"
+            yield (f"{pad}    依据：{p.name} = {param_value(p.key, p.value, p.unit)}，{p.citation}"
+                   f" [{p.confidence}]")
     for c in node.children:
         yield from tree_lines(c, depth + 1)
 

@@ -48,8 +48,9 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def result_row(r: EnterpriseResult) -> dict[str, Any]:
-    """The stored summary of one firm's assessment (``results`` table)."""
+def result_row(r: EnterpriseResult, summary: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The stored summary of one firm's assessment (``results`` table); ``summary`` is
+    ``r.to_json(trees=False)`` when the caller has it already."""
     m, s, rect, d = r.mujun, r.sme, r.rectification, r.digital
     p = r.profile
     return {
@@ -62,21 +63,22 @@ def result_row(r: EnterpriseResult) -> dict[str, Any]:
         "digital_eligible": "、".join(d["eligible"]),
         "green_eligible": sum(1 for g in r.green_channel if g["eligible"]),
         "green_projects": len(r.green_channel),
-        "summary_json": json.dumps(r.to_json(trees=False), ensure_ascii=False),
+        "summary_json": json.dumps(summary or r.to_json(trees=False), ensure_ascii=False),
         "assessed_at": datetime.now().isoformat(timespec="seconds"),
     }
 
 
 def _where(row: Row) -> dict[str, Any]:
-    v = row.checked.values
-    raw_code = row.cells[row.columns["credit_code"]] if "credit_code" in row.columns and \
-        row.columns["credit_code"] < len(row.cells) else None
-    raw_name = row.cells[row.columns["name"]] if "name" in row.columns and \
-        row.columns["name"] < len(row.cells) else None
-    return {"sheet": row.sheet, "row": row.row,
-            "credit_code": v.get("credit_code", None if raw_code is None else str(raw_code)),
-            "name": v.get("name", None if raw_name is None else str(raw_name)),
-            "year": v.get("year")}
+    """Where a row stands, and who it is: checked values, or the raw cells of a rejected row."""
+    def given(fid: str) -> Any:
+        if fid in row.checked.values:
+            return row.checked.values[fid]
+        c = row.columns.get(fid)
+        return None if c is None or c >= len(row.cells) or row.cells[c] in (None, "") \
+            else str(row.cells[c])
+
+    return {"sheet": row.sheet, "row": row.row, "credit_code": given("credit_code"),
+            "name": given("name"), "year": row.checked.values.get("year")}
 
 
 def _warnings(row: Row, result: EnterpriseResult | None,
@@ -94,8 +96,7 @@ class JsonStream:
     def __init__(self, fh: IO[str], profile: Profile, as_of: date):
         self.fh = fh
         self.first = True
-        head = {"profile": {"id": profile.id, "version": profile.version,
-                            "sha256": profile.sha256}, "as_of": as_of.isoformat()}
+        head = {"profile": profile.identity(), "as_of": as_of.isoformat()}
         fh.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "enterprises": [\n')
 
     def add(self, entry: dict[str, Any]) -> None:
@@ -119,10 +120,8 @@ def run(input_path: Path, profile: Profile, as_of: date, store: Store | None = N
     if store is not None:
         committed = store.commit_import(batch, Path(input_path).name, file_sha256(input_path),
                                         len(imp.invalid), progress)
-        keys = {(r.credit_code, r.year) for r in batch}
         years = sorted({r.year for r in batch})
-        population += [r for r in store.iter_records(years)
-                       if (r.credit_code, r.year) not in keys]
+        population += store.iter_records(years, except_batch=committed.batch_id)
     outcome = Outcome(imp, committed, population=len(population), batch=batch)
     project_notes, orphan_projects = _project_notes(imp)
     writer = ResultsWriter(xlsx_out) if xlsx_out else None
@@ -181,15 +180,18 @@ def _assess_into(outcome: Outcome, imp: ImportResult, batch: list[Record],
                 row = next(valid_rows)
                 for bad in _until(pending, pos, row):
                     rejected(bad)
+                summary = res.to_json(trees=False)
                 entry = {**_where(row), "status": "ok", "errors": [],
-                         "warnings": _warnings(row, res, project_notes), **res.to_json(trees=False)}
+                         "warnings": _warnings(row, res, project_notes), **summary}
                 if stream:
                     stream.add(entry)
                 if writer:
-                    writer.add(entry, res.record, stream_profile(profile), as_of.isoformat())
+                    writer.add(entry, res.record, profile.identity(), as_of.isoformat())
                 outcome.assessed += 1
+            else:
+                summary = None
             if store is not None:
-                yield result_row(res)
+                yield result_row(res, summary)
         for bad in reversed(pending):
             rejected(bad)
         if progress:
@@ -201,10 +203,6 @@ def _assess_into(outcome: Outcome, imp: ImportResult, batch: list[Record],
     else:
         for _ in results():
             pass
-
-
-def stream_profile(profile: Profile) -> dict[str, str]:
-    return {"id": profile.id, "version": profile.version, "sha256": profile.sha256}
 
 
 def _in_input_order(imp: ImportResult) -> tuple[list[Row], Callable[[Row], tuple[int, int]]]:

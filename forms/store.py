@@ -282,14 +282,22 @@ class Store:
         return [r[0] for r in self.db.execute("select distinct year from records order by year")]
 
     def iter_records(self, years: Iterable[int] | None = None,
-                     keys: Iterable[tuple[str, int]] | None = None) -> Iterator[Record]:
-        """Stored records (with projects) of the given years, or of the given (code, year)."""
+                     keys: Iterable[tuple[str, int]] | None = None,
+                     except_batch: int | None = None) -> Iterator[Record]:
+        """Stored records (with projects) of the given years, or of the given (code, year);
+        ``except_batch`` leaves out the records an import batch has just written."""
         cols = ["credit_code", "year", *(f.id for f in RECORD_FIELDS)]
-        where, params = "", []
+        conds: list[str] = []
+        params: list[Any] = []
         if years is not None:
             ys = list(years)
-            where = f"where year in ({', '.join('?' * len(ys))})"
-            params = ys
+            conds.append(f"year in ({', '.join('?' * len(ys))})")
+            params += ys
+        if except_batch is not None:
+            conds.append("(credit_code, year) not in (select credit_code, year from records "
+                         "where batch_id = ?)")
+            params.append(except_batch)
+        where = ("where " + " and ".join(conds)) if conds else ""
         projects: dict[tuple, list[dict]] = {}
         pcols = ["credit_code", "year", *(f.id for f in PROJECT_VALUE_FIELDS)]
         for row in self.db.execute(f"select {', '.join(pcols)} from projects {where} order by id",
@@ -328,17 +336,26 @@ class Store:
         """Upsert result summaries (consumed as they come, 5,000 at a time) and then the
         cohort statistics, in one transaction."""
         n = 0
-        with self.db.conn:
-            batch: list[dict] = []
+        conn = self.db.conn
+        cols: list[str] = []
+        with conn:
+            chunk: list[dict] = []
+
+            def flush() -> None:
+                nonlocal cols
+                cols = cols or list(chunk[0])
+                conn.executemany(f"insert or replace into results ({', '.join(cols)}) values "
+                                 f"({', '.join('?' * len(cols))})",
+                                 ([r[c] for c in cols] for r in chunk))
+                chunk.clear()
+
             for row in rows:
-                batch.append(row)
-                if len(batch) >= 5000:
-                    self.db["results"].upsert_all(batch, pk=("credit_code", "year", "profile_id"))
-                    n += len(batch)
-                    batch = []
-            if batch:
-                self.db["results"].upsert_all(batch, pk=("credit_code", "year", "profile_id"))
-                n += len(batch)
+                chunk.append(row)
+                n += 1
+                if len(chunk) >= 5000:
+                    flush()
+            if chunk:
+                flush()
             for c in cohorts():
                 self.db["cohorts"].upsert(c, pk=("profile_id", "year", "cohort"))
         return n

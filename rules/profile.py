@@ -133,9 +133,9 @@ class Profile:
         p = self.param(key)
         return None if p is None else p.at(on).value
 
-    def summary(self) -> dict[str, str]:
-        return {"id": self.id, "version": self.version, "sha256": self.sha256,
-                "effective": self.effective.isoformat(), "name": self.name}
+    def identity(self) -> dict[str, str]:
+        """What every result and report names: id, version and content hash (SPEC §6)."""
+        return {"id": self.id, "version": self.version, "sha256": self.sha256}
 
 
 # ----------------------------------------------------------------------------- parsing

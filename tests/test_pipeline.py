@@ -50,7 +50,7 @@ def test_json_follows_the_contract(tmp_path: Path) -> None:
     out = tmp_path / "out.json"
     assert main(["assess", str(src), "--no-store", "--as-of", AS_OF, "--json", str(out)]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["profile"] == {"id": "huangyan-2022", "version": PROFILE.version,
+    assert data["profile"] == {"id": "huangyan-2022", "version": "2022.1",
                                "sha256": PROFILE.sha256}
     assert data["as_of"] == AS_OF
     rows = data["enterprises"]

@@ -90,8 +90,7 @@ def test_a_long_firm_overflows_cleanly(tmp_path: Path) -> None:
 
 def test_park_summary(tmp_path: Path) -> None:
     recs = [firm(credit_code=credit_code(i), name=f"企业{i}", tax=100.0 + 300 * i) for i in range(12)]
-    summary = ParkSummary({"id": PROFILE.id, "version": PROFILE.version, "sha256": PROFILE.sha256},
-                          AS_OF, title="示例园区汇总")
+    summary = ParkSummary(PROFILE.identity(), AS_OF, title="示例园区汇总")
     for r in assess_population(recs, PROFILE, AS_OF):
         summary.add(r)
     summary.reject("企业数据", 9, "实缴税金：单元格是错误值“#DIV/0!”")

@@ -11,7 +11,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from desktop.present import num, outcome_text
+from desktop.present import num, outcome_text, param_value
 from desktop.reports.layout import (
     CLASS_COLOURS,
     FONT,
@@ -252,7 +252,7 @@ def story(r: EnterpriseResult) -> list[Any]:
                                  "、".join(label(m) for m in r.missing_inputs)), st["note"]))
     out += [Paragraph("八、依据", st["h1"])]
     for n, ref in enumerate(refs.refs, start=1):
-        value = "未设定" if ref.value is None else num(ref.value, ref.unit)
+        value = param_value(ref.key, ref.value, ref.unit)
         out.append(Paragraph(esc(f"[{n}] {ref.name} = {value}；{ref.citation}；生效 {ref.effective}"
                                  f"；可信度 {ref.confidence}"), st["small"]))
     out.append(Paragraph(esc(DISCLAIMER + " 可信度：H 为官方文本，M 为可靠的二手来源，L 为可编辑的默认值。"),

@@ -6,7 +6,7 @@ from typing import Any
 
 from rules.engine import Ctx, Node, Outcome, all_of, compare, flag, fmt, info, ratio
 from rules.record import Project
-from rules.units import EQUAL, EQUIV, electricity_tce
+from rules.units import EQUAL, EQUIV, Quantity, electricity_tce
 
 REASONS = {
     "intensity_not_below_limit": "单位工业增加值能耗不低于 0.52 吨标准煤/万元",
@@ -21,45 +21,46 @@ REASONS = {
 }
 
 
-def _energy(ctx: Ctx, p: Project, basis: str) -> tuple[float | None, str, list, bool]:
-    """(tce, how, params, from_electricity) on ``basis``."""
-    declared = p.project_energy_equal_tce if basis == EQUAL else p.project_energy_equiv_tce
+def _energy(ctx: Ctx, p: Project, basis: str) -> Quantity:
+    """The project's annual energy on ``basis``: as declared, else from its electricity."""
+    field = "project_energy_equal_tce" if basis == EQUAL else "project_energy_equiv_tce"
+    declared = p.get(field)
     if declared is not None:
-        return declared, "项目填报", [], False
-    if p.project_electricity_10k_kwh is not None:
-        tce, ref = electricity_tce(ctx, p.project_electricity_10k_kwh, basis)
-        return tce, "按项目年用电量折算", [ref], True
-    return None, "缺少能耗数据", [], False
+        return Quantity(declared, "项目填报", {field: declared})
+    el = p.project_electricity_10k_kwh
+    if el is not None:
+        tce, ref = electricity_tce(ctx, el, basis)
+        return Quantity(tce, "按项目年用电量折算", {"project_electricity_10k_kwh": el}, [ref])
+    return Quantity(None, "缺少能耗数据", {field: None, "project_electricity_10k_kwh": None})
 
 
 def assess_project(ctx: Ctx, p: Project) -> tuple[dict[str, Any], Node]:
     va = p.project_value_added
-    e_equal, how_equal, refs_equal, from_el_equal = _energy(ctx, p, EQUAL)
-    e_equiv, how_equiv, refs_equiv, _ = _energy(ctx, p, EQUIV)
+    energy = {EQUAL: _energy(ctx, p, EQUAL), EQUIV: _energy(ctx, p, EQUIV)}
     va_pos = va if va is not None and va > 0 else None
-    i_equal = ratio(e_equal, va_pos)
-    i_equiv = ratio(e_equiv, va_pos)
-    basis = EQUAL if (e_equal is not None or e_equiv is None) else EQUIV
+    intensity = {b: ratio(q.value, va_pos) for b, q in energy.items()}
+    i_equal, i_equiv = intensity[EQUAL], intensity[EQUIV]
+    # 等价值 is the default (stricter); 当量值 only when the project gives nothing else
+    basis = EQUAL if (energy[EQUAL].value is not None or energy[EQUIV].value is None) else EQUIV
+    other_basis = EQUIV if basis == EQUAL else EQUAL
+    names = {EQUAL: "等价值", EQUIV: "当量值"}
     reasons: list[str] = []
 
     name = p.project_name or "（未命名项目）"
     va_node = flag("green.value_added", "达产年工业增加值大于 0", None if va is None else va > 0,
                    {"project_value_added": va})
-    limit_inputs = {"project_value_added": va,
-                    ("project_energy_equal_tce" if basis == EQUAL else "project_energy_equiv_tce"):
-                        e_equal if basis == EQUAL else e_equiv}
-    main = compare(ctx, "green.intensity", "单位工业增加值能耗低于上限（" +
-                   ("等价值" if basis == EQUAL else "当量值") + "）",
-                   i_equal if basis == EQUAL else i_equiv, "<", "green.max_intensity",
-                   limit_inputs, note=how_equal if basis == EQUAL else how_equiv)
-    main.params += refs_equal if basis == EQUAL else refs_equiv
+    main = compare(ctx, "green.intensity", f"单位工业增加值能耗低于上限（{names[basis]}）",
+                   intensity[basis], "<", "green.max_intensity",
+                   {"project_value_added": va, **energy[basis].inputs}, note=energy[basis].how)
+    main.params += energy[basis].params
     if va is not None and va <= 0:
         main.outcome, main.missing = Outcome.UNMET, []
         main.note = "增加值不大于 0，无法计算强度"
-    other = compare(ctx, "green.intensity_other", "对照口径（" + ("当量值" if basis == EQUAL else "等价值")
-                    + "）", i_equiv if basis == EQUAL else i_equal, "<", "green.max_intensity",
-                    {"project_value_added": va}, note=how_equiv if basis == EQUAL else how_equal)
-    other.params += refs_equiv if basis == EQUAL else refs_equal
+    other = compare(ctx, "green.intensity_other", f"对照口径（{names[other_basis]}）",
+                    intensity[other_basis], "<", "green.max_intensity",
+                    {"project_value_added": va, **energy[other_basis].inputs},
+                    note=energy[other_basis].how)
+    other.params += energy[other_basis].params
     other.kind = "info"
     dc = p.region_dual_control
     region = flag("green.region", "所在地确保完成能耗“双控”目标", None if dc in (None, "未知")
@@ -88,9 +89,9 @@ def assess_project(ctx: Ctx, p: Project) -> tuple[dict[str, Any], Node]:
             and main.outcome is not other.outcome:
         reasons.append("bases_disagree")
         root.note = "两种口径结论不同：默认按等价值（较严格）判断"
-    if basis == EQUAL and from_el_equal:
+    if energy[basis].depends_on_default:
         reasons.append("default_coefficient")
-    root.children.append(_review_tier(ctx, p, e_equiv))
+    root.children.append(_review_tier(ctx, p, energy[EQUIV].value))
     eligible = {Outcome.MET: True, Outcome.UNMET: False}.get(root.outcome)
     summary = {
         "project": name,

@@ -179,8 +179,10 @@ def _indicator_values(ctx: Ctx, rec: Record, cohort: str) -> tuple[dict[str, Ind
     if cohort == ABOVE:
         add("value_added_per_mu", va, land, "万元/亩", {"value_added": va, "land_mu": land})
         energy = energy_tce(ctx, rec, EQUAL)
+        how = energy.how + ("；用到电力等价值折标系数的默认值（低可信度），结论请核对"
+                            if energy.depends_on_default else "")
         add("value_added_per_energy", va, energy.value, "万元/吨标准煤",
-            {"value_added": va, **energy.inputs}, energy.how)
+            {"value_added": va, **energy.inputs}, how)
         out["value_added_per_energy"].params = list(energy.params)
         em = emission_total(ctx, rec)
         add("value_added_per_emission", va, em.value, "万元/千当量",
