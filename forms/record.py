@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from forms.cells import CellError, credit_code_warnings, is_blank, parse_cell
-from rules.catalogue import ENTERPRISE_BY_ID, PROJECT_BY_ID, Field
+from rules.catalogue import ENTERPRISE_BY_ID, Field
 
 
 @dataclass(frozen=True)
@@ -99,14 +99,6 @@ def _warnings(v: dict[str, Any], out: Checked, col) -> None:
         warn("rd_staff", "研发人员数多于年平均职工人数，请确认")
     if v.get("land_mu") == 0:
         out.errors.append(Issue("land_mu", col("land_mu"), "实际用地面积必须大于 0"))
-
-
-def check_enterprise(raw: Mapping[str, Any], **kw: Any) -> Checked:
-    return check_values(raw, ENTERPRISE_BY_ID, **kw)
-
-
-def check_project(raw: Mapping[str, Any], **kw: Any) -> Checked:
-    return check_values(raw, PROJECT_BY_ID, **kw)
 
 
 def row_is_blank(cells: Any) -> bool:
