@@ -91,8 +91,9 @@ def tree_rows(node: Node, refs: Refs, depth: int = 0, skip: tuple[str, ...] = ()
     text = node.label + (f"\n{node.note}" if node.note else "")
     outcome = "参照" if node.kind == "info" else outcome_text(node.outcome)
     style = indented(depth, strong=node.kind in ("group", "any") and bool(node.children))
-    rows = [[para(text, style), para(outcome, "cell", colour), para(_values(node)),
-             para(_gap(node)), para(refs.cite(node.params), "small")]]
+    values, gap, cites = _values(node), _gap(node), refs.cite(node.params)
+    rows = [[para(text, style), para(outcome, "cell", colour), para(values) if values else "",
+             para(gap) if gap else "", para(cites, "small") if cites else ""]]
     for c in node.children:
         rows += tree_rows(c, refs, depth + 1, skip)
     return rows

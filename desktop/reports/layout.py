@@ -93,7 +93,7 @@ def para(value: Any, style: str | ParagraphStyle = "cell", colour: Any = None) -
 def table(rows: Sequence[Sequence[Any]], widths: Sequence[float], head: bool = True,
           zebra: bool = False, extra: Sequence[tuple] = ()) -> Table:
     """A table of Paragraph cells (strings are wrapped and escaped), header row repeated."""
-    data = [[c if not isinstance(c, (str, int, float)) and c is not None else
+    data = [[c if not isinstance(c, (str, int, float)) or c == "" else
              para(c, "cellhead" if head and r == 0 else "cell") for c in row]
             for r, row in enumerate(rows)]
     t = Table(data, colWidths=widths, repeatRows=1 if head else 0)
