@@ -134,14 +134,18 @@ def _industry_code(raw: Any, text: str) -> str:
     return text
 
 
-def parse_credit_code(value: Any) -> str:
+class CreditCode(str):
+    """A checked credit code; ``warnings`` holds what the organisation-code check found."""
+
+    warnings: tuple[str, ...] = ()
+
+
+def parse_credit_code(value: Any) -> CreditCode:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise CellError("统一社会信用代码被存成了数字，后几位已丢失：请把该列设为文本格式后重新粘贴代码")
     check = check_credit_code(str(value))
     if not check.ok:
         raise CellError(check.errors[0])
-    return check.code
-
-
-def credit_code_warnings(code: str) -> tuple[str, ...]:
-    return check_credit_code(code).warnings
+    code = CreditCode(check.code)
+    code.warnings = check.warnings
+    return code

@@ -16,7 +16,7 @@ from forms.excel.reader import FileError, Sheet, read_file
 from forms.headers import ENTERPRISE, HEADER_SEARCH_ROWS, Header, find_header
 from forms.record import Checked, Issue, check_values, row_is_blank
 from rules.catalogue import ENTERPRISE_BY_ID, PROJECT_BY_ID
-from rules.record import Record, make_record
+from rules.record import Record, record_of_checked
 
 Progress = Callable[[int, int, str], None]
 
@@ -71,7 +71,7 @@ class ImportResult:
         for p in self.projects:
             if p.ok and p.key is not None:
                 by_key.setdefault(p.key, []).append(p.checked.values)
-        return [make_record(r.checked.values, by_key.get(r.key, [])) for r in self.valid]
+        return [record_of_checked(r.checked.values, by_key.get(r.key, [])) for r in self.valid]
 
     def summary(self) -> str:
         ok_p = sum(p.ok for p in self.projects)

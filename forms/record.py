@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from forms.cells import CellError, credit_code_warnings, is_blank, parse_cell
+from forms.cells import CellError, is_blank, parse_cell
 from rules.catalogue import ENTERPRISE_BY_ID, Field
 
 
@@ -69,8 +69,9 @@ def check_values(raw: Mapping[str, Any], catalogue: Mapping[str, Field],
             out.errors.append(Issue(f.id, col(f.id), f"“{f.label}”是必填项"))
     v = out.values
     if "credit_code" in v:
-        for w in credit_code_warnings(v["credit_code"]):
+        for w in v["credit_code"].warnings:
             out.warnings.append(Issue("credit_code", col("credit_code"), w))
+        v["credit_code"] = str(v["credit_code"])
     this_year = (today or date.today()).year
     if v.get("year") is not None and v["year"] > this_year:
         out.errors.append(Issue("year", col("year"), f"数据年度 {v['year']} 晚于今年（{this_year}）"))

@@ -14,7 +14,7 @@ re-derives an explanation. Builders here turn values and profile parameters into
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -72,10 +72,13 @@ class Node:
     note: str = ""
     children: list[Node] = field(default_factory=list)
 
-    def walk(self) -> Iterable[Node]:
-        yield self
-        for c in self.children:
-            yield from c.walk()
+    def walk(self) -> Iterator[Node]:
+        """This node and all below it, depth first, in order (iterative: trees are wide)."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
 
     def find(self, node_id: str) -> Node:
         for n in self.walk():

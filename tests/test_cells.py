@@ -76,3 +76,17 @@ def test_industry_code_kept_as_text_and_lost_zeros_detected() -> None:
 
 def test_names_keep_full_width_punctuation() -> None:
     assert parse_cell(" 甲（集团）有限公司 ", ENTERPRISE_BY_ID["name"]) == "甲（集团）有限公司"
+
+
+@given(value=cells, field=st.sampled_from(FIELDS))
+def test_parsed_cells_are_already_typed_as_records_need(value, field) -> None:
+    """The import builds records without coercing again; that is only right if every parsed
+    value is exactly what ``rules.record.coerce`` would make of it."""
+    from rules.record import coerce
+
+    try:
+        parsed = parse_cell(value, field)
+    except CellError:
+        return
+    again = coerce(field, parsed if not isinstance(parsed, str) else str(parsed))
+    assert again == parsed and type(again) is type(parsed if not isinstance(parsed, str) else str(parsed))
