@@ -119,7 +119,7 @@ def parse_cell(value: Any, field: Field) -> Any:
 
 def _text(value: Any) -> str:
     """Text as written (trimmed); a whole number typed into a text column loses its '.0'."""
-    if isinstance(value, float) and value == int(value):
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
         return str(int(value))
     if isinstance(value, (date, datetime)):
         return f"{value:%Y-%m-%d}"

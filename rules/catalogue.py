@@ -230,7 +230,6 @@ PROJECT_FIELDS: tuple[Field, ...] = (
 
 ENTERPRISE_BY_ID: dict[str, Field] = {f.id: f for f in ENTERPRISE_FIELDS}
 PROJECT_BY_ID: dict[str, Field] = {f.id: f for f in PROJECT_FIELDS}
-GROUPS: tuple[str, ...] = tuple(dict.fromkeys(f.group for f in ENTERPRISE_FIELDS))
 
 # Energy carriers in their field units, converted by rules.units.
 ENERGY_CARRIERS: tuple[str, ...] = (

@@ -228,10 +228,6 @@ def flag(id: str, label: str, value: bool | None, inputs: Mapping[str, Any],
     return node
 
 
-def na(id: str, label: str, note: str) -> Node:
-    return Node(id, label, Outcome.NA, note=note)
-
-
 def info(id: str, label: str, note: str, value: Any = None, unit: str = "",
          params: Iterable[ParamRef] = ()) -> Node:
     return Node(id, label, Outcome.NA, kind="info", value=value, unit=unit, note=note,

@@ -90,3 +90,9 @@ def test_parsed_cells_are_already_typed_as_records_need(value, field) -> None:
         return
     again = coerce(field, parsed if not isinstance(parsed, str) else str(parsed))
     assert again == parsed and type(again) is type(parsed if not isinstance(parsed, str) else str(parsed))
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), 12.0, 12.5])
+def test_numbers_in_text_columns_read_as_text(value) -> None:
+    got = parse_cell(value, ENTERPRISE_BY_ID["name"])
+    assert got == {12.0: "12", 12.5: "12.5"}.get(value, str(value))

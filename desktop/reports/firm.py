@@ -151,9 +151,12 @@ def _summary_strip(r: EnterpriseResult) -> Any:
         colour = CLASS_COLOURS[m["class"]]
     elif m["score"] is not None:
         mujun, colour = f"得分 {fmt(round(m['score'], 2))}\n暂无法分类", "#5F6B7A"
+    elif m["status"] == "no_weights":
+        mujun, colour = "本配置无权重\n不能计分", "#5F6B7A"
+    elif m["status"] == "not_graded":
+        mujun, colour = COHORT_LABELS.get(m["cohort"], "—"), "#5F6B7A"
     else:
-        mujun, colour = COHORT_LABELS.get(m["cohort"], "—") if m["status"] == "not_graded" \
-            else "数据不全", "#5F6B7A"
+        mujun, colour = "数据不全", "#5F6B7A"
     greens = r.green_channel
     green = "无新上项目" if not greens else \
         f"{sum(1 for g in greens if g['eligible'])}/{len(greens)} 个项目可享受"

@@ -27,6 +27,7 @@ from desktop.reports.layout import (
     table,
 )
 from rules.assess import DISCLAIMER, EnterpriseResult
+from rules.assessments.green_channel import VERDICTS, basis_intensity
 from rules.assessments.mujun import ABOVE, BELOW, COHORT_LABELS
 from rules.assessments.rectification import REASON_TEXTS
 from rules.assessments.sme import TIER_NAMES, TIERS
@@ -79,10 +80,9 @@ class ParkSummary:
         for g in r.green_channel:
             self.project_total += 1
             if len(self.projects) < LIST_LIMIT:
-                key = "intensity_equal" if g["basis"] == "equal_value" else "intensity_equiv"
-                verdict = {True: "可享受", False: "不可享受"}.get(g["eligible"], "无法判断")
-                self.projects.append((rec.name, g["project"], "—" if g[key] is None else
-                                      f"{g[key]:.4f}", verdict))
+                x = basis_intensity(g)
+                self.projects.append((rec.name, g["project"], "—" if x is None else f"{x:.4f}",
+                                      VERDICTS[g["eligible"]]))
         self.tiers[r.sme["tier"]] = self.tiers.get(r.sme["tier"], 0) + 1
 
     def reject(self, sheet: str, row: int, reason: str) -> None:

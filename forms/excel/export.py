@@ -18,6 +18,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from forms.importer import ImportResult, Row
 from rules.assessments.digital import RECOGNITIONS
+from rules.assessments.green_channel import VERDICTS, basis_intensity
 from rules.assessments.mujun import COHORT_LABELS
 from rules.assessments.rectification import REASON_TEXTS
 from rules.assessments.sme import SIZE_NAMES, TIER_NAMES
@@ -82,9 +83,8 @@ class ResultsWriter:
 
 def _green(g: dict[str, Any]) -> str:
     """“项目：可享受（0.4100）” — the verdict and the intensity on the basis used."""
-    verdict = {True: "可享受", False: "不可享受"}.get(g["eligible"], "无法判断")
-    x = g["intensity_equal"] if g["basis"] == "equal_value" else g["intensity_equiv"]
-    return f"{g['project']}：{verdict}" + (f"（{x:.4f}）" if x is not None else "")
+    x = basis_intensity(g)
+    return f"{g['project']}：{VERDICTS[g['eligible']]}" + (f"（{x:.4f}）" if x is not None else "")
 
 
 def result_values(entry: dict[str, Any], rec: Any, profile: dict[str, str],

@@ -37,6 +37,15 @@ def mountain_island(ctx: Ctx, rec: Record) -> tuple[bool | None, Node]:
     return value, node
 
 
+def level_of(ctx: Ctx, rec: Record) -> int | None:
+    """The MIIT level: as declared, else from the self-test score (below 20 → not rated)."""
+    if rec.digital_level is not None:
+        return rec.digital_level
+    if rec.digital_score is None:
+        return None
+    return int(band_points(rec.digital_score, ctx.v("digital.level_bands"))) or None
+
+
 def level(ctx: Ctx, rec: Record) -> tuple[int | None, Node]:
     bands = ctx.ref("digital.level_bands")
     if rec.digital_level is not None:
@@ -53,7 +62,7 @@ def level(ctx: Ctx, rec: Record) -> tuple[int | None, Node]:
                     inputs={"digital_score": None, "digital_level": None},
                     missing=["digital_score", "digital_level"])
         return None, node
-    lv = int(band_points(rec.digital_score, bands.value)) or None
+    lv = level_of(ctx, rec)
     node = info("digital.level", "数字化水平等级（按评测得分）",
                 f"{lv} 级" if lv else "评测得分不足 20 分，未达一级", value=lv, params=[bands])
     node.inputs = {"digital_score": rec.digital_score}

@@ -8,6 +8,14 @@ from rules.engine import Ctx, Node, Outcome, all_of, compare, flag, fmt, info, r
 from rules.record import Project
 from rules.units import EQUAL, EQUIV, Quantity, electricity_tce
 
+VERDICTS = {True: "可享受", False: "不可享受", None: "无法判断"}
+
+
+def basis_intensity(summary: dict[str, Any]) -> float | None:
+    """A project's intensity on the basis its verdict used (from its JSON summary)."""
+    return summary["intensity_equal" if summary["basis"] == EQUAL else "intensity_equiv"]
+
+
 REASONS = {
     "intensity_not_below_limit": "单位工业增加值能耗不低于 0.52 吨标准煤/万元",
     "value_added_not_positive": "达产年工业增加值不大于 0",

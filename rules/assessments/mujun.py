@@ -71,13 +71,14 @@ class MujunEval:
         return self.record.year
 
 
-def _division(code: str | None) -> int | None:
+def division(code: str | None) -> int | None:
+    """The GB/T 4754 division (first two digits) of an industry code, or ``None``."""
     if not code or len(code) < 2 or not code[:2].isdigit():
         return None
     return int(code[:2])
 
 
-def _in_ranges(n: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+def in_ranges(n: int, ranges: tuple[tuple[int, int], ...]) -> bool:
     return any(lo <= n <= hi for lo, hi in ranges)
 
 
@@ -101,12 +102,12 @@ def above_scale(ctx: Ctx, rec: Record) -> tuple[bool | None, Node]:
 def _scope(ctx: Ctx, rec: Record) -> tuple[str | None, str, list[Node], list[str]]:
     """(cohort or None if undecidable, reason, nodes, missing fields)."""
     nodes: list[Node] = []
-    div = _division(rec.industry_code)
+    div = division(rec.industry_code)
     in_scope = ctx.ref("mujun.industry_in_scope")
     utilities = ctx.ref("mujun.industry_excluded")
     ind = flag("scope.industry", "行业属于工业（采矿业、制造业、公用事业）",
-               None if div is None else (_in_ranges(div, in_scope.value)
-                                         or _in_ranges(div, utilities.value)),
+               None if div is None else (in_ranges(div, in_scope.value)
+                                         or in_ranges(div, utilities.value)),
                {"industry_code": rec.industry_code}, [in_scope, utilities])
     if div is None:
         ind.note = "行业代码未填或无法识别，暂按工业企业处理"
@@ -150,7 +151,7 @@ def _scope(ctx: Ctx, rec: Record) -> tuple[str | None, str, list[Node], list[str
         n.outcome, n.note = Outcome.NA, "未填取得土地年份，按不排除处理"
     ex.append(n)
     util = flag("exclude.utilities", "不属于电力、热力、燃气及水生产和供应业",
-                None if div is None else not _in_ranges(div, utilities.value),
+                None if div is None else not in_ranges(div, utilities.value),
                 {"industry_code": rec.industry_code}, [utilities])
     if div is None:
         util.outcome = Outcome.NA

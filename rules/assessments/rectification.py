@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rules.assessments.mujun import ABOVE, MujunEval, above_scale
-from rules.engine import Ctx, Node, Outcome, compare, flag, info, ratio
+from rules.assessments.mujun import ABOVE, MujunEval, above_scale, division, in_ranges
+from rules.engine import Ctx, Node, Outcome, combine_all, compare, flag, info, ratio
 from rules.record import Record
 from rules.units import EQUAL, energy_tce
 
@@ -19,15 +19,11 @@ REASON_TEXTS = {
 ROUTES = "提升改造、兼并重组、收回土地、入园集聚、关停淘汰"
 
 
-def _division(code: str | None) -> int | None:
-    return int(code[:2]) if code and len(code) >= 2 and code[:2].isdigit() else None
-
-
 def assess(ctx: Ctx, rec: Record, mj: MujunEval) -> tuple[dict[str, Any], Node]:
-    div = _division(rec.industry_code)
+    div = division(rec.industry_code)
     ranges = ctx.ref("rect.industry_in_scope")
     manuf = flag("rect.manufacturing", "属于制造业", None if div is None else
-                 any(lo <= div <= hi for lo, hi in ranges.value),
+                 in_ranges(div, ranges.value),
                  {"industry_code": rec.industry_code}, [ranges])
     scale, scale_node = above_scale(ctx, rec)
     land_node = compare(ctx, "rect.land", "规下企业实际用地达到门槛", rec.land_mu, ">=",
@@ -35,8 +31,7 @@ def assess(ctx: Ctx, rec: Record, mj: MujunEval) -> tuple[dict[str, Any], Node]:
     if scale:
         land_node.outcome, land_node.note = Outcome.NA, "规上企业不看用地面积"
     size_ok = Outcome.MET if scale else land_node.outcome if scale is False else Outcome.UNKNOWN
-    in_scope_out = (Outcome.UNMET if Outcome.UNMET in (manuf.outcome, size_ok) else
-                    Outcome.UNKNOWN if Outcome.UNKNOWN in (manuf.outcome, size_ok) else Outcome.MET)
+    in_scope_out = combine_all([manuf.outcome, size_ok])
     scope = Node("rect.scope", "属于整治摸排范围（规上制造业，或用地3亩以上的规下制造业）", in_scope_out,
                  kind="group", children=[manuf, scale_node, land_node])
     children = [scope]
@@ -62,7 +57,7 @@ def assess(ctx: Ctx, rec: Record, mj: MujunEval) -> tuple[dict[str, Any], Node]:
             tests.append(("large_land_below_scale", compare(
                 ctx, "rect.large_land_below_scale", "规下企业用地不少于门槛", rec.land_mu, ">=",
                 "rect.large_land_below_scale", {"land_mu": rec.land_mu})))
-        energy = energy_tce(ctx, rec, EQUAL)
+        energy = mj.energy or energy_tce(ctx, rec, EQUAL)  # 规上 firms have it already
         va = rec.value_added if rec.value_added is not None and rec.value_added > 0 else None
         intensity = ratio(energy.value, va)
         en = compare(ctx, "rect.energy_intensity", "单位增加值能耗（等价值）高于门槛", intensity, ">",

@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from rules.assessments.digital import level_of
 from rules.engine import (
     Ctx,
     Node,
@@ -65,9 +66,7 @@ def derive(ctx: Ctx, rec: Record) -> Derived:
         g2 = None if g1 is None or g_prev is None else (g1 + g_prev) / 2
     else:
         g2 = _sqrt_growth(mr, mr2)
-    level = rec.digital_level
-    if level is None and rec.digital_score is not None:
-        level = int(band_points(rec.digital_score, ctx.v("digital.level_bands"))) or None
+    level = level_of(ctx, rec)
     return Derived(
         rd_ratio=ratio(rec.rd_expense, rec.revenue),
         rd_ratio_prev=ratio(rec.rd_expense_prev, rec.revenue_prev),
