@@ -25,7 +25,10 @@ def _parser() -> argparse.ArgumentParser:
                                  "高耗低效整治与数字化认定的离线自评工具")
     ap.add_argument("--version", action="version", version=f"mujun {__version__}")
     sub = ap.add_subparsers(dest="command")
-    sub.add_parser("gui", help="启动桌面程序")
+    g = sub.add_parser("gui", help="启动桌面程序（不带命令时也是）")
+    g.add_argument("--screenshot", type=Path, metavar="OUT.png", help="把主窗口画成 PNG 后退出")
+    g.add_argument("--page", help="打开的页面：selfcheck import results rules settings about（或中文名）")
+    g.add_argument("--size", default="1366x768", help="截图时的窗口大小（默认 %(default)s）")
     r = sub.add_parser("rules", help="列出配置的全部参数及出处，或检查配置文件")
     r.add_argument("--profile", default=DEFAULT_PROFILE, help="配置 id 或路径（默认 %(default)s）")
     r.add_argument("--check", metavar="PATH", help="检查一个配置文件或文件夹，出错时列出 文件:行: 参数")
@@ -276,12 +279,21 @@ def main(argv: list[str] | None = None) -> int:
                 "publish": _publish, "report": _report}
     if args.command in commands:
         return commands[args.command](args)
-    # `mujun` and `mujun gui`: the desktop application is the next issue; until it lands,
-    # say so plainly and show what the command line can do.
-    print("亩均自评 mujun", __version__)
-    print("桌面程序尚在开发中；目前可用的命令行功能如下。\n")
-    _parser().print_help()
-    return 0
+    return _gui(args)
+
+
+def _gui(args: argparse.Namespace) -> int:
+    """`mujun` and `mujun gui`: PySide6 is imported only here."""
+    try:
+        w, h = (int(x) for x in getattr(args, "size", "1366x768").lower().split("x"))
+    except ValueError:
+        return _fail("窗口大小应写成 宽x高，如 1366x768", "size must be WIDTHxHEIGHT")
+    try:
+        from desktop.app import run
+    except ImportError as err:
+        return _fail(f"无法载入图形界面库（{err}）。请用 README 中的命令安装，"
+                     "Linux 上还需要 Qt 的系统库", f"cannot load Qt: {err}")
+    return run(getattr(args, "screenshot", None), getattr(args, "page", None), (w, h))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rules.engine import OUTCOME_LABELS, Outcome, fmt
+from rules.catalogue import label
+from rules.engine import OUTCOME_LABELS, Node, Outcome, fmt
 from rules.schema import BY_KEY, NONE, RATIO, T
 
 MARKS = {Outcome.MET: "✔", Outcome.UNMET: "✘", Outcome.UNKNOWN: "？", Outcome.NA: "·"}
@@ -61,3 +62,31 @@ def param_value(key: str, value: Any, unit: str) -> str:
     if t in (T.POINTS_MAP, T.STRING_MAP):
         return "；".join(f"{k} {fmt(v) if isinstance(v, float) else v}" for k, v in value.items())
     return num(value, unit)
+
+
+def node_values(n: Node) -> str:
+    """A criterion's value, requirement or points as one line (tree views and reports)."""
+    if n.kind == "info" and isinstance(n.value, str) and n.note:
+        return ""  # a code (e.g. a review tier) that the note already says in words
+    if n.kind == "score" and n.points is not None:
+        pts = fmt(round(n.points, 2))
+        if n.points_max is not None and n.points_max != n.points:
+            pts += f"～{fmt(round(n.points_max, 2))}"
+        base = f"{pts} 分"
+        if n.value is not None and n.unit != "分" and n.op and n.threshold is not None:
+            base += f"；{num(n.value, n.unit)}（{n.op} {num(n.threshold, n.unit)}）"
+        return base
+    if n.value is not None and n.op and n.threshold is not None:
+        return f"{num(n.value, n.unit)}（要求 {n.op} {num(n.threshold, n.unit)}）"
+    if n.value is not None:
+        return num(n.value, n.unit)
+    if n.missing:
+        return "缺：" + "、".join(label(m) for m in n.missing)
+    return ""
+
+
+def node_gap(n: Node) -> str:
+    """How far an unmet criterion is from its threshold, with the unit."""
+    if n.gap is None or n.outcome is not Outcome.UNMET or n.kind == "info":
+        return ""
+    return num(n.gap, n.unit)

@@ -111,17 +111,36 @@ class JsonStream:
 def run(input_path: Path, profile: Profile, as_of: date, store: Store | None = None,
         json_out: Path | None = None, xlsx_out: Path | None = None,
         errors_out: Path | None = None, progress: Progress | None = None,
-        on_result: Callable[[EnterpriseResult], None] | None = None) -> Outcome:
-    """Process one park file; raises ``forms.excel.reader.FileError`` when it is unusable."""
-    imp = dry_run(input_path, progress)
+        on_result: Callable[[EnterpriseResult], None] | None = None,
+        imported: ImportResult | None = None) -> Outcome:
+    """Process one park file; raises ``forms.excel.reader.FileError`` when it is unusable.
+    ``imported`` is a dry run of the same file done before (the desktop previews it first).
+    If anything fails or is cancelled after the commit, the commit is undone, so that the
+    store never holds records without their results."""
+    imp = imported if imported is not None else dry_run(input_path, progress)
     batch = imp.records()
     committed = None
     population: list[Record] = list(batch)
     if store is not None:
         committed = store.commit_import(batch, Path(input_path).name, file_sha256(input_path),
                                         len(imp.invalid), progress)
-        years = sorted({r.year for r in batch})
-        population += store.iter_records(years, except_batch=committed.batch_id)
+    try:
+        if store is not None and committed is not None:
+            years = sorted({r.year for r in batch})
+            population += store.iter_records(years, except_batch=committed.batch_id)
+        return _outputs(imp, batch, population, committed, profile, as_of, store, json_out,
+                        xlsx_out, errors_out, progress, on_result)
+    except BaseException:
+        if store is not None and committed is not None:
+            store.undo_batch(committed.batch_id)
+        raise
+
+
+def _outputs(imp: ImportResult, batch: list[Record], population: list[Record],
+             committed: CommitSummary | None, profile: Profile, as_of: date, store: Store | None,
+             json_out: Path | None, xlsx_out: Path | None, errors_out: Path | None,
+             progress: Progress | None,
+             on_result: Callable[[EnterpriseResult], None] | None) -> Outcome:
     outcome = Outcome(imp, committed, population=len(population), batch=batch)
     project_notes, orphan_projects = _project_notes(imp)
     writer = ResultsWriter(xlsx_out) if xlsx_out else None
@@ -237,3 +256,27 @@ def _project_notes(imp: ImportResult) -> tuple[dict[tuple, list[dict]], list[dic
         else:
             orphans.append({"sheet": p.sheet, "row": p.row, "errors": [e.to_json() for e in p.checked.errors]})
     return notes, orphans
+
+
+def reassess(store: Store, profile: Profile, as_of: date, years: list[int],
+             progress: Progress | None = None) -> dict[str, int]:
+    """Assess every stored firm of ``years`` again and store the results (after an undo, or
+    under another profile); returns the class counts."""
+    population = list(store.iter_records(years))
+    stats: dict[tuple, Any] = {}
+    classes: dict[str, int] = {}
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for i, res in enumerate(iter_population(population, profile, as_of, stats_out=stats)):
+            if progress and i % 500 == 0:
+                progress(i, len(population), "评估")
+            if res.mujun["class"]:
+                classes[res.mujun["class"]] = classes.get(res.mujun["class"], 0) + 1
+            yield result_row(res)
+
+    store.save_results(rows(), lambda: [cohort_row(profile.id, profile.sha256, as_of, st)
+                                        for st in stats.values()])
+    if progress:
+        progress(len(population), len(population), "评估完成")
+    return classes
+

@@ -34,6 +34,13 @@ PROJECT_VALUE_FIELDS = [f for f in PROJECT_FIELDS if f.id not in ("credit_code",
 MULTI_SEP = "、"
 
 
+# The results page's columns: identity from ``records``, the rest from ``results``.
+_RECORD_SIDE = ("credit_code", "name", "county", "park", "industry_code")
+BROWSE_COLUMNS = ("credit_code", "name", "county", "park", "industry_code", "cohort", "status",
+                  "score", "class", "rank", "population", "sme_tier", "rect_flagged",
+                  "digital_level", "green_eligible", "green_projects")
+
+
 class StoreError(Exception):
     """The database cannot be opened or used; the message is for the user, in Chinese."""
 
@@ -247,8 +254,9 @@ class Store:
         return len(old)
 
     def undo_batch(self, batch_id: int) -> int:
-        """Put back what an import replaced and remove what it added; returns rows restored.
-        Only the latest import that is not yet undone can be undone."""
+        """Put back what an import replaced and remove what it added (and the results of its
+        firms: assess the years again afterwards); returns rows restored. Only the latest
+        import that is not yet undone can be undone."""
         conn = self.db.conn
         last = conn.execute("select max(id) from batches where undone_at is null").fetchone()[0]
         if last != batch_id:
@@ -258,6 +266,9 @@ class Store:
             olds = conn.execute("select record_json, projects_json from history where batch_id=?",
                                 (batch_id,)).fetchall()
             conn.execute("delete from projects where batch_id=?", (batch_id,))
+            # the results of this batch's firms described the undone values
+            conn.execute("delete from results where (credit_code, year) in "
+                         "(select credit_code, year from records where batch_id=?)", (batch_id,))
             conn.execute("delete from records where batch_id=?", (batch_id,))
             for rec_json, proj_json in olds:
                 rec = json.loads(rec_json)
@@ -363,6 +374,45 @@ class Store:
     def results(self, year: int, profile_id: str) -> list[dict]:
         return list(self.db.query("select * from results where year=? and profile_id=? "
                                   "order by credit_code", [year, profile_id]))
+
+    def browse(self, year: int, profile_id: str) -> list[tuple]:
+        """Every stored result of a year with the firm's identity, one tuple per firm in the
+        order of ``BROWSE_COLUMNS`` (the results page reads 100,000 of these at once)."""
+        cols = ", ".join(f"{'r' if c in _RECORD_SIDE else 's'}.{c}" for c in BROWSE_COLUMNS)
+        return self.db.execute(
+            f"select {cols} from results s join records r on r.credit_code = s.credit_code "
+            "and r.year = s.year where s.year = ? and s.profile_id = ? order by s.credit_code",
+            (year, profile_id)).fetchall()
+
+    def result_years(self, profile_id: str) -> list[int]:
+        return [r[0] for r in self.db.execute(
+            "select distinct year from results where profile_id=? order by year", (profile_id,))]
+
+    def firm_results(self, credit_code: str, profile_id: str) -> list[dict]:
+        """A firm's stored results over the years (its year-over-year history)."""
+        return [dict(r) for r in self.db.query(
+            "select year, score, class, status, cohort, summary_json from results "
+            "where credit_code=? and profile_id=? order by year", [credit_code, profile_id])]
+
+    def firms(self, search: str = "", limit: int = 200) -> list[tuple[str, str, int]]:
+        """(code, name, year) of stored records whose name or code contains ``search``."""
+        like = f"%{search}%"
+        return self.db.execute(
+            "select credit_code, name, year from records where name like ? or credit_code like ? "
+            "order by name, year desc limit ?", (like, like, limit)).fetchall()
+
+    def stored_summaries(self, profile_id: str, keys: Iterable[tuple[str, int]]
+                         ) -> Iterator[tuple[dict[str, Any], str, dict[str, Any]]]:
+        """(summary, as_of, identity) of stored results for the given (code, year), in order."""
+        for code, year in keys:
+            row = self.db.execute(
+                "select s.summary_json, s.as_of, r.county, r.park, r.industry_code from results s "
+                "join records r on r.credit_code = s.credit_code and r.year = s.year "
+                "where s.credit_code=? and s.year=? and s.profile_id=?",
+                (code, year, profile_id)).fetchone()
+            if row is not None:
+                yield (json.loads(row[0]), row[1],
+                       {"county": row[2], "park": row[3], "industry_code": row[4]})
 
     def cohort_stats(self, profile_id: str, year: int, cohort: str) -> CohortStats | None:
         row = self.db.execute(

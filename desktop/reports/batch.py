@@ -6,6 +6,7 @@ were ranked in, so only plain values cross process boundaries, never result tree
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -55,16 +56,19 @@ def _render(jobs: list[Job]) -> list[str]:
 def render_batch(jobs: Iterable[Job], out_dir: Path, profile_ref: str, as_of: date,
                  processes: int | None = None, chunk: int = 8,
                  progress: Callable[[int, int], None] | None = None,
-                 cancelled: Callable[[], bool] | None = None) -> list[Path]:
+                 cancelled: Callable[[], bool] | None = None,
+                 start_method: str | None = None) -> list[Path]:
     """Write ``<credit_code>_<year>.pdf`` for every job into ``out_dir``; returns the paths
-    written (fewer when cancelled). ``processes`` defaults to the machine's cores."""
+    written (fewer when cancelled). ``processes`` defaults to the machine's cores. The desktop
+    passes ``start_method="spawn"``: forking a process that runs Qt threads is unsafe."""
     jobs = list(jobs)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     chunks = [jobs[i:i + chunk] for i in range(0, len(jobs), chunk)]
     done: list[Path] = []
     workers = max(1, min(processes or os.cpu_count() or 1, len(chunks) or 1))
-    with ProcessPoolExecutor(workers, initializer=_init,
+    context = multiprocessing.get_context(start_method) if start_method else None
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
                              initargs=(profile_ref, as_of, str(out_dir))) as pool:
         queue = iter(chunks)
         running: set[Future] = set()

@@ -11,7 +11,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from desktop.present import num, outcome_text, param_value
+from desktop.present import node_gap, node_values, num, outcome_text, param_value
 from desktop.reports.layout import (
     CLASS_COLOURS,
     FONT,
@@ -33,7 +33,7 @@ from rules.assessments.mujun import COHORT_LABELS
 from rules.assessments.rectification import REASON_TEXTS
 from rules.assessments.sme import SIZE_NAMES, TIER_NAMES
 from rules.catalogue import ENTERPRISE_FIELDS, label
-from rules.engine import Node, Outcome, ParamRef, fmt
+from rules.engine import Node, ParamRef, fmt
 from rules.schema import INDICATOR_NAMES
 
 RULES_NAMES = {"miit-2022": "工信部企业〔2022〕63号", "miit-2026": "工信部企业〔2026〕2号"}
@@ -57,32 +57,6 @@ class Refs:
         return " ".join(f"[{n}]" for n in sorted(set(out)))
 
 
-def _values(n: Node) -> str:
-    if n.kind == "info" and isinstance(n.value, str) and n.note:
-        return ""  # a code (e.g. a review tier) that the note already says in words
-    if n.kind == "score" and n.points is not None:
-        pts = fmt(round(n.points, 2))
-        if n.points_max is not None and n.points_max != n.points:
-            pts += f"～{fmt(round(n.points_max, 2))}"
-        base = f"{pts} 分"
-        if n.value is not None and n.unit != "分" and n.op and n.threshold is not None:
-            base += f"；{num(n.value, n.unit)}（{n.op} {num(n.threshold, n.unit)}）"
-        return base
-    if n.value is not None and n.op and n.threshold is not None:
-        return f"{num(n.value, n.unit)}（要求 {n.op} {num(n.threshold, n.unit)}）"
-    if n.value is not None:
-        return num(n.value, n.unit)
-    if n.missing:
-        return "缺：" + "、".join(label(m) for m in n.missing)
-    return ""
-
-
-def _gap(n: Node) -> str:
-    if n.gap is None or n.outcome is not Outcome.UNMET or n.kind == "info":
-        return ""
-    return num(n.gap, n.unit)
-
-
 def tree_rows(node: Node, refs: Refs, depth: int = 0, skip: tuple[str, ...] = ()) -> list[list[Any]]:
     """One row per node: label (indented), outcome, values, gap, citations; notes below."""
     if node.id in skip:
@@ -91,7 +65,7 @@ def tree_rows(node: Node, refs: Refs, depth: int = 0, skip: tuple[str, ...] = ()
     text = node.label + (f"\n{node.note}" if node.note else "")
     outcome = "参照" if node.kind == "info" else outcome_text(node.outcome)
     style = indented(depth, strong=node.kind in ("group", "any") and bool(node.children))
-    values, gap, cites = _values(node), _gap(node), refs.cite(node.params)
+    values, gap, cites = node_values(node), node_gap(node), refs.cite(node.params)
     rows = [[para(text, style), para(outcome, "cell", colour), para(values) if values else "",
              para(gap) if gap else "", para(cites, "small") if cites else ""]]
     for c in node.children:

@@ -81,6 +81,42 @@ class ResultsWriter:
         return self.path
 
 
+def write_table(path: Path, title: str, headers: Sequence[str], rows: Any,
+                progress: Any = None, total: int = 0) -> Path:
+    """A plain table (what a view shows) as a workbook; text that looks like a formula stays
+    text."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
+    ws.freeze_panes = "A2"
+    ws.append([cell(ws, h, font=BOLD) for h in headers])
+    for n, r in enumerate(rows):
+        ws.append(_row(ws, r))
+        if progress and n % 2000 == 0:
+            progress(n, total, "写出表格")
+    path = Path(path)
+    wb.save(path)
+    return path
+
+
+def write_stored_results(path: Path, store: Any, profile: dict[str, str],
+                         keys: Sequence[tuple[str, int, str | None, int | None]],
+                         progress: Any = None) -> Path:
+    """The results workbook of firms already assessed and stored: ``keys`` are (credit code,
+    year, sheet, row) in the order wanted; sheet and row may be ``None``."""
+    from types import SimpleNamespace
+
+    writer = ResultsWriter(path)
+    where = {(c, y): (sh, r) for c, y, sh, r in keys}
+    for n, (summary, as_of, ident) in enumerate(
+            store.stored_summaries(profile["id"], [(c, y) for c, y, _, _ in keys])):
+        sheet, row = where[(summary["credit_code"], summary["year"])]
+        writer.add({**summary, "sheet": sheet, "row": row}, SimpleNamespace(**ident), profile,
+                   as_of)
+        if progress and n % 500 == 0:
+            progress(n, len(keys), "写出结果工作簿")
+    return writer.close()
+
+
 def _green(g: dict[str, Any]) -> str:
     """“项目：可享受（0.4100）” — the verdict and the intensity on the basis used."""
     x = basis_intensity(g)

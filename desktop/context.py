@@ -1,0 +1,68 @@
+"""What every page shares: the settings, the active profile, the database, and the signals by
+which a page tells the others that data or the profile changed, or asks to show another page."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop import settings as user_settings
+from desktop.settings import Settings
+from forms.store import Store
+from rules.profile import DEFAULT_PROFILE, Profile, ProfileError, load
+
+
+class AppContext(QObject):
+    profile_changed = Signal()
+    data_changed = Signal()  # records or results in the store changed
+    navigate = Signal(str, object)  # page name, what to show there
+    status = Signal(str)  # a short message for the status bar
+
+    def __init__(self, settings: Settings | None = None):
+        super().__init__()
+        self.problems: list[str] = []
+        if settings is None:
+            settings, self.problems = user_settings.load()
+        self.settings = settings
+        try:
+            self.profile: Profile = load(settings.profile)
+        except ProfileError as e:
+            self.problems.append(f"配置“{settings.profile}”无法载入，已改用默认配置：{e.issues[0]}")
+            self.settings.profile = DEFAULT_PROFILE
+            self.profile = load(DEFAULT_PROFILE)
+        self.store = Store(settings.db_path)
+
+    @property
+    def as_of(self) -> date:
+        return self.settings.as_of_date()
+
+    @property
+    def db_path(self) -> Path:
+        return self.settings.db_path
+
+    def worker_store(self) -> Store:
+        """A connection of its own for a worker thread (SQLite connections stay in the thread
+        that made them); the caller closes it."""
+        return Store(self.db_path)
+
+    def set_profile(self, profile: Profile, remember: bool = True) -> None:
+        self.profile = profile
+        if remember:
+            self.settings.profile = profile.ref
+            user_settings.save(self.settings)
+        self.profile_changed.emit()
+
+    def set_data_folder(self, folder: str) -> None:
+        """Switch to the database in ``folder`` (created if new)."""
+        new = Settings(folder, self.settings.profile, self.settings.as_of)
+        store = Store(new.db_path)  # raises StoreError before anything changes
+        self.store.close()
+        self.store = store
+        self.settings.data_folder = folder
+        user_settings.save(self.settings)
+        self.data_changed.emit()
+
+    def close(self) -> None:
+        self.store.close()

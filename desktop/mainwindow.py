@@ -1,0 +1,133 @@
+"""The main window: a navigation list, one page per entry, and a status bar naming the active
+profile, the as-of date and the database. Window geometry and the last page are remembered in
+``window.ini`` (apart from the user's settings)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from desktop import paths
+from desktop.context import AppContext
+from desktop.pages.batch_import import ImportPage
+from desktop.pages.results import ResultsPage
+from desktop.pages.rules import RulesPage
+from desktop.pages.selfcheck import SelfCheckPage
+from desktop.pages.settings import AboutPage, SettingsPage
+
+# name (for --page and navigation) → page class; the order of the navigation list
+PAGES: dict[str, type[QWidget]] = {"selfcheck": SelfCheckPage, "import": ImportPage,
+                                   "results": ResultsPage, "rules": RulesPage,
+                                   "settings": SettingsPage, "about": AboutPage}
+
+
+def page_name(text: str) -> str | None:
+    """A page by its name or its Chinese title."""
+    if text in PAGES:
+        return text
+    return next((k for k, cls in PAGES.items() if cls.title == text), None)  # type: ignore[attr-defined]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle("亩均自评")
+        self.setMinimumSize(QSize(1100, 640))
+        central = QWidget()
+        lay = QHBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(132)
+        self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.nav.setStyleSheet(
+            "#nav { background: #1F2933; color: #E4E7EB; border: none; font-size: 15px; "
+            "padding-top: 12px; } #nav::item { padding: 12px 14px; } "
+            "#nav::item:selected { background: #2E6FB7; color: white; }")
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        for name, cls in PAGES.items():
+            page = cls(ctx)  # type: ignore[call-arg]
+            page.setContentsMargins(8, 8, 8, 4)
+            self.pages[name] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(cls.title)  # type: ignore[attr-defined]
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        lay.addWidget(self.nav)
+        lay.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        bar = self.statusBar()
+        self.profile_label = QLabel()
+        self.db_label = QLabel()
+        bar.addPermanentWidget(self.profile_label)
+        bar.addPermanentWidget(self.db_label)
+        ctx.profile_changed.connect(self.update_status)
+        ctx.data_changed.connect(self.update_status)
+        ctx.status.connect(lambda text: bar.showMessage(text, 15000))
+        ctx.navigate.connect(self.show_page)
+        self.update_status()
+        self.nav.setCurrentRow(0)
+        self.restore_state()
+        for problem in ctx.problems:
+            bar.showMessage(problem, 30000)
+
+    def update_status(self) -> None:
+        p = self.ctx.profile
+        self.profile_label.setText(f"配置：{p.name} {p.version}（{p.id}）· 评估日期 {self.ctx.as_of}")
+        self.db_label.setText(f"数据库：{self.ctx.db_path}")
+        self.db_label.setToolTip(str(self.ctx.db_path))
+
+    def show_page(self, name: str, payload: Any = None) -> QWidget:
+        page = self.pages[name]
+        self.nav.setCurrentRow(list(self.pages).index(name))
+        if name == "selfcheck" and payload is not None:
+            first, second = payload
+            if isinstance(first, dict):
+                page.load_raw(first, second)  # type: ignore[attr-defined]
+            else:
+                page.open_firm(first, second)  # type: ignore[attr-defined]
+        elif name == "rules" and payload:
+            page.show_param(payload)  # type: ignore[attr-defined]
+        return page
+
+    # -- remembered window state
+    def _state(self) -> QSettings:
+        return QSettings(str(paths.home() / "window.ini"), QSettings.Format.IniFormat)
+
+    def restore_state(self) -> None:
+        s = self._state()
+        geometry = s.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1366, 768)
+        page = s.value("page")
+        if isinstance(page, str) and page in self.pages:
+            self.nav.setCurrentRow(list(self.pages).index(page))
+
+    def save_state(self) -> None:
+        s = self._state()
+        s.setValue("geometry", self.saveGeometry())
+        s.setValue("page", list(self.pages)[self.nav.currentRow()])
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        self.pages["selfcheck"].save_draft()  # type: ignore[attr-defined]
+        self.ctx.close()
+        super().closeEvent(event)

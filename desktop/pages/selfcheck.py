@@ -1,0 +1,273 @@
+"""企业自评: a firm fills in its form, assesses, saves, and prints its report.
+
+The form's state is autosaved as a draft (``drafts/form.json``) a moment after every change,
+so that a crash or a closed window loses nothing; the draft is restored when the page opens.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import paths
+from desktop.context import AppContext
+from desktop.operations import ProgressPanel
+from desktop.widgets.firm_form import FirmForm
+from desktop.widgets.result_panel import ResultPanel
+from forms.firm import assess_firm, check_form, save_firm
+from rules.assess import EnterpriseResult
+
+
+def draft_path() -> Path:
+    return paths.drafts_dir() / "form.json"
+
+
+class OpenFirmDialog(QDialog):
+    """Pick a stored firm and year, searching by name or credit code."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("打开企业")
+        self.resize(560, 480)
+        lay = QVBoxLayout(self)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("输入企业名称或信用代码的一部分")
+        self.list = QListWidget()
+        lay.addWidget(self.search)
+        lay.addWidget(self.list, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.search.textChanged.connect(self.refresh)
+        self.list.itemDoubleClicked.connect(lambda _: self.accept())
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.list.clear()
+        for code, name, year in self.ctx.store.firms(self.search.text().strip()):
+            item = QListWidgetItem(f"{name}  {code}  {year} 年度")
+            item.setData(Qt.ItemDataRole.UserRole, (code, year))
+            self.list.addItem(item)
+        if self.list.count():
+            self.list.setCurrentRow(0)
+
+    def chosen(self) -> tuple[str, int] | None:
+        item = self.list.currentItem()
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+
+class SelfCheckPage(QWidget):
+    title = "企业自评"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.result: EnterpriseResult | None = None
+        lay = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, slot in (("new", "新建", self.new), ("open", "打开企业……", self.open_dialog),
+                                ("assess", "评估", self.assess), ("save", "保存", self.save),
+                                ("preview", "预览", self.preview), ("print", "打印……", self.print),
+                                ("pdf", "导出PDF……", self.export_pdf)):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            self.buttons[key] = b
+            bar.addWidget(b)
+            if key in ("open", "save"):
+                bar.addSpacing(16)
+        self.buttons["assess"].setDefault(True)
+        self.buttons["assess"].setStyleSheet("font-weight: bold;")
+        bar.addStretch(1)
+        self.draft_label = QLabel()
+        self.draft_label.setStyleSheet("color: #5F6B7A;")
+        bar.addWidget(self.draft_label)
+        lay.addLayout(bar)
+        self.progress = ProgressPanel(self)
+        lay.addWidget(self.progress)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.form = FirmForm()
+        self.panel = ResultPanel()
+        self.panel.citation_clicked.connect(lambda key: ctx.navigate.emit("rules", key))
+        split.addWidget(self.form)
+        split.addWidget(self.panel)
+        split.setStretchFactor(0, 5)
+        split.setStretchFactor(1, 6)
+        split.setChildrenCollapsible(False)
+        lay.addWidget(split, 1)
+        self.autosave = QTimer(self)
+        self.autosave.setSingleShot(True)
+        self.autosave.setInterval(600)
+        self.autosave.timeout.connect(self.save_draft)
+        self.form.changed.connect(self._form_changed)
+        self.restore_draft()
+
+    # -- drafts
+    def _form_changed(self) -> None:
+        self.autosave.start()
+        if self.result is not None:
+            self.draft_label.setText("表格已修改，请重新评估")
+
+    def save_draft(self) -> None:
+        self.autosave.stop()
+        path = draft_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"values": self.form.raw(), "projects": self.form.project_rows()},
+                                  ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+        self.draft_label.setText("草稿已自动保存")
+
+    def restore_draft(self) -> bool:
+        try:
+            data = json.loads(draft_path().read_text(encoding="utf-8"))
+            values, projects = dict(data["values"]), list(data.get("projects", []))
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+        self.form.set_raw(values, projects)
+        self.autosave.stop()
+        self.draft_label.setText("已恢复上次未完成的填报")
+        return True
+
+    # -- actions
+    def new(self) -> None:
+        self.form.set_raw({}, [])
+        self.result = None
+        self.panel.show_message("新的填报。必填项标有 *，未知的数据请留空（不要填 0）。")
+
+    def open_dialog(self) -> None:
+        dlg = OpenFirmDialog(self.ctx, self)
+        if dlg.exec() == QDialog.DialogCode.Accepted and dlg.chosen():
+            self.open_firm(*dlg.chosen())  # type: ignore[misc]
+
+    def open_firm(self, credit_code: str, year: int) -> bool:
+        rec = self.ctx.store.record(credit_code, year)
+        if rec is None:
+            self.panel.show_message(f"数据库中没有 {credit_code} 的 {year} 年度数据", error=True)
+            return False
+        self.form.set_record(rec)
+        self.save_draft()
+        self.assess()
+        return True
+
+    def load_raw(self, values: dict[str, Any], note: str = "") -> None:
+        """Fill the form with raw values (a rejected import row to fix) and show what to fix."""
+        self.form.set_raw(values, [])
+        self.result = None
+        self.save_draft()
+        check = check_form(self.form.raw(), [])
+        self.form.show_errors({i.field: i.message for i in check.firm.errors})
+        self.panel.show_message(note or "请改正标红的字段后点“评估”“保存”。", error=True)
+
+    def _checked(self):
+        check = check_form(self.form.raw(), self.form.project_rows())
+        if not check.ok:
+            self.form.show_errors({i.field: i.message for i in check.firm.errors})
+            errors = check.errors()
+            self.panel.show_message("请先改正以下问题：\n" + "\n".join(f"· {e}" for e in errors[:12])
+                                    + ("\n……" if len(errors) > 12 else ""), error=True)
+            return None
+        return check
+
+    def assess(self) -> EnterpriseResult | None:
+        check = self._checked()
+        if check is None:
+            self.result = None
+            return None
+        rec = check.record()
+        self.result = assess_firm(rec, self.ctx.profile, self.ctx.as_of, self.ctx.store)
+        self.panel.show_result(self.result)
+        self._show_history()
+        self.draft_label.setText("")
+        return self.result
+
+    def _show_history(self) -> None:
+        r = self.result
+        if r is None:
+            return
+        rows = [x for x in self.ctx.store.firm_results(r.record.credit_code, self.ctx.profile.id)
+                if x["year"] != r.record.year]
+        rows.append({"year": r.record.year, "score": r.mujun["score"], "class": r.mujun["class"],
+                     "status": r.mujun["status"]})
+        self.panel.show_history(sorted(rows, key=lambda x: x["year"]))
+
+    def save(self) -> None:
+        if self.assess() is None:
+            return
+        rec = self.result.record  # type: ignore[union-attr]
+        committed, self.result = save_firm(self.ctx.store, rec, self.ctx.profile, self.ctx.as_of)
+        self.panel.show_result(self.result)
+        self._show_history()
+        what = "更新（旧数据已存入历史）" if committed.replaced else "新增"
+        self.draft_label.setText(f"已保存到数据库：{rec.name} {rec.year} 年度，{what}")
+        self.ctx.data_changed.emit()
+
+    def _report(self, path: Path, then) -> None:
+        if self.result is None and self.assess() is None:
+            return
+        result = self.result
+
+        def work(progress):
+            from desktop.reports.firm import write_firm_report
+
+            progress(0, 1, "生成 PDF 报告")
+            out = write_firm_report(result, path)
+            progress(1, 1, "生成 PDF 报告")
+            return out
+
+        self.progress.run(work, "生成 PDF 报告", on_success=then)
+
+    def _temp_pdf(self) -> Path:
+        """A fresh file for a preview or a print, in the data folder (never beside the program)."""
+        folder = paths.home() / "previews"
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in sorted(folder.glob("report-*.pdf"))[:-20]:  # keep the folder small
+            old.unlink(missing_ok=True)
+        return folder / f"report-{datetime.now():%Y%m%d-%H%M%S-%f}.pdf"
+
+    def preview(self) -> None:
+        from desktop.widgets.pdf_preview import PdfPreview
+
+        def show(path: Path) -> None:
+            self.preview_dialog = PdfPreview(path, f"{self.result.record.name} 自评报告", self)  # type: ignore[union-attr]
+            self.preview_dialog.open()
+
+        self._report(self._temp_pdf(), show)
+
+    def print(self) -> None:
+        from desktop.widgets.pdf_preview import print_pdf
+
+        self._report(self._temp_pdf(), lambda path: print_pdf(path, self))
+
+    def export_pdf(self) -> None:
+        if self.result is None and self.assess() is None:
+            return
+        rec = self.result.record  # type: ignore[union-attr]
+        default = str(Path.home() / f"{rec.name}_{rec.year}_亩均自评报告.pdf")
+        out, _ = QFileDialog.getSaveFileName(self, "导出 PDF 报告", default, "PDF 文件 (*.pdf)")
+        if out:
+            self.export_to(Path(out))
+
+    def export_to(self, path: Path) -> None:
+        self._report(path, lambda p: self.draft_label.setText(f"已导出：{p}"))

@@ -1,0 +1,185 @@
+"""设置 (data folder, default profile, as-of date, the electricity basis read from the profile)
+and 关于 (version, the licences of the bundled font and the libraries)."""
+
+from __future__ import annotations
+
+from datetime import date
+from importlib import metadata
+
+from PySide6.QtCore import QDate, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import __version__
+from desktop import settings as user_settings
+from desktop.context import AppContext
+from desktop.operations import show_error, user_message
+from desktop.present import param_value
+from desktop.resources import resource_path
+from forms.store import StoreError
+from rules.profile import ProfileError, available, load
+
+
+class SettingsPage(QWidget):
+    title = "设置"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        lay = QVBoxLayout(self)
+        box = QGroupBox("数据")
+        form = QFormLayout(box)
+        self.folder = QLineEdit()
+        self.folder.setReadOnly(True)
+        change = QPushButton("更改……")
+        change.clicked.connect(self.choose_folder)
+        open_folder = QPushButton("打开文件夹")
+        open_folder.clicked.connect(lambda: QDesktopServices.openUrl(
+            QUrl.fromLocalFile(str(self.ctx.db_path.parent))))
+        row = QHBoxLayout()
+        row.addWidget(self.folder, 1)
+        row.addWidget(change)
+        row.addWidget(open_folder)
+        form.addRow("数据文件夹", row)
+        self.db_label = QLabel()
+        self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("数据库", self.db_label)
+        lay.addWidget(box)
+        box = QGroupBox("评估")
+        form = QFormLayout(box)
+        self.profile = QComboBox()
+        self.profile.activated.connect(self._profile_chosen)
+        form.addRow("默认配置", self.profile)
+        self.today = QCheckBox("使用今天的日期")
+        self.as_of = QDateEdit()
+        self.as_of.setCalendarPopup(True)
+        self.as_of.setDisplayFormat("yyyy-MM-dd")
+        self.today.toggled.connect(self._as_of_changed)
+        self.as_of.dateChanged.connect(self._as_of_changed)
+        row = QHBoxLayout()
+        row.addWidget(self.today)
+        row.addWidget(self.as_of)
+        row.addStretch(1)
+        form.addRow("评估日期", row)
+        hint = QLabel("评估日期决定适用的规则版本（如专精特新 2022 年与 2026 年办法的切换）。")
+        hint.setStyleSheet("color: #5F6B7A;")
+        form.addRow("", hint)
+        self.electricity = QLabel()
+        self.electricity.setWordWrap(True)
+        self.electricity.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("电力折标口径", self.electricity)
+        lay.addWidget(box)
+        lay.addStretch(1)
+        ctx.profile_changed.connect(self.refresh)
+        ctx.data_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        s = self.ctx.settings
+        self.folder.setText(s.data_folder or str(self.ctx.db_path.parent))
+        self.db_label.setText(str(self.ctx.db_path))
+        self.profile.blockSignals(True)
+        self.profile.clear()
+        for pid in available():
+            self.profile.addItem(pid, pid)
+        if self.profile.findData(s.profile) < 0:
+            self.profile.addItem(s.profile, s.profile)
+        self.profile.setCurrentIndex(self.profile.findData(s.profile))
+        self.profile.blockSignals(False)
+        for w in (self.today, self.as_of):
+            w.blockSignals(True)
+        self.today.setChecked(not s.as_of)
+        d = s.as_of_date()
+        self.as_of.setDate(QDate(d.year, d.month, d.day))
+        self.as_of.setEnabled(bool(s.as_of))
+        for w in (self.today, self.as_of):
+            w.blockSignals(False)
+        p = self.ctx.profile
+        lines = []
+        for key in ("energy.electricity_equal", "energy.electricity_equiv"):
+            par = p.param(key)
+            if par is not None:
+                v = par.at(self.ctx.as_of)
+                lines.append(f"{par.spec.name}：{param_value(key, v.value, par.spec.unit)}"
+                             f"（{v.citation}，可信度 {v.confidence}）")
+        lines.append("亩均效益与高耗低效按等价值计算能耗；绿色通道两种口径都算，不一致时按等价值（较严格）。"
+                     "口径随配置而定，要改请载入县级配置文件。")
+        self.electricity.setText("\n".join(lines))
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "选择数据文件夹", str(self.ctx.db_path.parent))
+        if folder:
+            self.set_folder(folder)
+
+    def set_folder(self, folder: str) -> bool:
+        try:
+            self.ctx.set_data_folder(folder)
+        except (StoreError, OSError) as e:
+            show_error(self, "更改数据文件夹", user_message(e))
+            return False
+        self.ctx.status.emit(f"数据库：{self.ctx.db_path}")
+        return True
+
+    def _profile_chosen(self, index: int) -> None:
+        ref = self.profile.itemData(index)
+        try:
+            self.ctx.set_profile(load(ref))
+        except ProfileError as e:
+            show_error(self, "切换配置", user_message(e))
+            self.refresh()
+
+    def _as_of_changed(self) -> None:
+        s = self.ctx.settings
+        self.as_of.setEnabled(not self.today.isChecked())
+        s.as_of = "" if self.today.isChecked() else self.as_of.date().toString("yyyy-MM-dd")
+        user_settings.save(s)
+        self.ctx.profile_changed.emit()  # the parameters in force may differ on the new date
+
+
+LIBRARIES = (("PySide6-Essentials", "LGPL-3.0（Qt for Python）"), ("PySide6-Pdf", "LGPL-3.0"),
+             ("reportlab", "BSD"), ("openpyxl", "MIT"), ("sqlite-utils", "Apache-2.0"),
+             ("python-calamine", "MIT"), ("platformdirs", "MIT"), ("PyYAML", "MIT"),
+             ("rl_accel", "BSD"))
+
+
+class AboutPage(QWidget):
+    title = "关于"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        text = QTextBrowser()
+        text.setOpenExternalLinks(False)
+        rows = []
+        for name, lic in LIBRARIES:
+            try:
+                ver = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                ver = "—"
+            rows.append(f"<tr><td>{name}</td><td>{ver}</td><td>{lic}</td></tr>")
+        font_licence = resource_path("fonts", "LICENSE-Apache-2.0.txt")
+        text.setHtml(
+            f"<h2>亩均自评 {__version__}</h2>"
+            "<p>离线自评工具：亩均效益分类、节能审查绿色通道、专精特新梯度、高耗低效整治、数字化认定。"
+            "每一条结论都给出所用参数及其政策出处。</p>"
+            "<p><b>结果为自评估算，仅供参考；实际评价结果以县（市、区）主管部门公布的为准。</b></p>"
+            f"<p>数据文件夹：{ctx.db_path.parent}<br>评估日期：{ctx.as_of}（今天 {date.today()}）</p>"
+            "<h3>随附字体</h3><p>文泉驿微米黑（WenQuanYi Micro Hei），Apache License 2.0，"
+            f"许可文本：{font_licence}</p>"
+            "<h3>使用的开源库</h3><table cellpadding='4'><tr><th align='left'>名称</th>"
+            "<th align='left'>版本</th><th align='left'>许可</th></tr>" + "".join(rows) + "</table>")
+        lay.addWidget(text)

@@ -1,0 +1,180 @@
+"""A firm's result: the summary cards (class badge and score, green channel, SME rung,
+rectification, digital level), the indicator ratio chart, each assessment's result tree, and
+the firm's year-over-year history. Renders the result; computes nothing."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.widgets.charts import CLASS_COLOURS, Bar, RatioChart, TrendChart
+from desktop.widgets.result_tree import ResultTree
+from rules.assess import DISCLAIMER, EnterpriseResult
+from rules.assessments.digital import RECOGNITIONS
+from rules.assessments.mujun import COHORT_LABELS
+from rules.assessments.rectification import REASON_TEXTS
+from rules.assessments.sme import TIER_NAMES
+from rules.catalogue import label
+from rules.schema import INDICATOR_NAMES
+
+STATUS_TEXT = {"incomplete": "数据不全，无法计分", "no_weights": "配置未设权重",
+               "not_graded": "不参与分类"}
+
+
+class Card(QFrame):
+    def __init__(self, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("card")
+        self.setStyleSheet("#card { background: #F7F9FC; border: 1px solid #D5DCE4; "
+                           "border-radius: 6px; }")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(10, 6, 10, 6)
+        lay.setSpacing(2)
+        head = QLabel(title)
+        head.setStyleSheet("color: #5F6B7A;")
+        self.main = QLabel("—")
+        self.main.setStyleSheet("font-size: 17px; font-weight: bold;")
+        self.detail = QLabel("")
+        self.detail.setWordWrap(True)
+        self.detail.setStyleSheet("color: #3E4C59;")
+        lay.addWidget(head)
+        lay.addWidget(self.main)
+        lay.addWidget(self.detail)
+        lay.addStretch(1)
+
+    def show(self, main: str, detail: str = "", colour: str = "#1F2933") -> None:  # type: ignore[override]
+        self.main.setText(main)
+        self.main.setStyleSheet(f"font-size: 17px; font-weight: bold; color: {colour};")
+        self.detail.setText(detail)
+        self.setToolTip(detail)
+
+
+class ResultPanel(QWidget):
+    citation_clicked = Signal(str)
+
+    TABS = (("mujun", "亩均效益"), ("green", "绿色通道"), ("sme", "专精特新梯度"),
+            ("rectification", "高耗低效整治"), ("digital", "数字化认定"))
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.message = QLabel("填好左侧表格后点“评估”。必填项标有 *，未知的数据请留空（不要填 0）。")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.message)
+        grid = QGridLayout()
+        self.cards = {k: Card(t) for k, t in (("mujun", "亩均效益分类"), ("green", "绿色通道"),
+                                              ("sme", "梯度培育"), ("rect", "高耗低效整治"),
+                                              ("digital", "数字化"))}
+        for i, c in enumerate(self.cards.values()):
+            grid.addWidget(c, 0, i)
+        lay.addLayout(grid)
+        self.tabs = QTabWidget()
+        self.chart = RatioChart("各指标与基准值之比")
+        overview = QWidget()
+        ov = QVBoxLayout(overview)
+        ov.addWidget(self.chart)
+        self.disclaimer = QLabel(DISCLAIMER)
+        self.disclaimer.setWordWrap(True)
+        self.disclaimer.setStyleSheet("color: #5F6B7A;")
+        ov.addWidget(self.disclaimer)
+        ov.addStretch(1)
+        self.tabs.addTab(overview, "概览")
+        self.trees: dict[str, ResultTree] = {}
+        for key, title in self.TABS:
+            t = ResultTree()
+            t.citation_clicked.connect(self.citation_clicked)
+            self.trees[key] = t
+            self.tabs.addTab(t, title)
+        hist = QWidget()
+        hl = QVBoxLayout(hist)
+        self.trend = TrendChart("历年得分与分类")
+        self.history = QTableWidget(0, 4)
+        self.history.setHorizontalHeaderLabels(["年度", "得分", "分类", "状态"])
+        self.history.verticalHeader().setVisible(False)
+        self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        hl.addWidget(self.trend, 2)
+        hl.addWidget(self.history, 1)
+        self.tabs.addTab(hist, "历年对比")
+        lay.addWidget(self.tabs, 1)
+        self.result: EnterpriseResult | None = None
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #B42318;" if error else "")
+
+    def show_result(self, r: EnterpriseResult) -> None:
+        self.result = r
+        m = r.mujun
+        if m["class"]:
+            basis = {"percentile": "按同类企业排名", "cutoffs": "按分类得分线"}.get(m["class_basis"] or "", "")
+            rank = f"，第 {m['rank']}/{m['population']} 名" if m.get("rank") else ""
+            self.cards["mujun"].show(f"{m['class']} 类 · {m['score']:.2f} 分",
+                                     f"{COHORT_LABELS.get(m['cohort'], m['cohort'])}；{basis}{rank}",
+                                     CLASS_COLOURS[m["class"]].name())
+        elif m["score"] is not None:
+            self.cards["mujun"].show(f"{m['score']:.2f} 分", m.get("reason") or "未分类")
+        else:
+            missing = "、".join(label(x) for x in m.get("missing", []))
+            self.cards["mujun"].show(STATUS_TEXT.get(m["status"], "未计分"),
+                                     m.get("reason") or (f"缺少：{missing}" if missing else ""),
+                                     "#B54708")
+        greens = r.green_channel
+        ok = sum(1 for g in greens if g["eligible"])
+        unknown = sum(1 for g in greens if g["eligible"] is None)
+        if greens:
+            self.cards["green"].show(f"{ok}/{len(greens)} 项可享受",
+                                     f"{unknown} 项数据不全" if unknown else "按单位增加值能耗 < 0.52",
+                                     "#1B7F3B" if ok else "#B42318")
+        else:
+            self.cards["green"].show("无新上项目", "在“新上项目”页添加")
+        s = r.sme
+        nxt = f"下一层级：{TIER_NAMES[s['next_tier']]}" if s.get("next_tier") else ""
+        self.cards["sme"].show(TIER_NAMES[s["tier"]], nxt,
+                               "#1B7F3B" if s["tier"] != "none" else "#1F2933")
+        rect = r.rectification
+        if rect["flagged"]:
+            self.cards["rect"].show("可能列入", "；".join(REASON_TEXTS[x] for x in rect["reasons"]),
+                                    "#B42318")
+        elif rect["in_scope"] is None:
+            self.cards["rect"].show("无法判断", "数据不全", "#B54708")
+        else:
+            self.cards["rect"].show("未列入" if rect["in_scope"] else "不在范围", "")
+        d = r.digital
+        self.cards["digital"].show(f"{d['level']} 级" if d["level"] is not None else "未知",
+                                   "可申报：" + "、".join(RECOGNITIONS[x] for x in d["eligible"])
+                                   if d["eligible"] else "暂无可申报的认定")
+        self.chart.set_bars([
+            Bar(INDICATOR_NAMES[i], x.get("ratio"),
+                "未知（缺数据）" if x.get("ratio") is None
+                else f"{x['ratio'] * 100:.1f}%" + ("（取同类均值）" if x.get("imputed") else ""))
+            for i, x in m.get("indicators", {}).items()])
+        self.trees["mujun"].show_trees([r.trees["mujun"]])
+        self.trees["green"].show_trees(r.project_trees)
+        self.trees["sme"].show_trees([r.trees["sme"]])
+        self.trees["rectification"].show_trees([r.trees["rectification"]])
+        self.trees["digital"].show_trees([r.trees["digital"]])
+        missing = r.missing_inputs
+        self.show_message(
+            f"{r.record.name}（{r.record.year} 年度）· 配置 {r.profile.name} {r.profile.version} · "
+            f"评估日期 {r.as_of}" + (f"。缺少的数据：{'、'.join(label(x) for x in missing[:8])}"
+                                    + ("等" if len(missing) > 8 else "") if missing else ""))
+
+    def show_history(self, rows: list[dict]) -> None:
+        self.trend.set_points([(r["year"], r["score"], r["class"] or "") for r in rows])
+        self.history.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            for c, v in enumerate((str(r["year"]), "" if r["score"] is None else f"{r['score']:.2f}",
+                                   r["class"] or "", STATUS_TEXT.get(r["status"], "已计分"))):
+                self.history.setItem(i, c, QTableWidgetItem(v))

@@ -1,0 +1,76 @@
+"""A result tree shown as it is: every criterion with its mark, values, gap and citations.
+Clicking a citation asks the window to show that parameter in 规则与依据."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+
+from desktop.present import node_gap, node_values, outcome_text, param_value
+from rules.catalogue import label
+from rules.engine import Node
+
+OUTCOME_COLOURS = {"met": "#1B7F3B", "unmet": "#B42318", "unknown": "#B54708",
+                   "not_applicable": "#5F6B7A"}
+PARAM_ROLE = Qt.ItemDataRole.UserRole
+COLUMNS = ("条件", "结论", "数值与要求", "差距", "依据（点击查看）")
+
+
+class ResultTree(QTreeWidget):
+    citation_clicked = Signal(str)  # a parameter key
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setColumnCount(len(COLUMNS))
+        self.setHeaderLabels(list(COLUMNS))
+        self.setAlternatingRowColors(True)
+        self.setUniformRowHeights(False)
+        self.setWordWrap(True)
+        h = self.header()
+        h.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c, w in ((1, 110), (2, 230), (3, 90), (4, 170)):
+            h.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+            self.setColumnWidth(c, w)
+        h.setStretchLastSection(False)
+        self.itemClicked.connect(self._clicked)
+
+    def show_trees(self, trees: list[Node]) -> None:
+        self.clear()
+        for t in trees:
+            item = self._item(t)
+            self.addTopLevelItem(item)
+            item.setExpanded(True)
+            for i in range(item.childCount()):
+                child = item.child(i)
+                child.setExpanded(child.data(1, PARAM_ROLE + 1) != "not_applicable")
+
+    def _item(self, n: Node) -> QTreeWidgetItem:
+        outcome = "参照" if n.kind == "info" else outcome_text(n.outcome)
+        values = node_values(n)
+        item = QTreeWidgetItem([n.label, outcome, values, node_gap(n),
+                                "、".join(dict.fromkeys(p.name for p in n.params))])
+        colour = QColor("#5F6B7A" if n.kind == "info" else OUTCOME_COLOURS[n.outcome.value])
+        item.setForeground(1, QBrush(colour))
+        item.setData(1, PARAM_ROLE + 1, n.outcome.value)
+        tips = [n.label]
+        if n.note:
+            tips.append(n.note)
+        if n.missing:
+            tips.append("缺少：" + "、".join(label(m) for m in n.missing))
+        item.setToolTip(0, "\n".join(tips))
+        item.setToolTip(2, values)
+        if n.params:
+            item.setData(4, PARAM_ROLE, [p.key for p in n.params])
+            item.setForeground(4, QBrush(QColor("#2E6FB7")))
+            item.setToolTip(4, "\n".join(
+                f"{p.name} = {param_value(p.key, p.value, p.unit)}；{p.citation} [{p.confidence}]"
+                for p in n.params))
+        for c in n.children:
+            item.addChild(self._item(c))
+        return item
+
+    def _clicked(self, item: QTreeWidgetItem, column: int) -> None:
+        keys = item.data(4, PARAM_ROLE)
+        if column == 4 and keys:
+            self.citation_clicked.emit(keys[0])

@@ -1,0 +1,88 @@
+"""One firm's declaration from the form: validate, assess, save — the single-firm counterpart
+of the batch pipeline, with the same catalogue checks and the same stored result rows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from forms.pipeline import result_row
+from forms.record import Checked, Issue, check_values
+from forms.store import CommitSummary, Store
+from rules.assess import EnterpriseResult, assess
+from rules.catalogue import ENTERPRISE_BY_ID, PROJECT_BY_ID
+from rules.profile import Profile
+from rules.record import Record, record_of_checked
+
+FORM_FILE = "企业自评表单"  # the batch name of a save from the form
+
+
+@dataclass
+class FormCheck:
+    firm: Checked
+    projects: list[Checked] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.firm.ok and all(p.ok for p in self.projects)
+
+    def errors(self) -> list[str]:
+        out = [f"{i.column}：{i.message}" for i in self.firm.errors]
+        for n, p in enumerate(self.projects, start=1):
+            out += [f"新上项目第 {n} 行 {i.column}：{i.message}" for i in p.errors]
+        return out
+
+    def record(self) -> Record:
+        v = self.firm.values
+        projects = [{**p.values, "credit_code": v.get("credit_code"), "year": v.get("year")}
+                    for p in self.projects]
+        return record_of_checked(v, projects)
+
+
+def check_form(raw: Mapping[str, Any], project_rows: Sequence[Mapping[str, Any]],
+               today: date | None = None) -> FormCheck:
+    """Check the form's raw texts (field id → text) and its project rows; blank project rows
+    are dropped. A project inherits the firm's credit code and year."""
+    firm = check_values({k: v for k, v in raw.items() if k in ENTERPRISE_BY_ID},
+                        ENTERPRISE_BY_ID, today=today)
+    projects = []
+    for row in project_rows:
+        if all(v in (None, "") for v in row.values()):
+            continue
+        given = {k: v for k, v in row.items() if k in PROJECT_BY_ID}
+        given["credit_code"] = firm.values.get("credit_code") or raw.get("credit_code")
+        given["year"] = firm.values.get("year") or raw.get("year")
+        checked = check_values(given, PROJECT_BY_ID, today=today)
+        # the firm's own code/year errors are reported once, on the firm
+        checked.errors = [i for i in checked.errors if i.field not in ("credit_code", "year")]
+        projects.append(checked)
+    names = [p.values.get("project_name") for p in projects]
+    for n, p in enumerate(projects):
+        if names[n] is not None and names.index(names[n]) < n:
+            p.errors.append(Issue("project_name", "新上项目名称", f"项目名称“{names[n]}”重复"))
+    return FormCheck(firm, projects)
+
+
+def assess_firm(record: Record, profile: Profile, as_of: date,
+                store: Store | None = None) -> EnterpriseResult:
+    """Assess one firm; when the store holds its cohort's ranking for this profile and year,
+    the class comes from that ranking (as in the park's batch), else from the cut-off scores."""
+    result = assess(record, profile, as_of)
+    if store is not None and result.mujun["status"] == "scored":
+        stats = store.cohort_stats(profile.id, record.year, result.mujun["cohort"])
+        if stats is not None:
+            result = assess(record, profile, as_of, cohort=stats)
+    return result
+
+
+def save_firm(store: Store, record: Record, profile: Profile,
+              as_of: date) -> tuple[CommitSummary, EnterpriseResult]:
+    """Store the firm's declaration (the old one goes to history, as with an import) and its
+    result; returns the commit and the result."""
+    committed = store.commit_import([record], FORM_FILE, "", 0)
+    result = assess_firm(record, profile, as_of, store)
+    store.save_results([result_row(result)], list)
+    return committed, result
+
