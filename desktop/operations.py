@@ -9,6 +9,7 @@ so work stops at a point the function chose (a database transaction rolls back).
 
 from __future__ import annotations
 
+import errno
 import logging
 import threading
 import time
@@ -22,6 +23,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QProgressBar, QP
 log = logging.getLogger("mujun.operations")
 
 Progress = Callable[[int, int, str], None]
+
+
+OS_ERRORS = {errno.EEXIST: "路径中有一个同名的文件，不能当作文件夹使用",
+             errno.ENOTDIR: "路径中有一个同名的文件，不能当作文件夹使用",
+             errno.ENOSPC: "磁盘空间不足", errno.ENAMETOOLONG: "文件路径太长，请换一个短一些的位置",
+             errno.EROFS: "这个位置是只读的", errno.EISDIR: "这是一个文件夹，请指定文件名"}
 
 
 class Cancelled(Exception):
@@ -47,7 +54,8 @@ def user_message(exc: BaseException) -> str:
     if isinstance(exc, FileNotFoundError):
         return f"找不到文件或文件夹：{exc.filename or exc}"
     if isinstance(exc, OSError):
-        return f"文件操作失败：{exc.strerror or exc}（{exc.filename or ''}）"
+        why = OS_ERRORS.get(exc.errno or 0, exc.strerror or str(exc))
+        return f"文件操作失败：{why}（{exc.filename or ''}）"
     return f"出现意外错误（{type(exc).__name__}）：{exc}\n详细信息已写入日志。"
 
 

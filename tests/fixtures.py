@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import zipfile
 from pathlib import Path
 
@@ -107,3 +108,23 @@ def good_rows_csv(path: Path, encoding: str = "gb18030", n: int = 3) -> None:
     head = "企业名称,统一社会信用代码,数据年度,实际用地面积（亩）,实缴税金（万元）,工业增加值,是否规上工业企业,国民经济行业代码\n"
     rows = [f"企业{i}号,{credit_code(100 + i)},2024,{10 + i},{50 + i},{300 + i},是,3311\n" for i in range(n)]
     path.write_bytes((head + "".join(rows)).encode(encoding))
+
+
+def park(path: Path, n: int, year: int = 2024, seed: int = 7, names: dict | None = None) -> Path:
+    """A tidy park sheet of ``n`` 规上 firms with varied figures (all valid)."""
+    rnd = random.Random(seed)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "企业数据"
+    ws.append(["企业名称", "统一社会信用代码", "数据年度", "实际用地面积（亩）", "实缴税金", "工业增加值",
+               "综合能耗（等价值）", "化学需氧量（吨）", "年平均职工人数", "研发费用", "主营业务收入",
+               "是否规上工业企业", "国民经济行业代码"])
+    for i in range(n):
+        land = rnd.uniform(10, 80)
+        ws.append([(names or {}).get(i, f"企业{i:03d}"), credit_code(500 + i), year, land,
+                   land * rnd.uniform(3, 40), land * rnd.uniform(50, 200), rnd.uniform(500, 4000),
+                   rnd.uniform(0.2, 3), rnd.randint(30, 400), rnd.uniform(10, 300),
+                   rnd.uniform(2500, 20000), "是", "3311"])
+        ws.cell(ws.max_row, 1).data_type = "s"  # a name like "=1+1" is text in the user's file
+    wb.save(path)
+    return path

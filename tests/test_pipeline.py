@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import random
 from datetime import date
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from desktop.cli import main
 from forms import pipeline
@@ -18,30 +17,10 @@ from rules.assess import assess
 from rules.profile import load
 from rules.record import make_record
 from tests.conftest import credit_code
-from tests.fixtures import messy_workbook
+from tests.fixtures import messy_workbook, park
 
 AS_OF = "2026-11-22"
 PROFILE = load("huangyan-2022")
-
-
-def park(path: Path, n: int, year: int = 2024, seed: int = 7, names: dict | None = None) -> Path:
-    """A tidy park sheet of ``n`` 规上 firms with varied figures (all valid)."""
-    rnd = random.Random(seed)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "企业数据"
-    ws.append(["企业名称", "统一社会信用代码", "数据年度", "实际用地面积（亩）", "实缴税金", "工业增加值",
-               "综合能耗（等价值）", "化学需氧量（吨）", "年平均职工人数", "研发费用", "主营业务收入",
-               "是否规上工业企业", "国民经济行业代码"])
-    for i in range(n):
-        land = rnd.uniform(10, 80)
-        ws.append([(names or {}).get(i, f"企业{i:03d}"), credit_code(500 + i), year, land,
-                   land * rnd.uniform(3, 40), land * rnd.uniform(50, 200), rnd.uniform(500, 4000),
-                   rnd.uniform(0.2, 3), rnd.randint(30, 400), rnd.uniform(10, 300),
-                   rnd.uniform(2500, 20000), "是", "3311"])
-        ws.cell(ws.max_row, 1).data_type = "s"  # a name like "=1+1" is text in the user's file
-    wb.save(path)
-    return path
 
 
 def test_json_follows_the_contract(tmp_path: Path) -> None:

@@ -261,7 +261,7 @@ class ImportPage(QWidget):
         outcome = self.outcome
         if outcome is None:
             return None
-        jobs = [Job(r.values(), tuple(p.values() for p in r.projects),
+        jobs = [Job(r.values, tuple(p.values for p in r.projects),
                     outcome.cohorts.get(outcome.cohort_of.get((r.credit_code, r.year), ())))
                 for r in outcome.batch]
         ref, as_of = self.ctx.profile.ref, self.ctx.as_of

@@ -217,7 +217,7 @@ class FirmForm(QTabWidget):
         self.changed.emit()
 
     def set_record(self, rec: Record) -> None:
-        self.set_raw(rec.values(), [p.values() for p in rec.projects])
+        self.set_raw(rec.values, [p.values for p in rec.projects])
 
     def show_errors(self, by_field: dict[str, str]) -> None:
         """Mark fields with errors found at 评估 (required, cross-field) and open the first tab

@@ -1,0 +1,427 @@
+"""Each page's main flow, driven through its widgets with pytest-qt (offscreen).
+
+Every test runs on a fresh data folder (``MUJUN_DATA_DIR``), so settings, drafts, window state
+and the database start empty. Dialogs that need a person (file choosers, the print dialog) are
+behind small methods (``export_to``, ``open_file``) that the tests call directly."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from pypdf import PdfReader
+
+from desktop.cli import main
+from desktop.context import AppContext
+from desktop.mainwindow import PAGES, MainWindow
+from desktop.settings import Settings
+from forms.store import Store
+from rules.schema import COHORT_INDICATORS, INDICATOR_NAMES
+from tests.conftest import ROOT, TESTS, credit_code
+from tests.fixtures import messy_workbook, park
+
+AS_OF = "2025-06-30"
+FIRM = {"name": "星河机械有限公司", "credit_code": credit_code(42), "year": "2024", "land_mu": "30",
+        "tax": "300", "value_added": "3000", "energy_equal_tce": "1200", "cod_t": "1.2",
+        "employees": "120", "rd_expense": "150", "main_revenue": "9000", "industry_code": "3311"}
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    d = tmp_path / "数据 文件夹"  # a space and Chinese characters, as on many Windows PCs
+    monkeypatch.setenv("MUJUN_DATA_DIR", str(d))
+    return d
+
+
+@pytest.fixture
+def window(data_dir: Path, qtbot) -> MainWindow:
+    ctx = AppContext(Settings(as_of=AS_OF))
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def type_firm(qtbot, page, values: dict[str, str]) -> None:
+    for fid, text in values.items():
+        ed = page.form.editors[fid]
+        if ed.edit is not None:
+            ed.edit.clear()
+            type_text(qtbot, ed.edit, text)
+        elif ed.combo is not None:
+            ed.combo.setCurrentText(text)
+
+
+def type_text(qtbot, widget, text: str) -> None:
+    """Key presses for ASCII; Chinese goes in as an input method would commit it (QTest cannot
+    press keys for characters that have none)."""
+    if text.isascii():
+        qtbot.keyClicks(widget, text)
+    else:
+        widget.insert(text)
+
+
+def wait_idle(qtbot, page, timeout: int = 60_000) -> None:
+    qtbot.waitUntil(lambda: not page.progress.busy, timeout=timeout)
+
+
+# ---------------------------------------------------------------------------- 企业自评
+
+def test_fill_the_form_and_assess(window: MainWindow, qtbot) -> None:
+    page = window.pages["selfcheck"]
+    type_firm(qtbot, page, {**FIRM, "above_scale": "是"})
+    page.form.projects.add_row()
+    cols = {f.id: i for i, f in enumerate(__import__("desktop.models").models.PROJECT_COLUMNS)}
+    for fid, text in (("project_name", "新产线"), ("project_value_added", "1000"),
+                      ("project_energy_equal_tce", "300"), ("project_energy_equiv_tce", "200"),
+                      ("region_dual_control", "是")):
+        page.form.projects.setData(page.form.projects.index(0, cols[fid]), text)
+    qtbot.mouseClick(page.buttons["assess"], Qt.MouseButton.LeftButton)
+    r = page.result
+    assert r is not None and r.record.name == "星河机械有限公司"
+    cards = page.panel.cards
+    assert cards["mujun"].main.text() == f"{r.mujun['score']:.2f} 分"  # alone: no cut-offs
+    assert cards["green"].main.text() == "1/1 项可享受"  # 300 tce / 1000 万元 = 0.30 < 0.52
+    bars = page.panel.chart.bars
+    assert [b.label for b in bars] == [INDICATOR_NAMES[i] for i in COHORT_INDICATORS["above_scale"]]
+    tax = next(b for b in bars if b.label == "亩均税收")
+    ratio = r.mujun["indicators"]["tax_per_mu"]["ratio"]
+    assert tax.value == ratio and tax.text == f"{ratio * 100:.1f}%"
+    assert all(b.value is not None for b in bars)
+    tree = page.panel.trees["mujun"]
+    assert tree.topLevelItem(0).text(0) == r.trees["mujun"].label
+    green = page.panel.trees["green"].topLevelItem(0)
+    assert green.text(0) == "绿色通道：新产线" and "满足" in green.text(1)
+    # every node of the SME tree is shown, with its mark
+    shown = []
+    stack = [page.panel.trees["sme"].topLevelItem(0)]
+    while stack:
+        it = stack.pop()
+        shown.append(it)
+        stack += [it.child(i) for i in range(it.childCount())]
+    assert len(shown) == sum(1 for _ in r.trees["sme"].walk())
+
+
+def test_inline_validation_and_required_fields(window: MainWindow, qtbot) -> None:
+    page = window.pages["selfcheck"]
+    ed = page.form.editors["land_mu"]
+    type_text(qtbot, ed.edit, "10亩x")
+    assert ed.error.isVisibleTo(page) and "不是数字" in ed.error.text() or "亩" in ed.error.text()
+    ed.edit.clear()
+    qtbot.keyClicks(ed.edit, "12.5")
+    assert not ed.error.isVisibleTo(page)
+    qtbot.mouseClick(page.buttons["assess"], Qt.MouseButton.LeftButton)
+    assert page.result is None
+    text = page.panel.message.text()
+    assert "“企业名称”是必填项" in text and "“统一社会信用代码”是必填项" in text
+    assert page.form.editors["name"].error.text() == "“企业名称”是必填项"
+    assert page.form.currentIndex() == 0  # the tab with the first error is shown
+    type_firm(qtbot, page, {"credit_code": "91330000MA2XXXXXX1"})
+    assert "校验位" in page.form.editors["credit_code"].error.text()
+
+
+def test_citation_click_shows_the_rule(window: MainWindow, qtbot) -> None:
+    page = window.pages["selfcheck"]
+    type_firm(qtbot, page, FIRM)
+    page.assess()
+    tree = page.panel.trees["mujun"]
+    item = None
+    stack = [tree.topLevelItem(0)]
+    while stack and item is None:
+        it = stack.pop()
+        if it.data(4, Qt.ItemDataRole.UserRole):
+            item = it
+        stack += [it.child(i) for i in range(it.childCount())]
+    assert item is not None
+    key = item.data(4, Qt.ItemDataRole.UserRole)[0]
+    tree._clicked(item, 4)
+    rules = window.pages["rules"]
+    assert window.stack.currentWidget() is rules
+    assert rules.tree.currentItem().data(0, Qt.ItemDataRole.UserRole) == key
+
+
+def test_save_history_and_draft_survive_a_restart(window: MainWindow, data_dir: Path,
+                                                  qtbot) -> None:
+    page = window.pages["selfcheck"]
+    type_firm(qtbot, page, FIRM)
+    page.save()
+    store = window.ctx.store
+    rec = store.record(FIRM["credit_code"], 2024)
+    assert rec is not None and rec.tax == 300.0
+    assert [r["year"] for r in store.firm_results(FIRM["credit_code"], "huangyan-2022")] == [2024]
+    # the same firm's 2023 figures: the history shows both years
+    type_firm(qtbot, page, {"year": "2023", "tax": "200"})
+    page.save()
+    assert page.panel.history.rowCount() == 2
+    assert [p[0] for p in page.panel.trend.points] == [2023, 2024]
+    # an unsaved change is in the draft a moment later, and a new window restores it
+    type_firm(qtbot, page, {"tax": "999"})
+    qtbot.waitUntil(lambda: (data_dir / "drafts" / "form.json").is_file()
+                    and json.loads((data_dir / "drafts" / "form.json").read_text(
+                        encoding="utf-8"))["values"]["tax"] == "999", timeout=5000)
+    again = MainWindow(AppContext(Settings(as_of=AS_OF)))
+    qtbot.addWidget(again)
+    assert again.pages["selfcheck"].form.editors["tax"].edit.text() == "999"
+    assert again.pages["selfcheck"].form.editors["name"].edit.text() == FIRM["name"]
+    again.ctx.close()
+
+
+def test_export_and_preview_the_report(window: MainWindow, tmp_path: Path, qtbot) -> None:
+    page = window.pages["selfcheck"]
+    type_firm(qtbot, page, FIRM)
+    out = tmp_path / "报告 输出" / "星河.pdf"
+    out.parent.mkdir()
+    page.export_to(out)
+    wait_idle(qtbot, page)
+    text = "".join(p.extract_text() for p in PdfReader(out).pages)
+    assert "星河机械有限公司" in text and FIRM["credit_code"] in text
+    page.preview()
+    wait_idle(qtbot, page)
+    dlg = page.preview_dialog
+    assert dlg.isVisible() and dlg.document.pageCount() == len(PdfReader(dlg.path).pages) > 1
+    dlg.close()
+
+
+def test_a_report_that_cannot_be_written_says_why(window: MainWindow, tmp_path: Path,
+                                                  qtbot) -> None:
+    page = window.pages["selfcheck"]
+    type_firm(qtbot, page, FIRM)
+    blocker = tmp_path / "一个文件"
+    blocker.write_text("x")
+    page.export_to(blocker / "x.pdf")  # a folder that is a file
+    wait_idle(qtbot, page)
+    box = page.progress.op.dialog
+    assert box is not None
+    assert box.text() == f"文件操作失败：路径中有一个同名的文件，不能当作文件夹使用（{blocker}）"
+    box.close()
+
+
+# ---------------------------------------------------------------------------- 批量导入
+
+def test_import_a_messy_sheet_commit_export_and_undo(window: MainWindow, tmp_path: Path,
+                                                     qtbot) -> None:
+    src = tmp_path / "messy.xlsx"
+    expected = messy_workbook(src)
+    page = window.pages["import"]
+    ran_in: list[str] = []
+    import forms.importer as importer
+
+    real = importer.dry_run
+
+    def spy(*a, **k):
+        ran_in.append(threading.current_thread().name)
+        return real(*a, **k)
+
+    importer.dry_run = spy
+    try:
+        page.open_file(src)
+        wait_idle(qtbot, page)
+    finally:
+        importer.dry_run = real
+    assert ran_in and ran_in[0] != threading.main_thread().name  # off the UI thread
+    imp = page.imported
+    assert imp is not None and "检查完成（尚未导入）" in page.summary.text()
+    rows = {(page.errors.data(page.errors.index(r, 1)), page.errors.data(page.errors.index(r, 2)))
+            for r in range(page.errors.rowCount())}
+    for _name, (r, column, _text) in expected.items():
+        assert (str(r), column) in rows
+    assert window.ctx.store.count() == 0  # a dry run writes nothing
+    assert page.buttons["commit"].isEnabled() and not page.buttons["undo"].isEnabled()
+    qtbot.mouseClick(page.buttons["commit"], Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, page)
+    assert page.outcome is not None
+    assert window.ctx.store.count() == len(imp.valid)
+    assert f"新增 {len(imp.valid)} 家" in page.summary.text()
+    # the results page heard of it
+    results = window.pages["results"]
+    assert results.model.rowCount() == len(imp.valid)
+    errors_out, results_out = tmp_path / "错误.xlsx", tmp_path / "结果.xlsx"
+    page.export_errors_to(errors_out)
+    wait_idle(qtbot, page)
+    page.export_results_to(results_out)
+    wait_idle(qtbot, page)
+    ws = load_workbook(errors_out).worksheets[0]
+    assert ws.cell(1, ws.max_column).value == "错误说明"
+    res = load_workbook(results_out)["评估结果"]
+    assert res.max_row == len(imp.valid) + 1
+    codes = [res.cell(r, 3).value for r in range(2, res.max_row + 1)]
+    assert codes == [r.checked.values["credit_code"] for r in imp.valid]  # file order
+    assert res.cell(2, 1).value == "企业数据" and res.cell(2, 2).value == imp.valid[0].row
+    page.undo()
+    wait_idle(qtbot, page)
+    assert window.ctx.store.count() == 0 and "已撤销" in page.summary.text()
+    assert results.model.rowCount() == 0
+
+
+def test_double_click_a_rejected_row_to_fix_it(window: MainWindow, tmp_path: Path,
+                                               qtbot) -> None:
+    src = tmp_path / "messy.xlsx"
+    messy_workbook(src)
+    page = window.pages["import"]
+    page.open_file(src)
+    wait_idle(qtbot, page)
+    r = next(i for i in range(page.errors.rowCount())
+             if page.errors.items[i][4].kind == "enterprise")
+    bad = page.errors.items[r][4]
+    page.fix_row(page.errors.index(r, 0))
+    form = window.pages["selfcheck"]
+    assert window.stack.currentWidget() is form
+    assert f"第 {bad.row} 行" in form.panel.message.text()
+    wrong = bad.checked.errors[0].field
+    assert form.form.editors[wrong].error.isVisibleTo(form)
+
+
+def test_a_bad_file_and_cancel_are_reported(window: MainWindow, tmp_path: Path, qtbot) -> None:
+    page = window.pages["import"]
+    bad = tmp_path / "坏文件.xlsx"
+    bad.write_bytes(b"not a workbook at all")
+    page.open_file(bad)
+    wait_idle(qtbot, page)
+    assert page.summary.text().startswith("无法导入：")
+    page.progress.op.dialog.close()
+    assert page.open_file(tmp_path / "notes.txt") is None
+    assert "不是表格文件" in page.summary.text()
+    big = park(tmp_path / "big.xlsx", 3000)
+    op = page.open_file(big)
+    page.progress.cancel()
+    wait_idle(qtbot, page)
+    assert op.cancelled and page.summary.text() == "已取消。" and page.imported is None
+
+
+# ---------------------------------------------------------------------------- 结果一览
+
+def _import(window: MainWindow, qtbot, path: Path) -> None:
+    page = window.pages["import"]
+    page.open_file(path)
+    wait_idle(qtbot, page)
+    page.commit()
+    wait_idle(qtbot, page)
+
+
+def test_results_filter_sort_export_and_open(window: MainWindow, tmp_path: Path, qtbot) -> None:
+    _import(window, qtbot, park(tmp_path / "park.xlsx", 40, names={3: "=HYPERLINK(1)"}))
+    page = window.pages["results"]
+    window.show_page("results")
+    assert page.model.rowCount() == 40 and page.year.currentData() == 2024
+    by_class = {}
+    for r in page.model.rows:
+        by_class[r[8]] = by_class.get(r[8], 0) + 1
+    page.filters["class"].setCurrentIndex(page.filters["class"].findData("A"))
+    assert page.proxy.rowCount() == by_class["A"] > 0
+    assert page.counts.text() == f"显示 {by_class['A']} / 40 家"
+    assert [c for c in page.chart.columns if c[1]] == [("A 类", by_class["A"],
+                                                        page.chart.columns[0][2])]
+    page.filters["class"].setCurrentIndex(0)
+    type_text(qtbot, page.search, "企业01")
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 10, timeout=3000)  # 企业010 … 企业019
+    page.search.clear()
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 40, timeout=3000)
+    page.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)
+    scores = [r[7] for r in page.proxy.visible_rows()]
+    assert scores == sorted(scores, reverse=True)
+    out = tmp_path / "view.xlsx"
+    page.export_to(out)
+    wait_idle(qtbot, page)
+    ws = load_workbook(out).active
+    assert ws.max_row == 41 and ws.cell(2, 7).value == scores[0]
+    hostile = [c for row in ws.iter_rows(min_row=2) for c in row if c.value == "=HYPERLINK(1)"]
+    assert hostile and hostile[0].data_type == "s"  # written as text, not a formula
+    page.open_firm(page.proxy.index(0, 1))
+    form = window.pages["selfcheck"]
+    assert window.stack.currentWidget() is form
+    best = page.proxy.visible_rows()[0]
+    assert form.result.record.credit_code == best[0]
+    assert form.panel.cards["mujun"].main.text().startswith(best[8] + " 类")  # ranked in the park
+
+
+# ---------------------------------------------------------------------------- 规则与依据
+
+def test_switch_profile_and_see_a_broken_overlay(window: MainWindow, qtbot) -> None:
+    page = window.pages["rules"]
+    page.load_profile("huangyan-2021")
+    wait_idle(qtbot, page)
+    assert window.ctx.profile.id == "huangyan-2021"
+    assert "huangyan-2021" in window.profile_label.text()
+    assert json.loads((Path(__import__("os").environ["MUJUN_DATA_DIR"]) / "settings.json")
+                      .read_text(encoding="utf-8"))["profile"] == "huangyan-2021"
+    item = page.items["green.max_intensity"]
+    assert item.text(1).startswith("0.52") and "生效" not in item.text(3)
+    broken = sorted((TESTS / "profiles" / "broken").glob("*"))[0]
+    page.load_profile(str(broken))
+    wait_idle(qtbot, page)
+    assert window.ctx.profile.id == "huangyan-2021"  # still the old one
+    issues = [page.issues.item(i).text() for i in range(page.issues.count())]
+    assert issues and all(":" in i for i in issues)
+    assert broken.name in issues[0] or broken.stem in issues[0]
+    page.progress.op.dialog.close()
+
+
+def test_publish_from_the_stored_year(window: MainWindow, tmp_path: Path, qtbot) -> None:
+    _import(window, qtbot, park(tmp_path / "park.xlsx", 30))
+    page = window.pages["rules"]
+    out = tmp_path / "园区 基准值.yaml"
+    page.publish_to(2024, out, "示范园区")
+    wait_idle(qtbot, page)
+    assert main(["rules", "--check", str(out)]) == 0
+    page.load_profile(str(out))
+    wait_idle(qtbot, page)
+    assert window.ctx.profile.path is not None and "示范园区" in window.ctx.profile.name
+
+
+# ---------------------------------------------------------------------------- 设置, 关于, window
+
+def test_settings_as_of_and_data_folder(window: MainWindow, tmp_path: Path, data_dir: Path,
+                                        qtbot) -> None:
+    page = window.pages["settings"]
+    assert "0.3" in page.electricity.text() and "等价值" in page.electricity.text()
+    page.today.setChecked(True)
+    assert window.ctx.as_of == date.today()
+    assert json.loads((data_dir / "settings.json").read_text(encoding="utf-8"))["as_of"] == ""
+    other = tmp_path / "另一个 数据夹"
+    assert page.set_folder(str(other))
+    assert window.ctx.db_path == other / "mujun.sqlite3" and window.ctx.db_path.is_file()
+    assert str(other) in window.db_label.text()
+    about = window.pages["about"]
+    assert "Apache" in about.findChild(__import__("PySide6.QtWidgets").QtWidgets.QTextBrowser) \
+        .toPlainText()
+
+
+def test_window_state_is_remembered(window: MainWindow, data_dir: Path, qtbot) -> None:
+    window.resize(1200, 700)
+    window.show_page("rules")
+    window.close()
+    assert "geometry" in (data_dir / "window.ini").read_text(encoding="utf-8")
+    again = MainWindow(AppContext(Settings(as_of=AS_OF)))
+    qtbot.addWidget(again)
+    assert again.stack.currentWidget() is again.pages["rules"]
+    again.ctx.close()
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_screenshot_of_every_page(page: str, data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / f"{page}.png"
+    assert main(["gui", "--screenshot", str(out), "--page", page, "--size", "1366x768"]) == 0
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == (1366, 768)
+    assert main(["gui", "--screenshot", str(out), "--page", "没有的页面"]) == 2
+
+
+def test_the_cli_does_not_import_qt_unless_asked() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from desktop.cli import main; main(['rules']); "
+            "print('PySide6' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         check=True)
+    assert out.stdout.strip().endswith("False")
+
+
+def test_store_is_shared_by_pages(window: MainWindow) -> None:
+    assert isinstance(window.ctx.store, Store)
