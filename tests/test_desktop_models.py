@@ -6,8 +6,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt
 
-from desktop.models import (PROJECT_COLUMNS, RESULT_COLUMNS, ErrorsModel, ProjectsModel,
-                            ResultsModel, ResultsProxy, result_text)
+from desktop.models import (
+    PROJECT_COLUMNS,
+    RESULT_COLUMNS,
+    ErrorsModel,
+    ProjectsModel,
+    ResultsModel,
+    ResultsProxy,
+    result_text,
+)
 from forms.importer import dry_run
 from forms.store import BROWSE_COLUMNS
 from tests.fixtures import messy_workbook
@@ -85,7 +92,7 @@ def test_errors_model_lists_every_rejected_cell(tmp_path: Path, qtmodeltester) -
     model.set_rows(imp.invalid)
     qtmodeltester.check(model)
     shown = {tuple(model.data(model.index(r, c)) for c in range(4)) for r in range(model.rowCount())}
-    for _name, (r, column, text) in expected.items():
+    for (r, column, text) in expected.values():
         assert any(s[1] == str(r) and s[2] == column and text in s[3] for s in shown), (r, column)
     assert all(s[0] in ("企业数据", "新上项目") for s in shown)
 
@@ -96,8 +103,8 @@ def test_projects_model_edits_and_checks_cells(qtmodeltester) -> None:
     model.add_row()
     model.add_row()
     qtmodeltester.check(model)
-    va = [i for i, f in enumerate(PROJECT_COLUMNS) if f.id == "project_value_added"][0]
-    name = [i for i, f in enumerate(PROJECT_COLUMNS) if f.id == "project_name"][0]
+    va = next(i for i, f in enumerate(PROJECT_COLUMNS) if f.id == "project_value_added")
+    name = next(i for i, f in enumerate(PROJECT_COLUMNS) if f.id == "project_name")
     assert model.setData(model.index(0, va), "1,250.5")
     assert model.data(model.index(0, va)) == "1,250.5"
     assert model.error(0, va) == ""

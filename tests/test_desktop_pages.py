@@ -7,21 +7,23 @@ behind small methods (``export_to``, ``open_file``) that the tests call directly
 from __future__ import annotations
 
 import json
+import os
 import threading
 from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from pypdf import PdfReader
+from PySide6.QtWidgets import QTextBrowser
 
 from desktop.cli import main
 from desktop.context import AppContext
 from desktop.mainwindow import PAGES, MainWindow
+from desktop.models import PROJECT_COLUMNS
 from desktop.settings import Settings
-from forms.store import Store
 from rules.schema import COHORT_INDICATORS, INDICATOR_NAMES
 from tests.conftest import ROOT, TESTS, credit_code
 from tests.fixtures import messy_workbook, park
@@ -77,7 +79,7 @@ def test_fill_the_form_and_assess(window: MainWindow, qtbot) -> None:
     page = window.pages["selfcheck"]
     type_firm(qtbot, page, {**FIRM, "above_scale": "是"})
     page.form.projects.add_row()
-    cols = {f.id: i for i, f in enumerate(__import__("desktop.models").models.PROJECT_COLUMNS)}
+    cols = {f.id: i for i, f in enumerate(PROJECT_COLUMNS)}
     for fid, text in (("project_name", "新产线"), ("project_value_added", "1000"),
                       ("project_energy_equal_tce", "300"), ("project_energy_equiv_tce", "200"),
                       ("region_dual_control", "是")):
@@ -210,7 +212,7 @@ def test_import_a_messy_sheet_commit_export_and_undo(window: MainWindow, tmp_pat
     expected = messy_workbook(src)
     page = window.pages["import"]
     ran_in: list[str] = []
-    import forms.importer as importer
+    from forms import importer
 
     real = importer.dry_run
 
@@ -229,7 +231,7 @@ def test_import_a_messy_sheet_commit_export_and_undo(window: MainWindow, tmp_pat
     assert imp is not None and "检查完成（尚未导入）" in page.summary.text()
     rows = {(page.errors.data(page.errors.index(r, 1)), page.errors.data(page.errors.index(r, 2)))
             for r in range(page.errors.rowCount())}
-    for _name, (r, column, _text) in expected.items():
+    for (r, column, _text) in expected.values():
         assert (str(r), column) in rows
     assert window.ctx.store.count() == 0  # a dry run writes nothing
     assert page.buttons["commit"].isEnabled() and not page.buttons["undo"].isEnabled()
@@ -238,9 +240,12 @@ def test_import_a_messy_sheet_commit_export_and_undo(window: MainWindow, tmp_pat
     assert page.outcome is not None
     assert window.ctx.store.count() == len(imp.valid)
     assert f"新增 {len(imp.valid)} 家" in page.summary.text()
-    # the results page heard of it
+    # the results page heard of it, and reads the rows when it is shown
     results = window.pages["results"]
+    assert results.stale
+    window.show_page("results")
     assert results.model.rowCount() == len(imp.valid)
+    window.show_page("import")
     errors_out, results_out = tmp_path / "错误.xlsx", tmp_path / "结果.xlsx"
     page.export_errors_to(errors_out)
     wait_idle(qtbot, page)
@@ -256,6 +261,7 @@ def test_import_a_messy_sheet_commit_export_and_undo(window: MainWindow, tmp_pat
     page.undo()
     wait_idle(qtbot, page)
     assert window.ctx.store.count() == 0 and "已撤销" in page.summary.text()
+    window.show_page("results")
     assert results.model.rowCount() == 0
 
 
@@ -348,11 +354,11 @@ def test_switch_profile_and_see_a_broken_overlay(window: MainWindow, qtbot) -> N
     wait_idle(qtbot, page)
     assert window.ctx.profile.id == "huangyan-2021"
     assert "huangyan-2021" in window.profile_label.text()
-    assert json.loads((Path(__import__("os").environ["MUJUN_DATA_DIR"]) / "settings.json")
+    assert json.loads((Path(os.environ["MUJUN_DATA_DIR"]) / "settings.json")
                       .read_text(encoding="utf-8"))["profile"] == "huangyan-2021"
     item = page.items["green.max_intensity"]
     assert item.text(1).startswith("0.52") and "生效" not in item.text(3)
-    broken = sorted((TESTS / "profiles" / "broken").glob("*"))[0]
+    broken = min((TESTS / "profiles" / "broken").glob("*"))
     page.load_profile(str(broken))
     wait_idle(qtbot, page)
     assert window.ctx.profile.id == "huangyan-2021"  # still the old one
@@ -388,8 +394,7 @@ def test_settings_as_of_and_data_folder(window: MainWindow, tmp_path: Path, data
     assert window.ctx.db_path == other / "mujun.sqlite3" and window.ctx.db_path.is_file()
     assert str(other) in window.db_label.text()
     about = window.pages["about"]
-    assert "Apache" in about.findChild(__import__("PySide6.QtWidgets").QtWidgets.QTextBrowser) \
-        .toPlainText()
+    assert "Apache" in about.findChild(QTextBrowser).toPlainText()
 
 
 def test_window_state_is_remembered(window: MainWindow, data_dir: Path, qtbot) -> None:
@@ -422,6 +427,3 @@ def test_the_cli_does_not_import_qt_unless_asked() -> None:
                          check=True)
     assert out.stdout.strip().endswith("False")
 
-
-def test_store_is_shared_by_pages(window: MainWindow) -> None:
-    assert isinstance(window.ctx.store, Store)

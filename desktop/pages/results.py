@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -81,6 +82,7 @@ class ResultsPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self.open_firm)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
@@ -115,11 +117,22 @@ class ResultsPage(QWidget):
         self.search.textChanged.connect(self.search_timer.start)
         ctx.data_changed.connect(self.refresh)
         ctx.profile_changed.connect(self.refresh)
-        self.refresh()
+        self.stale = True
 
     # -- loading
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.stale:
+            self.refresh()
+        super().showEvent(event)
+
     def refresh(self) -> None:
-        """Re-read the years (after an import or a profile switch) and reload."""
+        """Re-read the years (after an import or a profile switch) and reload — at once when
+        the page is shown, else when it is next shown (reading 100,000 rows takes most of a
+        second that an import finishing elsewhere should not freeze)."""
+        if not self.isVisible():
+            self.stale = True
+            return
+        self.stale = False
         keep = self.year.currentData()
         years = sorted(set(self.ctx.store.years()) | set(self.ctx.store.result_years(
             self.ctx.profile.id)), reverse=True)

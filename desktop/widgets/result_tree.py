@@ -28,11 +28,11 @@ class ResultTree(QTreeWidget):
         self.setUniformRowHeights(False)
         self.setWordWrap(True)
         h = self.header()
-        h.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for c, w in ((1, 110), (2, 230), (3, 90), (4, 170)):
+        h.setMinimumSectionSize(60)
+        for c, w in ((0, 300), (1, 96), (2, 200), (3, 80)):
             h.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(c, w)
-        h.setStretchLastSection(False)
+        h.setStretchLastSection(True)  # 依据 takes what is left; 条件 never collapses
         self.itemClicked.connect(self._clicked)
 
     def show_trees(self, trees: list[Node]) -> None:
