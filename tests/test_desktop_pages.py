@@ -427,3 +427,21 @@ def test_the_cli_does_not_import_qt_unless_asked() -> None:
                          check=True)
     assert out.stdout.strip().endswith("False")
 
+
+
+def test_printing_renders_every_page(window: MainWindow, tmp_path: Path, qtbot) -> None:
+    from PySide6.QtPrintSupport import QPrinter
+
+    from desktop.widgets.pdf_preview import render_pages
+
+    page = window.pages["selfcheck"]
+    type_firm(qtbot, page, FIRM)
+    report = tmp_path / "r.pdf"
+    page.export_to(report)
+    wait_idle(qtbot, page)
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)  # fast; the app prints at high
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)  # a file stands in for the printer
+    printed = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(printed))
+    n = render_pages(report, printer)
+    assert n == len(PdfReader(report).pages) == len(PdfReader(printed).pages)
