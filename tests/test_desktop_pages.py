@@ -124,7 +124,9 @@ def test_inline_validation_and_required_fields(window: MainWindow, qtbot) -> Non
     assert "“企业名称”是必填项" in text and "“统一社会信用代码”是必填项" in text
     assert page.form.editors["name"].error.text() == "“企业名称”是必填项"
     assert page.form.currentIndex() == 0  # the tab with the first error is shown
-    type_firm(qtbot, page, {"credit_code": "91330000MA2XXXXXX1"})
+    good = credit_code(7)
+    wrong = good[:-1] + ("0" if good[-1] != "0" else "1")  # the check digit off by one
+    type_firm(qtbot, page, {"credit_code": wrong})
     assert "校验位" in page.form.editors["credit_code"].error.text()
 
 
