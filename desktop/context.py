@@ -3,6 +3,8 @@ which a page tells the others that data or the profile changed, or asks to show 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -42,10 +44,15 @@ class AppContext(QObject):
     def db_path(self) -> Path:
         return self.settings.db_path
 
-    def worker_store(self) -> Store:
+    @contextmanager
+    def worker_store(self) -> Iterator[Store]:
         """A connection of its own for a worker thread (SQLite connections stay in the thread
-        that made them); the caller closes it."""
-        return Store(self.db_path)
+        that made them), closed when the block ends."""
+        store = Store(self.db_path)
+        try:
+            yield store
+        finally:
+            store.close()
 
     def set_profile(self, profile: Profile, remember: bool = True) -> None:
         self.profile = profile

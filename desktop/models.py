@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from desktop.present import num
+from desktop.widgets.charts import CLASS_COLOURS
 from forms.cells import CellError, parse_cell
 from forms.store import BROWSE_COLUMNS
 from rules.assessments.mujun import COHORT_LABELS
@@ -110,9 +111,8 @@ class ResultsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and key in ("score", "rank", "digital_level"):
             return ALIGN_NUM
         if role == Qt.ItemDataRole.ForegroundRole and key == "class":
-            colour = {"A": "#1B7F3B", "B": "#2E6FB7", "C": "#B54708", "D": "#B42318"}.get(
-                self.rows[index.row()][_POS["class"]] or "")
-            return QBrush(QColor(colour)) if colour else None
+            colour = CLASS_COLOURS.get(self.rows[index.row()][_POS["class"]] or "")
+            return QBrush(colour) if colour is not None else None
         if role == Qt.ItemDataRole.UserRole:
             return self.rows[index.row()]
         return None

@@ -176,12 +176,9 @@ class ImportPage(QWidget):
         def work(progress):
             from forms import pipeline
 
-            store = ctx.worker_store()
-            try:
+            with ctx.worker_store() as store:
                 return pipeline.run(path, profile, as_of, store=store, progress=progress,
                                     imported=imp)
-            finally:
-                store.close()
 
         return self.progress.run(work, "导入并评估", on_success=self._committed,
                                  on_finished=self._finished)
@@ -239,11 +236,8 @@ class ImportPage(QWidget):
         keys, ctx, ident = self._keys(), self.ctx, self.ctx.profile.identity()
 
         def work(progress):
-            store = ctx.worker_store()
-            try:
+            with ctx.worker_store() as store:
                 return write_stored_results(out, store, ident, keys, progress)
-            finally:
-                store.close()
 
         return self.progress.run(work, "导出结果工作簿", on_success=lambda path: self.ctx.status.emit(
             f"已导出结果工作簿：{path}"))
@@ -286,13 +280,10 @@ class ImportPage(QWidget):
         def work(progress):
             from forms.pipeline import reassess
 
-            store = ctx.worker_store()
-            try:
+            with ctx.worker_store() as store:
                 restored = store.undo_batch(batch)
                 reassess(store, profile, as_of, years, progress)
                 return restored
-            finally:
-                store.close()
 
         def undone(restored: int) -> None:
             self.outcome = None

@@ -270,10 +270,7 @@ class ResultsPage(QWidget):
         def work(progress):
             from forms.pipeline import reassess
 
-            store = ctx.worker_store()
-            try:
+            with ctx.worker_store() as store:
                 return reassess(store, profile, as_of, [year], progress)
-            finally:
-                store.close()
 
         return self.progress.run(work, f"评估 {year} 年度", on_success=lambda _: ctx.data_changed.emit())

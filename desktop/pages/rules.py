@@ -216,11 +216,8 @@ class RulesPage(QWidget):
             from forms.publish import publish
 
             progress(0, 0, "计算基准值与得分线")
-            store = ctx.worker_store()
-            try:
+            with ctx.worker_store() as store:
                 return publish(store, base, year, out, park=park)
-            finally:
-                store.close()
 
         return self.progress.run(work, "发布基准值", on_success=lambda path: ctx.status.emit(
             f"已发布：{path}（企业在“规则与依据”载入此文件即可按本园区口径自评）"))

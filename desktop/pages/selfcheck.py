@@ -214,9 +214,10 @@ class SelfCheckPage(QWidget):
         self.panel.show_history(sorted(rows, key=lambda x: x["year"]))
 
     def save(self) -> None:
-        if self.assess() is None:
+        check = self._checked()
+        if check is None:
             return
-        rec = self.result.record  # type: ignore[union-attr]
+        rec = check.record()
         committed, self.result = save_firm(self.ctx.store, rec, self.ctx.profile, self.ctx.as_of)
         self.panel.show_result(self.result)
         self._show_history()
