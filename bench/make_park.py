@@ -15,16 +15,10 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from rules.catalogue import ENTERPRISE_FIELDS, PROJECT_FIELDS, Kind
-from rules.identifiers import _org_check_digit, check_digit
+from rules.identifiers import synthetic_code as code
 
 COUNTIES = ["黄岩区", "路桥区", "椒江区", "温岭市", "玉环市", "遂昌县", "江山市", "天台县"]
 INDUSTRIES = ["1311", "1713", "2215", "2614", "2927", "3021", "3311", "3484", "3871", "3971", "4411"]
-
-
-def code(n: int) -> str:
-    org8 = f"MA{n:06d}"[-8:]
-    first17 = f"91331003{org8}{_org_check_digit(org8)}"
-    return first17 + check_digit(first17)
 
 
 def firm(rnd: random.Random, i: int) -> dict:

@@ -41,6 +41,14 @@ def _org_check_digit(first8: str) -> str | None:
     return "X" if r == 10 else "0" if r == 11 else str(r)
 
 
+def synthetic_code(n: int, region: str = "331003") -> str:
+    """A valid code (both check digits right) for synthetic firm ``n`` registered in the
+    administrative division ``region`` (6 digits): sample data, benchmarks and tests."""
+    org8 = f"MA{n:06d}"[-8:]
+    first17 = f"91{region}{org8}{_org_check_digit(org8)}"
+    return first17 + check_digit(first17)
+
+
 def check_credit_code(raw: str) -> CodeCheck:
     code = normalise(raw)
     if len(code) != 18:

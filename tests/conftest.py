@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rules.identifiers import _org_check_digit, check_digit
+from rules.identifiers import synthetic_code
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
@@ -14,9 +14,7 @@ ROOT = TESTS.parent
 
 def credit_code(n: int) -> str:
     """A valid 统一社会信用代码 numbered ``n`` (both check digits right), for generated firms."""
-    org8 = f"MA{n:06d}"
-    first17 = f"91331003{org8}{_org_check_digit(org8)}"
-    return first17 + check_digit(first17)
+    return synthetic_code(n)
 
 
 @pytest.fixture
