@@ -27,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command")
     g = sub.add_parser("gui", help="启动桌面程序（不带命令时也是）")
     g.add_argument("--screenshot", type=Path, metavar="OUT.png", help="把主窗口画成 PNG 后退出")
-    g.add_argument("--page", help="打开的页面：selfcheck import results rules settings about（或中文名）")
+    g.add_argument("--page", help="打开的页面：welcome selfcheck import results rules settings about（或中文名）")
     g.add_argument("--size", default="1366x768", help="截图时的窗口大小（默认 %(default)s）")
     r = sub.add_parser("rules", help="列出配置的全部参数及出处，或检查配置文件")
     r.add_argument("--profile", default=DEFAULT_PROFILE, help="配置 id 或路径（默认 %(default)s）")

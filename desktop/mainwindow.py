@@ -25,9 +25,10 @@ from desktop.pages.results import ResultsPage
 from desktop.pages.rules import RulesPage
 from desktop.pages.selfcheck import SelfCheckPage
 from desktop.pages.settings import AboutPage, SettingsPage
+from desktop.pages.welcome import WelcomePage
 
 # name (for --page and navigation) → page class; the order of the navigation list
-PAGES: dict[str, type[QWidget]] = {"selfcheck": SelfCheckPage, "import": ImportPage,
+PAGES: dict[str, type[QWidget]] = {"welcome": WelcomePage, "selfcheck": SelfCheckPage, "import": ImportPage,
                                    "results": ResultsPage, "rules": RulesPage,
                                    "settings": SettingsPage, "about": AboutPage}
 
@@ -81,8 +82,10 @@ class MainWindow(QMainWindow):
         ctx.status.connect(lambda text: bar.showMessage(text, 15000))
         ctx.navigate.connect(self.show_page)
         self.update_status()
-        self.nav.setCurrentRow(0)
+        self.nav.setCurrentRow(list(self.pages).index("selfcheck"))
         self.restore_state()
+        if self.ctx.store.count() == 0:  # a first run (or an emptied database): the three ways in
+            self.nav.setCurrentRow(0)
         for problem in ctx.problems:
             bar.showMessage(problem, 30000)
 
@@ -103,6 +106,8 @@ class MainWindow(QMainWindow):
                 page.open_firm(first, second)  # type: ignore[attr-defined]
         elif name == "rules" and payload:
             page.show_param(payload)  # type: ignore[attr-defined]
+        elif name == "import" and payload is not None:
+            page.show_payload(payload)  # type: ignore[attr-defined]
         return page
 
     # -- remembered window state

@@ -208,7 +208,8 @@ class ProgressPanel(QWidget):
         self.setVisible(True)
 
         def finished() -> None:
-            self.setVisible(False)
+            if self.op is op:  # not when its callback has already started the next operation
+                self.setVisible(False)
             if on_finished:
                 on_finished(op)
 

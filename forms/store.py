@@ -340,6 +340,12 @@ class Store:
     def batches(self) -> list[dict]:
         return list(self.db.query("select * from batches order by id"))
 
+    def batch_years(self, batch_id: int) -> list[int]:
+        """The data years an import batch wrote or replaced."""
+        return [r[0] for r in self.db.execute(
+            "select year from records where batch_id=? union select year from history "
+            "where batch_id=? order by 1", (batch_id, batch_id))]
+
     # ------------------------------------------------------------------ results
 
     def save_results(self, rows: Iterable[dict[str, Any]],

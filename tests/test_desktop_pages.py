@@ -399,7 +399,9 @@ def test_settings_as_of_and_data_folder(window: MainWindow, tmp_path: Path, data
     assert "Apache" in about.findChild(QTextBrowser).toPlainText()
 
 
-def test_window_state_is_remembered(window: MainWindow, data_dir: Path, qtbot) -> None:
+def test_window_state_is_remembered(window: MainWindow, data_dir: Path, tmp_path: Path,
+                                    qtbot) -> None:
+    _import(window, qtbot, park(tmp_path / "park.xlsx", 3))  # an empty database opens on 开始
     window.resize(1200, 700)
     window.show_page("rules")
     window.close()
@@ -408,6 +410,40 @@ def test_window_state_is_remembered(window: MainWindow, data_dir: Path, qtbot) -
     qtbot.addWidget(again)
     assert again.stack.currentWidget() is again.pages["rules"]
     again.ctx.close()
+
+
+# ---------------------------------------------------------------------------- 开始
+
+def test_first_run_loads_the_sample_park_from_the_welcome_page(window: MainWindow, qtbot) -> None:
+    welcome, imp, results = (window.pages[k] for k in ("welcome", "import", "results"))
+    assert window.stack.currentWidget() is welcome  # an empty database opens here
+    assert "还没有企业" in welcome.state.text() and not welcome.remove.isVisibleTo(welcome)
+    qtbot.mouseClick(welcome.buttons["sample"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is results, timeout=60_000)
+    assert window.ctx.store.count() == 273
+    assert results.model.rowCount() == 273 and results.year.currentData() == 2025
+    classes = {r[8] for r in results.model.rows}
+    assert {"A", "B", "C", "D"} <= classes
+    assert imp.errors.rowCount() == 19  # the rows wrong on purpose, each with its reason
+    assert "19 行有错未导入" in window.statusBar().currentMessage()
+    assert "示例园区是最近一次导入" in welcome.state.text() and welcome.remove.isVisibleTo(welcome)
+    window.show_page("welcome")
+    qtbot.mouseClick(welcome.remove, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.ctx.store.count() == 0 and not imp.progress.busy, timeout=30_000)
+    assert "已撤销" in imp.summary.text() and not welcome.remove.isVisibleTo(welcome)
+    assert results.model.rowCount() == 0 or not results.isVisible()
+
+
+def test_welcome_page_opens_the_form_and_the_file_chooser(window: MainWindow, qtbot,
+                                                          monkeypatch) -> None:
+    welcome = window.pages["welcome"]
+    qtbot.mouseClick(welcome.buttons["selfcheck"], Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.pages["selfcheck"]
+    asked = []
+    monkeypatch.setattr("desktop.pages.batch_import.QFileDialog.getOpenFileName",
+                        lambda *a: (asked.append(a[1]), ("", ""))[1])
+    qtbot.mouseClick(welcome.buttons["import"], Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.pages["import"] and asked == ["选择企业数据表格"]
 
 
 @pytest.mark.parametrize("page", list(PAGES))

@@ -41,6 +41,7 @@ class ImportPage(QWidget):
         self.path: Path | None = None
         self.imported: ImportResult | None = None
         self.outcome: Outcome | None = None
+        self.then_show: str | None = None  # the page to show once an automatic commit is done
         self.setAcceptDrops(True)
         lay = QVBoxLayout(self)
         drop = QFrame()
@@ -121,10 +122,22 @@ class ImportPage(QWidget):
             self.progress.run(lambda p: write_template(Path(name)), "生成导入模板",
                               on_success=lambda out: self.summary.setText(f"已保存模板：{out}"))
 
-    def open_file(self, path: Path) -> Operation | None:
-        """Start the dry run of ``path`` in the background."""
+    def show_payload(self, payload: Any) -> None:
+        """What another page asked for: a file to check and import in one go (the sample
+        park), ``"choose"`` (the file chooser), or ``("undo", batch)``."""
+        if isinstance(payload, Path):
+            self.open_file(payload, then_show="results")
+        elif payload == "choose":
+            self.choose()
+        elif isinstance(payload, tuple) and payload[0] == "undo":
+            self.undo_batch(payload[1])
+
+    def open_file(self, path: Path, then_show: str | None = None) -> Operation | None:
+        """Start the dry run of ``path`` in the background; with ``then_show``, commit what is
+        valid right after it and then show that page."""
         if self.progress.busy:
             return None
+        self.then_show = then_show
         self.path = path
         self.imported = self.outcome = None
         self.errors.set_rows([])
@@ -141,6 +154,8 @@ class ImportPage(QWidget):
                                  on_success=self._checked, on_finished=self._finished)
 
     def _finished(self, op: Operation) -> None:
+        if op.cancelled or op.error is not None:
+            self.then_show = None
         if op.cancelled:
             self.summary.setText("已取消。")
         elif op.error is not None:
@@ -161,6 +176,8 @@ class ImportPage(QWidget):
             f"检查完成（尚未导入）。{imp.summary()}。\n识别的工作表：{sheets}。\n"
             + ("有错的行不会导入；可先导出错误报告交企业改正，或双击下表的行在本程序里改正。"
                if bad or imp.invalid else "没有发现错误。"))
+        if self.then_show:
+            self.commit()
 
     # -- commit and exports
     def commit(self) -> Operation | None:
@@ -192,7 +209,12 @@ class ImportPage(QWidget):
             f"项目 {c.projects} 个。评估 {outcome.assessed} 家，排名范围 {outcome.population} 家"
             + (f"：{classes}" if classes else "") + "。" if c else "")
         self.ctx.data_changed.emit()
-        self.ctx.status.emit(f"已导入 {outcome.assessed} 家企业")
+        bad = len(self.imported.invalid) if self.imported else 0
+        self.ctx.status.emit(f"已导入“{self.path.name if self.path else ''}”：评估 {outcome.assessed} 家企业"
+                             + (f"；{bad} 行有错未导入，见“批量导入”" if bad else ""))
+        then, self.then_show = self.then_show, None
+        if then:
+            self.ctx.navigate.emit(then, None)
 
     def _save_name(self, title: str, suggested: str, filt: str) -> Path | None:
         name, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), filt)
@@ -272,8 +294,12 @@ class ImportPage(QWidget):
         outcome = self.outcome
         if outcome is None or outcome.committed is None:
             return None
-        batch = outcome.committed.batch_id
-        years = sorted({r.year for r in outcome.batch})
+        return self.undo_batch(outcome.committed.batch_id)
+
+    def undo_batch(self, batch: int) -> Operation | None:
+        """Undo import ``batch`` (the latest one) and assess the years it touched again."""
+        if self.progress.busy:
+            return None
         ctx = self.ctx
         profile, as_of = ctx.profile, ctx.as_of
 
@@ -281,14 +307,18 @@ class ImportPage(QWidget):
             from forms.pipeline import reassess
 
             with ctx.worker_store() as store:
+                years = store.batch_years(batch)
                 restored = store.undo_batch(batch)
                 reassess(store, profile, as_of, years, progress)
-                return restored
+                return restored, years
 
-        def undone(restored: int) -> None:
-            self.outcome = None
+        def undone(done: tuple[int, list[int]]) -> None:
+            restored, years = done
+            if self.outcome is not None and self.outcome.committed is not None \
+                    and self.outcome.committed.batch_id == batch:
+                self.outcome = None
             self.summary.setText(f"已撤销第 {batch} 批导入：恢复了 {restored} 家企业被替换前的数据，"
-                                 f"并重新评估了 {'、'.join(map(str, years))} 年度。")
+                                 f"并重新评估了 {'、'.join(map(str, years)) or '—'} 年度。")
             self.ctx.data_changed.emit()
             self._update_buttons()
 
