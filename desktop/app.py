@@ -30,10 +30,13 @@ def application() -> QApplication:
 def run(screenshot: Path | None = None, page: str | None = None,
         size: tuple[int, int] = (1366, 768)) -> int:
     from desktop.context import AppContext
+    from desktop.logs import CrashHandler, setup_logging
     from desktop.mainwindow import MainWindow, page_name
 
+    setup_logging()
     app = application()
     window = MainWindow(AppContext())
+    CrashHandler(window).install()
     if page is not None:
         name = page_name(page)
         if name is None:

@@ -4,16 +4,18 @@ profile, the as-of date and the database. Window geometry and the last page are 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QUrl
+from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QWidget,
 )
@@ -131,8 +133,23 @@ class MainWindow(QMainWindow):
         s.setValue("page", list(self.pages)[self.nav.currentRow()])
         s.sync()
 
+    # -- unexpected errors (desktop.logs.CrashHandler)
+    def save_drafts(self) -> list[Path]:
+        """Save what is being filled in; the paths written."""
+        return [self.pages["selfcheck"].save_draft()]  # type: ignore[attr-defined]
+
+    def show_crash(self, text: str, log_file: Path) -> None:
+        box = QMessageBox(QMessageBox.Icon.Critical, "亩均自评出错了", text,
+                          QMessageBox.StandardButton.Ok, self)
+        folder = box.addButton("打开日志文件夹", QMessageBox.ButtonRole.ActionRole)
+        folder.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file.parent))))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.open()  # does not block the event loop that reported the error
+        self.crash_box = box
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
-        self.pages["selfcheck"].save_draft()  # type: ignore[attr-defined]
+        self.save_drafts()
         self.ctx.close()
         super().closeEvent(event)

@@ -58,7 +58,9 @@ def user_message(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         why = OS_ERRORS.get(exc.errno or 0, exc.strerror or str(exc))
         return f"文件操作失败：{why}（{exc.filename or ''}）"
-    return f"出现意外错误（{type(exc).__name__}）：{exc}\n详细信息已写入日志。"
+    from desktop.logs import log_path
+
+    return f"出现意外错误（{type(exc).__name__}）：{exc}\n详细信息已写入日志：{log_path()}"
 
 
 _paused = 0

@@ -177,6 +177,53 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    # ------------------------------------------------------------------ backup and restore
+
+    def backup_to(self, target: Path) -> Path:
+        """A consistent copy of the whole database at ``target`` (SQLite's online backup, so a
+        running import elsewhere is either in it completely or not at all)."""
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        part = target.with_name(target.name + ".part")
+        dst = sqlite3.connect(part)
+        try:
+            self.db.conn.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+        finally:
+            dst.close()
+        part.replace(target)
+        return target
+
+    def restore_from(self, source: Path) -> Path:
+        """Replace everything with the backup ``source``; the database as it was is first copied
+        beside it, and that copy's path is returned (restoring it undoes the restore)."""
+        source = Path(source)
+        if not source.is_file():
+            raise StoreError(f"找不到备份文件：{source}")
+        try:
+            src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+        except sqlite3.Error as e:
+            raise StoreError(f"无法打开备份文件 {source}：{e}") from e
+        try:
+            try:
+                tables = {r[0] for r in src.execute("select name from sqlite_master where type='table'")}
+                row = src.execute("select value from meta where key='schema_version'").fetchone() \
+                    if "meta" in tables else None
+            except sqlite3.DatabaseError as e:
+                raise StoreError(f"“{source.name}”不是数据库文件（{e}）") from e
+            if row is None or not {"records", "results", "batches"} <= tables:
+                raise StoreError(f"“{source.name}”不是亩均自评的数据库备份")
+            if int(row[0]) > SCHEMA_VERSION:
+                raise StoreError(f"备份的数据库版本 {row[0]} 比本软件（{SCHEMA_VERSION}）新，请升级软件")
+            kept = self._backup("before-restore")
+            src.backup(self.db.conn)
+            self.db.execute("PRAGMA journal_mode=WAL")
+        finally:
+            src.close()
+        self.backups.clear()
+        self._migrate()  # a backup from an older version is brought up to date (after a copy)
+        return kept
+
     # ------------------------------------------------------------------ import
 
     def commit_import(self, records: Sequence[Record], file_name: str, file_sha256: str,

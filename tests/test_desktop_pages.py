@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QTextBrowser
+from PySide6.QtWidgets import QMessageBox, QTextBrowser
 
 from desktop.cli import main
 from desktop.context import AppContext
@@ -483,3 +483,84 @@ def test_printing_renders_every_page(window: MainWindow, tmp_path: Path, qtbot) 
     printer.setOutputFileName(str(printed))
     n = render_pages(report, printer)
     assert n == len(PdfReader(report).pages) == len(PdfReader(printed).pages)
+
+
+# ---------------------------------------------------------------------------- 数据安全
+
+@pytest.mark.qt_no_exception_capture
+def test_an_unexpected_error_is_logged_and_the_draft_kept(window: MainWindow, data_dir: Path,
+                                                          qtbot, monkeypatch) -> None:
+    import sys
+
+    from desktop.logs import CrashHandler, log_path, setup_logging
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # put back after the test
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    setup_logging()
+    CrashHandler(window).install()
+    page = window.show_page("selfcheck")
+    type_firm(qtbot, page, FIRM)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("测试：评估时的意外错误")
+
+    monkeypatch.setattr("desktop.pages.selfcheck.assess_firm", boom)
+    qtbot.mouseClick(page.buttons["assess"], Qt.MouseButton.LeftButton)  # the slot raises
+    qtbot.waitUntil(lambda: getattr(window, "crash_box", None) is not None, timeout=5000)
+    logged = log_path().read_text(encoding="utf-8")
+    assert log_path() == data_dir / "logs" / "mujun.log"
+    assert "CRITICAL mujun: 未处理的错误" in logged and "Traceback" in logged
+    assert "RuntimeError: 测试：评估时的意外错误" in logged and "selfcheck.py" in logged
+    draft = json.loads((data_dir / "drafts" / "form.json").read_text(encoding="utf-8"))
+    assert draft["values"]["name"] == FIRM["name"] and draft["values"]["tax"] == FIRM["tax"]
+    shown = window.crash_box.text()
+    assert str(log_path()) in shown and "已保存为草稿" in shown and "RuntimeError" in shown
+    assert window.isVisible()  # the program goes on
+    window.crash_box.close()
+    again = MainWindow(AppContext(Settings(as_of=AS_OF)))  # and the next start gets the draft back
+    qtbot.addWidget(again)
+    assert again.pages["selfcheck"].form.raw()["name"] == FIRM["name"]
+    again.ctx.close()
+
+
+def test_a_worker_failure_names_the_log_file(window: MainWindow, data_dir: Path, qtbot,
+                                             monkeypatch) -> None:
+    from desktop.logs import setup_logging
+
+    setup_logging()
+    page = window.pages["import"]
+    monkeypatch.setattr("forms.importer.dry_run", lambda *a: 1 / 0)
+    page.open_file(data_dir / "x.xlsx")
+    wait_idle(qtbot, page)
+    assert page.progress.op.dialog is not None
+    assert str(data_dir / "logs" / "mujun.log") in page.progress.op.dialog.text()
+    assert "ZeroDivisionError" in (data_dir / "logs" / "mujun.log").read_text(encoding="utf-8")
+
+
+def test_backup_and_restore_from_settings(window: MainWindow, tmp_path: Path, qtbot,
+                                          monkeypatch) -> None:
+    _import(window, qtbot, park(tmp_path / "park.xlsx", 5))
+    page = window.show_page("settings")
+    assert page.log_label.text().endswith(str(Path("logs") / "mujun.log"))
+    backup = tmp_path / "备份 2026" / "亩均自评备份.sqlite3"
+    page.backup_to(backup)
+    wait_idle(qtbot, page)
+    assert backup.exists() and str(backup) in page.backup_label.text()
+    _import(window, qtbot, park(tmp_path / "more.xlsx", 12, seed=9))
+    assert window.ctx.store.count() == 12
+    answers = []
+    monkeypatch.setattr("desktop.pages.settings.QFileDialog.getOpenFileName",
+                        lambda *a, **k: (str(backup), ""))
+    monkeypatch.setattr("desktop.pages.settings.QMessageBox.question",
+                        lambda *a: answers.append(a[2]) or QMessageBox.StandardButton.Yes)
+    page.choose_restore()
+    wait_idle(qtbot, page)
+    assert "替换当前数据库的全部内容" in answers[0]
+    assert window.ctx.store.count() == 5  # the window's own connection sees the restored data
+    kept = Path(page.backup_label.text().split("已另存为：")[1])
+    assert kept.exists() and kept.parent == window.ctx.db_path.parent
+    results = window.show_page("results")
+    assert results.model.rowCount() == 5
+    page.restore_from(tmp_path / "park.xlsx")  # not a database: a clear error, nothing changed
+    wait_idle(qtbot, page)
+    assert "不是数据库文件" in page.progress.op.dialog.text() and window.ctx.store.count() == 5

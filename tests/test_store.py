@@ -119,3 +119,41 @@ def test_sigkill_during_commit_leaves_the_database_unchanged(tmp_path: Path) -> 
     assert [b["file_name"] for b in s.batches()] == ["old.xlsx"]
     assert s.record(credit_code(2), 2024).tax == 102.0
     assert s.db.execute("select count(*) from history").fetchone()[0] == 0
+
+
+def test_backup_and_restore_with_the_replaced_database_kept(tmp_path: Path) -> None:
+    s = Store(tmp_path / "数据 库" / "db.sqlite3")
+    s.commit_import([rec(1), rec(2)], "a.xlsx", "sha-a", 0)
+    backup = s.backup_to(tmp_path / "备份 文件夹" / "mujun-backup.sqlite3")
+    copy = sqlite3.connect(backup)
+    assert copy.execute("select count(*) from records").fetchone()[0] == 2
+    assert copy.execute("pragma journal_mode").fetchone()[0] == "delete"  # one self-contained file
+    copy.close()
+    s.commit_import([rec(2, tax=999.0), rec(3)], "b.xlsx", "sha-b", 1)
+    kept = s.restore_from(backup)
+    assert s.count() == 2 and s.record(credit_code(2), 2024).tax == 102.0
+    assert [b["file_name"] for b in s.batches()] == ["a.xlsx"]
+    assert kept.exists() and kept.parent == s.path.parent and "before-restore" in kept.name
+    s.restore_from(kept)  # restoring the kept copy undoes the restore
+    assert s.count() == 3 and s.record(credit_code(2), 2024).tax == 999.0
+    s.close()
+    assert Store(s.path).count() == 3  # what a restore wrote is on disk, not only in the WAL
+
+
+def test_restore_refuses_what_is_not_a_backup(tmp_path: Path) -> None:
+    s = Store(tmp_path / "db.sqlite3")
+    s.commit_import([rec(1)], "a.xlsx", "sha-a", 0)
+    text = tmp_path / "notes.sqlite3"
+    text.write_text("这不是数据库", encoding="utf-8")
+    other = tmp_path / "other.sqlite3"
+    sqlite3.connect(other).execute("create table t (x)").connection.close()
+    newer = s.backup_to(tmp_path / "newer.sqlite3")
+    conn = sqlite3.connect(newer)
+    with conn:
+        conn.execute("update meta set value=? where key='schema_version'", (str(SCHEMA_VERSION + 1),))
+    conn.close()
+    for path, words in ((tmp_path / "missing.sqlite3", "找不到备份文件"), (text, "不是数据库文件"),
+                        (other, "不是亩均自评的数据库备份"), (newer, "比本软件")):
+        with pytest.raises(StoreError, match=words):
+            s.restore_from(path)
+    assert s.count() == 1 and not s.backups  # nothing replaced, nothing copied

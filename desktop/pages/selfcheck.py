@@ -130,7 +130,7 @@ class SelfCheckPage(QWidget):
         if self.result is not None:
             self.draft_label.setText("表格已修改，请重新评估")
 
-    def save_draft(self) -> None:
+    def save_draft(self) -> Path:
         self.autosave.stop()
         path = draft_path()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -139,6 +139,7 @@ class SelfCheckPage(QWidget):
                                   ensure_ascii=False), encoding="utf-8")
         tmp.replace(path)
         self.draft_label.setText("草稿已自动保存")
+        return path
 
     def restore_draft(self) -> bool:
         try:

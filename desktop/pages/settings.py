@@ -3,8 +3,9 @@ and 关于 (version, the licences of the bundled font and the libraries)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from importlib import metadata
+from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
@@ -27,7 +29,8 @@ from PySide6.QtWidgets import (
 from desktop import __version__
 from desktop import settings as user_settings
 from desktop.context import AppContext
-from desktop.operations import show_error, user_message
+from desktop.logs import log_path
+from desktop.operations import Operation, ProgressPanel, show_error, user_message
 from desktop.present import param_value
 from desktop.resources import resource_path
 from forms.store import StoreError
@@ -58,6 +61,25 @@ class SettingsPage(QWidget):
         self.db_label = QLabel()
         self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("数据库", self.db_label)
+        backup = QPushButton("备份数据库……")
+        backup.clicked.connect(self.choose_backup)
+        restore = QPushButton("从备份恢复……")
+        restore.clicked.connect(self.choose_restore)
+        row = QHBoxLayout()
+        row.addWidget(backup)
+        row.addWidget(restore)
+        row.addStretch(1)
+        form.addRow("备份", row)
+        self.backup_label = QLabel("备份是一个 .sqlite3 文件，含全部企业数据、历史和结果；建议导入新一年数据前备份一次。")
+        self.backup_label.setWordWrap(True)
+        self.backup_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.backup_label.setStyleSheet("color: #5F6B7A;")
+        form.addRow("", self.backup_label)
+        self.log_label = QLabel()
+        self.log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("日志", self.log_label)
+        self.progress = ProgressPanel(self)
+        form.addRow("", self.progress)
         lay.addWidget(box)
         box = QGroupBox("评估")
         form = QFormLayout(box)
@@ -92,6 +114,7 @@ class SettingsPage(QWidget):
         s = self.ctx.settings
         self.folder.setText(s.data_folder or str(self.ctx.db_path.parent))
         self.db_label.setText(str(self.ctx.db_path))
+        self.log_label.setText(str(log_path()))
         self.profile.blockSignals(True)
         self.profile.clear()
         for pid in available():
@@ -133,6 +156,54 @@ class SettingsPage(QWidget):
             return False
         self.ctx.status.emit(f"数据库：{self.ctx.db_path}")
         return True
+
+    # -- backup and restore
+    def choose_backup(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "备份数据库", str(Path.home() / f"亩均自评备份-{datetime.now():%Y%m%d-%H%M}.sqlite3"),
+            "数据库备份 (*.sqlite3)")
+        if name:
+            self.backup_to(Path(name))
+
+    def backup_to(self, target: Path) -> Operation | None:
+        if self.progress.busy:
+            return None
+        ctx = self.ctx
+
+        def work(progress):
+            with ctx.worker_store() as store:
+                return store.backup_to(target)
+
+        def done(path: Path) -> None:
+            self.backup_label.setText(f"已备份到：{path}")
+            ctx.status.emit(f"已备份数据库：{path}")
+
+        return self.progress.run(work, "备份数据库", on_success=done)
+
+    def choose_restore(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "选择数据库备份", str(Path.home()),
+                                              "数据库备份 (*.sqlite3 *.db);;所有文件 (*)")
+        if name and QMessageBox.question(
+                self, "从备份恢复", f"用备份“{Path(name).name}”替换当前数据库的全部内容？\n\n"
+                "当前数据库会先自动另存一份，放在数据文件夹里；恢复错了可以用它再恢复回来。") == \
+                QMessageBox.StandardButton.Yes:
+            self.restore_from(Path(name))
+
+    def restore_from(self, source: Path) -> Operation | None:
+        if self.progress.busy:
+            return None
+        ctx = self.ctx
+
+        def work(progress):
+            with ctx.worker_store() as store:
+                return store.restore_from(source)
+
+        def done(kept: Path) -> None:
+            self.backup_label.setText(f"已从“{source}”恢复。恢复前的数据库已另存为：{kept}")
+            ctx.data_changed.emit()
+            ctx.status.emit(f"已从备份恢复：{source.name}")
+
+        return self.progress.run(work, "从备份恢复", on_success=done)
 
     def _profile_chosen(self, index: int) -> None:
         ref = self.profile.itemData(index)
