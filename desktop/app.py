@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QLibraryInfo, QLocale, QSize, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.resources import resource_path
+from forms.store import StoreError
 
 
 def application() -> QApplication:
@@ -18,6 +20,13 @@ def application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("亩均自评")
     app.setOrganizationName("mujun")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "mujun.png"))))
+    if not getattr(app, "_mujun_translator", None):  # Qt's own words (确定, 取消, 是, 否) in Chinese
+        translator = QTranslator(app)
+        if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
+                           QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(translator)
+            app._mujun_translator = translator  # type: ignore[attr-defined]
     fid = QFontDatabase.addApplicationFont(str(resource_path("fonts", "wqy-microhei.ttc")))
     bundled = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
     font = QFont()
@@ -30,12 +39,20 @@ def application() -> QApplication:
 def run(screenshot: Path | None = None, page: str | None = None,
         size: tuple[int, int] = (1366, 768)) -> int:
     from desktop.context import AppContext
-    from desktop.logs import CrashHandler, setup_logging
+    from desktop.logs import CrashHandler, log_path, setup_logging
     from desktop.mainwindow import MainWindow, page_name
 
     setup_logging()
     app = application()
-    window = MainWindow(AppContext())
+    try:
+        window = MainWindow(AppContext())
+    except StoreError as e:  # no usable database at all: say why instead of a traceback
+        logging.getLogger("mujun").error("无法打开数据库：%s", e)
+        print(f"亩均自评无法启动：{e}", file=sys.stderr)
+        if screenshot is None:
+            QMessageBox.critical(None, "亩均自评无法启动", f"{e}\n\n可以用环境变量 MUJUN_DATA_DIR "
+                                 f"指定另一个数据文件夹。日志：{log_path()}")
+        return 1
     CrashHandler(window).install()
     if page is not None:
         name = page_name(page)

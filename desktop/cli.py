@@ -117,9 +117,11 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def default_db() -> Path:
-    from platformdirs import user_data_path
+    """The database the desktop uses: the one in the data folder chosen in 设置, else the
+    per-user data folder (``MUJUN_DATA_DIR`` overrides it)."""
+    from desktop import settings
 
-    return user_data_path("mujun", appauthor=False) / "mujun.sqlite3"
+    return settings.load()[0].db_path
 
 
 def _fail(zh: str, en: str) -> int:
@@ -184,8 +186,10 @@ def _assess(args: argparse.Namespace) -> int:
             jobs = [Job(r.values, tuple(p.values for p in r.projects),
                         outcome.cohorts.get(outcome.cohort_of.get((r.credit_code, r.year), ())))
                     for r in outcome.batch]
+            # a frozen build starts its workers as Windows must (spawn), on every system
             paths = render_batch(jobs, args.pdf_dir, profile.ref, as_of,
-                                 progress=lambda d, t: progress(d, t, "生成 PDF 报告"))
+                                 progress=lambda d, t: progress(d, t, "生成 PDF 报告"),
+                                 start_method="spawn" if getattr(sys, "frozen", False) else None)
             progress.end()
             print(f"已写出 {len(paths)} 份企业报告到 {args.pdf_dir}", file=sys.stderr)
     except FileError as err:

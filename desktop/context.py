@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop import settings as user_settings
 from desktop.settings import Settings
-from forms.store import Store
+from forms.store import Store, StoreError
 from rules.profile import DEFAULT_PROFILE, Profile, ProfileError, load
 
 
@@ -34,7 +34,14 @@ class AppContext(QObject):
             self.problems.append(f"配置“{settings.profile}”无法载入，已改用默认配置：{e.issues[0]}")
             self.settings.profile = DEFAULT_PROFILE
             self.profile = load(DEFAULT_PROFILE)
-        self.store = Store(settings.db_path)
+        try:
+            self.store = Store(settings.db_path)
+        except StoreError as e:
+            if not settings.data_folder:
+                raise  # the default folder itself is unusable: app.run says so and stops
+            self.problems.append(f"数据文件夹“{settings.data_folder}”中的数据库无法打开，已改用默认位置：{e}")
+            settings.data_folder = ""
+            self.store = Store(settings.db_path)
 
     @property
     def as_of(self) -> date:

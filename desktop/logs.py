@@ -28,16 +28,21 @@ def log_path() -> Path:
 
 
 def setup_logging() -> Path:
-    """Send the ``mujun`` loggers to the rotating file in the data folder (once per folder)."""
+    """Send the ``mujun`` loggers to the rotating file in the data folder (once per folder;
+    to stderr when the folder cannot be written)."""
     path = log_path()
     for h in list(log.handlers):
-        if isinstance(h, RotatingFileHandler):
-            if Path(h.baseFilename) == path:
-                return path
-            log.removeHandler(h)  # the data folder changed (tests, or MUJUN_DATA_DIR)
-            h.close()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        if isinstance(h, RotatingFileHandler) and Path(h.baseFilename) == path:
+            return path
+        log.removeHandler(h)  # the data folder changed (tests, or MUJUN_DATA_DIR)
+        h.close()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3,
+                                                       encoding="utf-8")
+    except OSError as e:  # an unusable data folder is reported by the store, not here
+        handler = logging.StreamHandler()
+        print(f"无法写日志文件 {path}：{e}", file=sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)

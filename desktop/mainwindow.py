@@ -136,7 +136,8 @@ class MainWindow(QMainWindow):
     # -- unexpected errors (desktop.logs.CrashHandler)
     def save_drafts(self) -> list[Path]:
         """Save what is being filled in; the paths written."""
-        return [self.pages["selfcheck"].save_draft()]  # type: ignore[attr-defined]
+        saved = self.pages["selfcheck"].save_draft()  # type: ignore[attr-defined]
+        return [saved] if saved else []
 
     def show_crash(self, text: str, log_file: Path) -> None:
         box = QMessageBox(QMessageBox.Icon.Critical, "亩均自评出错了", text,

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -27,6 +28,7 @@ from rules.catalogue import ENTERPRISE_FIELDS, PROJECT_FIELDS, Field, Kind
 from rules.record import Record, make_record
 
 SCHEMA_VERSION = 1
+SQLITE_MAX_PATHNAME = 512  # bytes, SQLite's unix VFS
 _SQL_TYPE = {Kind.NUMBER: float, Kind.INT: int, Kind.BOOL: int, Kind.TEXT: str, Kind.CODE: str,
              Kind.CHOICE: str, Kind.MULTI: str}
 RECORD_FIELDS = [f for f in ENTERPRISE_FIELDS if f.id not in ("credit_code", "year")]
@@ -120,6 +122,12 @@ class Store:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.backups: list[Path] = []
+        # SQLite's own limit on a file name (512 bytes on Linux and macOS, whatever Windows
+        # allows): beyond it the file cannot be opened even where the system could
+        size = len(os.fsencode(self.path.absolute())) + len("-wal")
+        if size >= SQLITE_MAX_PATHNAME and os.name != "nt":
+            raise StoreError(f"数据库的路径太长（{size} 字节，SQLite 最多 {SQLITE_MAX_PATHNAME - 1} 字节）："
+                             f"{self.path}。请把数据文件夹换到路径短一些的位置")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(self.path)
@@ -128,6 +136,8 @@ class Store:
             self._migrate()
         except sqlite3.DatabaseError as e:
             raise StoreError(f"无法打开数据库 {self.path}：{e}（文件可能已损坏或不是数据库）") from e
+        except OSError as e:
+            raise StoreError(f"无法创建数据文件夹 {self.path.parent}：{e.strerror or e}") from e
 
     # ------------------------------------------------------------------ schema
 

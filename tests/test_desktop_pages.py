@@ -455,6 +455,17 @@ def test_screenshot_of_every_page(page: str, data_dir: Path, tmp_path: Path) -> 
     assert main(["gui", "--screenshot", str(out), "--page", "没有的页面"]) == 2
 
 
+def test_qt_own_buttons_speak_chinese(qapp) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from desktop.app import application
+
+    application()
+    sb = QDialogButtonBox.StandardButton
+    box = QDialogButtonBox(sb.Ok | sb.Cancel | sb.Yes | sb.No)
+    assert [b.text() for b in box.buttons()] == ["确定", "取消", "是(&Y)", "否(&N)"]
+
+
 def test_the_cli_does_not_import_qt_unless_asked() -> None:
     import subprocess
     import sys
@@ -564,3 +575,57 @@ def test_backup_and_restore_from_settings(window: MainWindow, tmp_path: Path, qt
     page.restore_from(tmp_path / "park.xlsx")  # not a database: a clear error, nothing changed
     wait_idle(qtbot, page)
     assert "不是数据库文件" in page.progress.op.dialog.text() and window.ctx.store.count() == 5
+
+
+def test_long_paths_and_a_file_held_open_by_excel(tmp_path: Path, qtbot, monkeypatch) -> None:
+    # Windows readiness, as far as Linux shows it: a data folder and an export path well over
+    # the old 260-character limit, with spaces and Chinese, and a target that Excel holds open
+    deep = tmp_path.joinpath(*["very long folder name 文件"] * 9)
+    assert len(str(deep)) > 260
+    monkeypatch.setenv("MUJUN_DATA_DIR", str(deep / "数据"))
+    win = MainWindow(AppContext(Settings(as_of=AS_OF)))
+    qtbot.addWidget(win)
+    win.show()
+    _import(win, qtbot, park(deep / "园区 表格.xlsx", 6))
+    page = win.show_page("results")
+    assert page.model.rowCount() == 6 and win.ctx.db_path.is_file()
+    out = deep / "导出" / "结果 视图.xlsx"
+    out.parent.mkdir()  # as the save dialog leaves it: an existing folder
+    page.export_to(out)
+    wait_idle(qtbot, page)
+    assert load_workbook(out).active.max_row == 7
+
+    def held(path, *args, **kwargs):  # what Windows raises while Excel has the file open
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("forms.excel.export.write_table", held)
+    page.export_to(out)
+    wait_idle(qtbot, page)
+    text = page.progress.op.dialog.text()
+    assert "正被 Excel、WPS 或其他程序打开" in text and str(out) in text
+    # beyond SQLite's own limit on a file name: a clear message, and the old database stays
+    too_deep = deep.joinpath(*["很长的 文件夹名称"] * 12)
+    assert not win.pages["settings"].set_folder(str(too_deep))
+    shown = win.pages["settings"].findChild(QMessageBox).text()
+    assert "数据库的路径太长" in shown and "换到路径短一些的位置" in shown
+    assert win.ctx.store.count() == 6
+    win.ctx.close()
+
+
+def test_an_unusable_data_folder_falls_back_or_says_why(data_dir: Path, tmp_path: Path, qtbot,
+                                                        capsys, monkeypatch) -> None:
+    data_dir.mkdir(parents=True)
+    bad = tmp_path / "a file, not a folder"
+    bad.write_text("x", encoding="utf-8")
+    (data_dir / "settings.json").write_text(json.dumps({"data_folder": str(bad)}), encoding="utf-8")
+    win = MainWindow(AppContext())  # the chosen folder is unusable: the default one is used
+    qtbot.addWidget(win)
+    assert win.ctx.db_path == data_dir / "mujun.sqlite3"
+    assert "无法打开，已改用默认位置" in win.statusBar().currentMessage()
+    win.close()
+    monkeypatch.setenv("MUJUN_DATA_DIR", str(bad))  # the default itself unusable: say why
+    assert not win.pages["selfcheck"].save_draft()  # and a draft that cannot be written is no crash
+    assert "草稿无法保存" in win.pages["selfcheck"].draft_label.text()
+    assert main(["gui", "--screenshot", str(tmp_path / "x.png")]) == 1
+    err = capsys.readouterr().err
+    assert "亩均自评无法启动：无法创建数据文件夹" in err and "Traceback" not in err

@@ -7,6 +7,7 @@ so that a crash or a closed window loses nothing; the draft is restored when the
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,8 @@ from desktop.widgets.firm_form import FirmForm
 from desktop.widgets.result_panel import ResultPanel
 from forms.firm import assess_firm, check_form, save_firm
 from rules.assess import EnterpriseResult
+
+log = logging.getLogger("mujun.selfcheck")
 
 
 def draft_path() -> Path:
@@ -130,14 +133,22 @@ class SelfCheckPage(QWidget):
         if self.result is not None:
             self.draft_label.setText("表格已修改，请重新评估")
 
-    def save_draft(self) -> Path:
+    def save_draft(self) -> Path | None:
+        """Write the form to ``drafts/form.json``; ``None`` (and a note under the form) when the
+        data folder cannot be written."""
         self.autosave.stop()
         path = draft_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"values": self.form.raw(), "projects": self.form.project_rows()},
-                                  ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"values": self.form.raw(),
+                                       "projects": self.form.project_rows()},
+                                      ensure_ascii=False), encoding="utf-8")
+            tmp.replace(path)
+        except OSError as e:
+            log.error("草稿无法保存到 %s：%s", path, e)
+            self.draft_label.setText(f"草稿无法保存：{e.strerror or e}")
+            return None
         self.draft_label.setText("草稿已自动保存")
         return path
 
