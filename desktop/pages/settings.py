@@ -3,6 +3,7 @@ and 关于 (version, the licences of the bundled font and the libraries)."""
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime
 from importlib import metadata
 from pathlib import Path
@@ -32,7 +33,7 @@ from desktop.context import AppContext
 from desktop.logs import log_path
 from desktop.operations import Operation, ProgressPanel, show_error, user_message
 from desktop.present import param_value
-from desktop.resources import resource_path
+from desktop.resources import LIBRARIES, resource_path
 from forms.store import StoreError
 from rules.profile import ProfileError, available, load
 
@@ -68,19 +69,18 @@ class SettingsPage(QWidget):
         row = QHBoxLayout()
         row.addWidget(backup)
         row.addWidget(restore)
-        row.addStretch(1)
-        form.addRow("备份", row)
         self.backup_label = QLabel("备份是一个 .sqlite3 文件，含全部企业数据、历史和结果；建议导入新一年数据前备份一次。")
-        self.backup_label.setWordWrap(True)
+        self.backup_label.setWordWrap(True)  # a restore names two paths here
         self.backup_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.backup_label.setStyleSheet("color: #5F6B7A;")
-        form.addRow("", self.backup_label)
+        row.addWidget(self.backup_label, 1)
+        form.addRow("备份", row)
         self.log_label = QLabel()
         self.log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("日志", self.log_label)
-        self.progress = ProgressPanel(self)
-        form.addRow("", self.progress)
         lay.addWidget(box)
+        self.progress = ProgressPanel(self)
+        lay.addWidget(self.progress)
         box = QGroupBox("评估")
         form = QFormLayout(box)
         self.profile = QComboBox()
@@ -221,12 +221,6 @@ class SettingsPage(QWidget):
         self.ctx.profile_changed.emit()  # the parameters in force may differ on the new date
 
 
-LIBRARIES = (("PySide6-Essentials", "LGPL-3.0（Qt for Python）"), ("PySide6-Pdf", "LGPL-3.0"),
-             ("reportlab", "BSD"), ("openpyxl", "MIT"), ("sqlite-utils", "Apache-2.0"),
-             ("python-calamine", "MIT"), ("platformdirs", "MIT"), ("PyYAML", "MIT"),
-             ("rl_accel", "BSD"))
-
-
 class AboutPage(QWidget):
     title = "关于"
 
@@ -252,5 +246,7 @@ class AboutPage(QWidget):
             "<h3>随附字体</h3><p>文泉驿微米黑（WenQuanYi Micro Hei），Apache License 2.0，"
             f"许可文本：{font_licence}</p>"
             "<h3>使用的开源库</h3><table cellpadding='4'><tr><th align='left'>名称</th>"
-            "<th align='left'>版本</th><th align='left'>许可</th></tr>" + "".join(rows) + "</table>")
+            "<th align='left'>版本</th><th align='left'>许可</th></tr>" + "".join(rows) + "</table>"
+            + ("<p>本程序由 PyInstaller 打包（引导程序：GPL-2.0，附允许随任意程序分发的例外条款）。</p>"
+               if getattr(sys, "frozen", False) else ""))
         lay.addWidget(text)
