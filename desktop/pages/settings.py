@@ -4,9 +4,11 @@ and 关于 (version, the licences of the bundled font and the libraries)."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -34,7 +36,7 @@ from desktop.logs import log_path
 from desktop.operations import Operation, ProgressPanel, show_error, user_message
 from desktop.present import param_value
 from desktop.resources import LIBRARIES, resource_path
-from forms.store import StoreError
+from forms.store import Store, StoreError
 from rules.profile import ProfileError, available, load
 
 
@@ -165,20 +167,25 @@ class SettingsPage(QWidget):
         if name:
             self.backup_to(Path(name))
 
-    def backup_to(self, target: Path) -> Operation | None:
+    def _on_store(self, title: str, fn: Callable[[Store], Any],
+                  done: Callable[[Any], None]) -> Operation | None:
+        """Run ``fn`` on a worker connection to the database, with progress and errors shown."""
         if self.progress.busy:
             return None
         ctx = self.ctx
 
         def work(progress):
             with ctx.worker_store() as store:
-                return store.backup_to(target)
+                return fn(store)
 
+        return self.progress.run(work, title, on_success=done)
+
+    def backup_to(self, target: Path) -> Operation | None:
         def done(path: Path) -> None:
             self.backup_label.setText(f"已备份到：{path}")
-            ctx.status.emit(f"已备份数据库：{path}")
+            self.ctx.status.emit(f"已备份数据库：{path}")
 
-        return self.progress.run(work, "备份数据库", on_success=done)
+        return self._on_store("备份数据库", lambda store: store.backup_to(target), done)
 
     def choose_restore(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "选择数据库备份", str(Path.home()),
@@ -190,20 +197,12 @@ class SettingsPage(QWidget):
             self.restore_from(Path(name))
 
     def restore_from(self, source: Path) -> Operation | None:
-        if self.progress.busy:
-            return None
-        ctx = self.ctx
-
-        def work(progress):
-            with ctx.worker_store() as store:
-                return store.restore_from(source)
-
         def done(kept: Path) -> None:
             self.backup_label.setText(f"已从“{source}”恢复。恢复前的数据库已另存为：{kept}")
-            ctx.data_changed.emit()
-            ctx.status.emit(f"已从备份恢复：{source.name}")
+            self.ctx.data_changed.emit()
+            self.ctx.status.emit(f"已从备份恢复：{source.name}")
 
-        return self.progress.run(work, "从备份恢复", on_success=done)
+        return self._on_store("从备份恢复", lambda store: store.restore_from(source), done)
 
     def _profile_chosen(self, index: int) -> None:
         ref = self.profile.itemData(index)
