@@ -30,9 +30,10 @@ from desktop.pages.settings import AboutPage, SettingsPage
 from desktop.pages.welcome import WelcomePage
 
 # name (for --page and navigation) → page class; the order of the navigation list
-PAGES: dict[str, type[QWidget]] = {"welcome": WelcomePage, "selfcheck": SelfCheckPage, "import": ImportPage,
-                                   "results": ResultsPage, "rules": RulesPage,
-                                   "settings": SettingsPage, "about": AboutPage}
+PAGES: dict[str, type[QWidget]] = {"welcome": WelcomePage, "selfcheck": SelfCheckPage,
+                                   "import": ImportPage, "results": ResultsPage,
+                                   "rules": RulesPage, "settings": SettingsPage,
+                                   "about": AboutPage}
 
 
 def page_name(text: str) -> str | None:
@@ -143,7 +144,8 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Critical, "亩均自评出错了", text,
                           QMessageBox.StandardButton.Ok, self)
         folder = box.addButton("打开日志文件夹", QMessageBox.ButtonRole.ActionRole)
-        folder.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file.parent))))
+        folder.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file.parent))))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.open()  # does not block the event loop that reported the error
