@@ -62,16 +62,12 @@ class CrashHandler:
 
     def __init__(self, window: Window):
         self.window = window
-        self.previous = sys.excepthook, threading.excepthook
         self.handling = False
 
     def install(self) -> CrashHandler:
         sys.excepthook = self.handle
         threading.excepthook = self._thread
         return self
-
-    def uninstall(self) -> None:
-        sys.excepthook, threading.excepthook = self.previous
 
     def _thread(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_value is not None:
