@@ -15,5 +15,6 @@ def resource_path(*parts: str) -> Path:
 # (distribution name, licence as 关于 shows it)
 LIBRARIES = (("PySide6-Essentials", "LGPL-3.0（Qt for Python）"), ("PySide6-Pdf", "LGPL-3.0"),
              ("reportlab", "BSD"), ("openpyxl", "MIT"), ("sqlite-utils", "Apache-2.0"),
-             ("python-calamine", "MIT"), ("platformdirs", "MIT"), ("PyYAML", "MIT"),
+             ("python-calamine", "MIT"), ("xlrd", "BSD"), ("platformdirs", "MIT"),
+             ("PyYAML", "MIT"),
              ("rl_accel", "BSD"), ("pillow", "MIT-CMU（reportlab 的依赖）"))

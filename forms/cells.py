@@ -15,11 +15,22 @@ from typing import Any
 from rules.catalogue import Field, Kind
 from rules.identifiers import check_credit_code
 
-BLANK_MARKS = {"-", "—", "－", "--", "/", "／", "—/—"}
+BLANK_MARKS = {"-", "—", "－", "--", "/", "／", "—/—", "——", "---", "无", "空", "暂无", "\\"}
 ERROR_VALUES = {"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
                 "N/A", "NA", "#N/A!", "NAN", "INF", "-INF"}
-_TRUE = {"是", "y", "yes", "1", "√", "true", "t", "✓", "✔", "对"}
-_FALSE = {"否", "n", "no", "0", "×", "false", "f", "✗", "✘", "错"}
+_TRUE = {"是", "y", "yes", "1", "√", "true", "t", "✓", "✔", "对", "有"}
+_FALSE = {"否", "n", "no", "0", "×", "false", "f", "✗", "✘", "错", "没有"}
+# words that answer one yes/no field in particular (是否规上 written 规上 / 规模以下 …)
+_FIELD_WORDS = {"above_scale": ({"规上", "规模以上", "规上企业", "规模以上企业", "规上工业"},
+                                {"规下", "规模以下", "规下企业", "规模以下企业", "规下工业"}),
+                "in_production": ({"已投产", "投产", "正常生产"}, {"未投产", "在建", "停产"})}
+_PAREN = re.compile(r"[(（][^()（）]*[)）]$")
+# characters that sneak into codes pasted from web pages, PDFs and other systems
+_INVISIBLE = {"\t": "制表符", "\n": "换行符", "\r": "回车符", "\u200b": "零宽空格",
+              "\u200c": "零宽字符", "\u200d": "零宽字符", "\ufeff": "零宽不换行空格（BOM）",
+              "\u00a0": "不换行空格", "\u2060": "零宽字符", "\u3000": "全角空格"}
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+_YEAR_TEXT = re.compile(r"^(\d{4})\s*(年|年度)?$")
 _MULTI_SPLIT = re.compile(r"[、,，;；\s]+")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
@@ -41,7 +52,10 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def parse_number(value: Any, field: Field) -> float | None:
+Notes = list[str]  # what a cell's reading did besides typing it (said in the import report)
+
+
+def parse_number(value: Any, field: Field, notes: Notes | None = None) -> float | None:
     """A finite number, or ``None`` for a blank (or a dash meaning "none given")."""
     if is_blank(value):
         return None
@@ -55,6 +69,8 @@ def parse_number(value: Any, field: Field) -> float | None:
         raise CellError(f"应为数字，单元格是日期 {value:%Y-%m-%d}（请检查单元格格式）")
     text = normalise_text(str(value))
     if text in BLANK_MARKS:
+        if notes is not None:
+            notes.append(f"写作“{text}”的单元格按空白（未填报）读取，不是 0")
         return None
     if text.upper() in ERROR_VALUES or text.startswith("#"):
         raise CellError(f"单元格是错误值“{text}”，不是数字（请先修正公式或留空）")
@@ -69,11 +85,15 @@ def parse_number(value: Any, field: Field) -> float | None:
     raise CellError(f"“{text}”不是数字")
 
 
-def parse_cell(value: Any, field: Field) -> Any:
-    """The typed value of ``value`` for ``field`` (``None`` when blank); raises ``CellError``."""
+def parse_cell(value: Any, field: Field, notes: Notes | None = None) -> Any:
+    """The typed value of ``value`` for ``field`` (``None`` when blank); raises ``CellError``.
+    What the reading changed (a year written ``2024年度``, a code cleaned of a tab …) is
+    appended to ``notes``."""
     k = field.kind
+    if k is Kind.INT and field.id.endswith("year") and not is_blank(value):
+        value = _year(value, notes)
     if k in (Kind.NUMBER, Kind.INT):
-        v = parse_number(value, field)
+        v = parse_number(value, field, notes)
         if v is None:
             return None
         if k is Kind.INT:
@@ -88,18 +108,9 @@ def parse_cell(value: Any, field: Field) -> Any:
     if is_blank(value):
         return None
     if k is Kind.CODE:
-        return parse_credit_code(value)
+        return parse_credit_code(value, notes)
     if k is Kind.BOOL:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, (int, float)) and value in (0, 1):
-            return bool(value)
-        text = normalise_text(str(value)).lower()
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        raise CellError(f"“{value}”不是 是/否（也接受 Y/N、1/0、√/×）")
+        return _yes_no(value, field, notes)
     text = _text(value)
     if k is Kind.TEXT:
         return _industry_code(value, normalise_text(text)) if field.id == "industry_code" else text
@@ -115,6 +126,48 @@ def parse_cell(value: Any, field: Field) -> Any:
             raise CellError(f"不认识的选项“{'、'.join(bad)}”（可选：{'、'.join(field.choices)}）")
         return frozenset(items)
     raise AssertionError(k)  # pragma: no cover
+
+
+def _yes_no(value: Any, field: Field, notes: Notes | None) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = normalise_text(str(value)).lower()
+    yes, no = _FIELD_WORDS.get(field.id, (set(), set()))
+    for candidate in (text, _PAREN.sub("", text)):
+        if candidate in _TRUE or candidate in yes:
+            return True
+        if candidate in _FALSE or candidate in no:
+            return False
+    if text in BLANK_MARKS:
+        if notes is not None:
+            notes.append(f"写作“{text}”的单元格按空白（未填报）读取")
+        return None
+    words = "、".join(sorted(yes | no)[:4])
+    raise CellError(f"“{value}”不是 是/否（也接受 Y/N、1/0、√/×{'、' + words if words else ''}）")
+
+
+def _year(value: Any, notes: Notes | None) -> Any:
+    """A year as people write it: 2024, ``2024年``, ``2024年度``, a date (old systems keep the
+    year as a date), or 2024 typed into a date-formatted cell (which reads as 1905-07-16)."""
+    if isinstance(value, (date, datetime)):
+        d = value.date() if isinstance(value, datetime) else value
+        serial = (d - date(1899, 12, 30)).days
+        if d.year <= 1905 and 1900 <= serial <= 2100:
+            if notes is not None:
+                notes.append("年份单元格设成了日期格式（显示为 1905 年前后的日期），按其数值读作年份")
+            return serial
+        if notes is not None:
+            notes.append("年份写成了日期，取其年份")
+        return d.year
+    if isinstance(value, str):
+        m = _YEAR_TEXT.match(normalise_text(value))
+        if m and m[2]:
+            if notes is not None:
+                notes.append(f"年份写作“{normalise_text(value)}”，按 {m[1]} 读取")
+            return int(m[1])
+    return value
 
 
 def _text(value: Any) -> str:
@@ -140,10 +193,24 @@ class CreditCode(str):
     warnings: tuple[str, ...] = ()
 
 
-def parse_credit_code(value: Any) -> CreditCode:
+def parse_credit_code(value: Any, notes: Notes | None = None) -> CreditCode:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise CellError("统一社会信用代码被存成了数字，后几位已丢失：请把该列设为文本格式后重新粘贴代码")
-    check = check_credit_code(str(value))
+        raise CellError("统一社会信用代码被 Excel 存成了数字（显示为科学计数法如 9.13310E+17），"
+                        "后几位已丢失：请把该列设为文本格式后重新粘贴代码（或在代码前加英文单引号 '）")
+    text = str(value)
+    found = sorted({name for ch, name in _INVISIBLE.items() if ch in text})
+    for ch in _INVISIBLE:
+        text = text.replace(ch, "")
+    stripped = text.strip()
+    if stripped[:1] in ("'", "’", "‘", "`"):
+        found.append("开头的单引号")
+        text = stripped[1:]
+    if _SCIENTIFIC.match(normalise_text(text)):
+        raise CellError(f"“{normalise_text(text)}”是被 Excel 转成科学计数法的代码，后几位已丢失：请把该列"
+                        "设为文本格式后重新粘贴代码（或在代码前加英文单引号 '）")
+    if found and notes is not None:
+        notes.append(f"信用代码中的{'、'.join(found)}已去除")
+    check = check_credit_code(text)
     if not check.ok:
         raise CellError(check.errors[0])
     code = CreditCode(check.code)

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 from forms.cells import CellError, is_blank, parse_cell
 from rules.catalogue import ENTERPRISE_BY_ID, Field
+from rules.measures import Conversion
 
 
 @dataclass(frozen=True)
@@ -40,28 +42,49 @@ class Checked:
 def check_values(raw: Mapping[str, Any], catalogue: Mapping[str, Field],
                  titles: Mapping[str, str] | None = None,
                  problems: Mapping[str, str] | None = None,
-                 today: date | None = None) -> Checked:
+                 today: date | None = None,
+                 conversions: Mapping[str, Conversion] | None = None,
+                 percent: frozenset[str] | set[str] = frozenset(),
+                 notes: list[tuple[str, str]] | None = None) -> Checked:
     """Parse every known field of ``raw`` (field id → cell value as given).
 
     ``titles`` maps field ids to the column headers the user wrote (default: the labels);
-    ``problems`` maps field ids to reader-level cell problems (formula without value…)."""
+    ``problems`` maps field ids to reader-level cell problems (formula without value…);
+    ``conversions`` the unit conversion of a field's column (元 → 万元 …); ``percent`` the
+    fields whose cell is formatted as a percentage (0.12 shown as 12 %). What reading changed
+    is appended to ``notes`` as (field id, message)."""
     titles = titles or {}
     problems = problems or {}
+    conversions = conversions or {}
     out = Checked()
 
     def col(fid: str) -> str:
         return titles.get(fid) or catalogue[fid].label
 
+    said: list[str] = []
     for fid, value in raw.items():
         f = catalogue[fid]
         if fid in problems:
             out.errors.append(Issue(fid, col(fid), problems[fid]))
             continue
         try:
-            v = parse_cell(value, f)
+            v = parse_cell(value, f, said)
+            if v is not None and fid in percent and f.unit == "%":
+                shown = _percent(v)
+                said.append("单元格是百分比格式（如显示 12.0%），按百分数读取（×100）")
+                v = shown
+            conv = conversions.get(fid)
+            if v is not None and conv is not None and not conv.identity:
+                v = conv.apply(v)
+            if v is not None and f.is_numeric and (conv is not None or fid in percent):
+                _in_range(v, f)
         except CellError as e:
             out.errors.append(Issue(fid, col(fid), e.message))
+            said.clear()
             continue
+        if notes is not None and said:
+            notes.extend((fid, m) for m in said)
+        said.clear()
         if v is not None:
             out.values[fid] = v
     for f in catalogue.values():
@@ -81,6 +104,19 @@ def check_values(raw: Mapping[str, Any], catalogue: Mapping[str, Field],
     if catalogue is ENTERPRISE_BY_ID:
         _warnings(v, out, col)
     return out
+
+
+def _percent(v: float) -> float:
+    """0.12 → 12.0, rounded once (0.12 × 100 in floats is 12.000000000000002)."""
+    return float(Fraction(v) * 100)
+
+
+def _in_range(v: float, f: Field) -> None:
+    """The catalogue's range, checked again on the converted value."""
+    if f.minimum is not None and v < f.minimum and not f.allow_negative_warning:
+        raise CellError(f"换算后 {v:g}{f.unit} 小于允许的最小值 {f.minimum:g}")
+    if f.maximum is not None and v > f.maximum:
+        raise CellError(f"换算后 {v:g}{f.unit} 大于允许的最大值 {f.maximum:g}")
 
 
 def _warnings(v: dict[str, Any], out: Checked, col) -> None:

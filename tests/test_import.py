@@ -105,10 +105,12 @@ def _xlsx(path: Path, rows: list[list]) -> Path:
 
 
 @pytest.mark.parametrize("make, zh", [
-    (lambda p: p.write_bytes(b"this is not a workbook at all"), "不是有效的 Excel 工作簿"),
+    (lambda p: p.write_bytes(b"this is not a workbook at all"), "内容实际是逗号分隔的文本"),
     (lambda p: p.write_bytes(b""), "文件是空的"),
     (lambda p: zipfile.ZipFile(p, "w").writestr("hello.txt", "x"), "不是有效的 Excel 工作簿"),
-    (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600), "已加密"),
+    (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600), "不是有效的 Excel"),
+    (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600
+                             + "EncryptedPackage".encode("utf-16-le") + b"\0" * 100), "已加密"),
     (lambda p: _xlsx(p, []), "工作簿是空的"),
     (lambda p: _xlsx(p, [["随便", "什么"], [1, 2]]), "找不到企业数据表头"),
     (lambda p: _xlsx(p, [["企业名称", "统一社会信用代码", "实缴税金"]]), "缺少必填列：数据年度"),

@@ -75,7 +75,7 @@ def test_one_rejected_row_per_kind_of_mistake(checked):
             field = next(iter(change))
             assert [e.column for e in row.checked.errors] == [headers[field]], note
     reasons = "\n".join(e.message for r in checked.invalid for e in r.checked.errors)
-    for words in ("带有文字或单位“亩”", "错误值“#DIV/0!”", "错误值“N/A”", "公式没有计算结果", "存成了数字，后几位已丢失",
+    for words in ("带有文字或单位“亩”", "错误值“#DIV/0!”", "错误值“N/A”", "公式没有计算结果", "存成了数字（显示为科学计数法", 
                   "校验位错误", "不是 是/否", "重复", "“二〇二五”不是数字", "是必填项", "开头的 0 可能已丢失",
                   "晚于数据年度", "必须大于 0", "大于允许的最大值 100", "不是可选值", "不认识的选项“隐形冠军”",
                   "应为整数", "没有这一信用代码", "带有文字或单位“万元”"):
