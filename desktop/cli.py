@@ -43,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--summary-pdf", type=Path, help="园区汇总 PDF")
     a.add_argument("--db", type=Path, help="数据库文件（默认在用户数据文件夹）")
     a.add_argument("--no-store", action="store_true", help="不写数据库；按本文件内的企业排名")
+    a.add_argument("--accept-renames", action="store_true",
+                   help="信用代码和年度已在数据库中、但企业名称不同的行，确认是同一企业改名后照常导入")
+    a.add_argument("--include-hidden-sheets", action="store_true",
+                   help="也导入隐藏的工作表（默认只报告、不导入）")
     rp = sub.add_parser("report", help="为数据库中的一家企业生成 PDF 报告")
     rp.add_argument("credit_code")
     rp.add_argument("--year", type=int, required=True)
@@ -172,7 +176,9 @@ def _assess(args: argparse.Namespace) -> int:
             store = Store(args.db or default_db())
         outcome = pipeline.run(args.input, profile, as_of, store=store,
                                json_out=args.json, xlsx_out=args.xlsx, errors_out=args.errors_xlsx,
-                               progress=progress, on_result=summary.add if summary else None)
+                               progress=progress, on_result=summary.add if summary else None,
+                               accept_renames=args.accept_renames,
+                               include_hidden_sheets=args.include_hidden_sheets)
         if summary is not None:
             from desktop.reports.summary import write_park_summary
 
@@ -192,7 +198,7 @@ def _assess(args: argparse.Namespace) -> int:
                                  start_method="spawn" if getattr(sys, "frozen", False) else None)
             progress.end()
             print(f"已写出 {len(paths)} 份企业报告到 {args.pdf_dir}", file=sys.stderr)
-    except FileError as err:
+    except (FileError, pipeline.RenameConflict) as err:
         progress.end()
         return _fail(err.zh, err.en)
     except StoreError as err:
@@ -203,8 +209,12 @@ def _assess(args: argparse.Namespace) -> int:
         progress.end()
         if store is not None:
             store.close()
+    from forms.import_report import report_lines
+
     imp = outcome.imported
-    print(imp.summary(), file=sys.stderr)
+    print("导入报告：", file=sys.stderr)
+    for line in report_lines(imp):
+        print(f"  {line}", file=sys.stderr)
     if outcome.committed:
         c = outcome.committed
         print(f"已存入数据库（第 {c.batch_id} 批）：新增 {c.inserted}，更新 {c.replaced}（旧值已存入历史）",

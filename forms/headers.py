@@ -29,6 +29,8 @@ _REQUIRED_MARK = re.compile(r"^[*＊※]+|[*＊※]+$")
 # the columns this program adds to its own error report; read back, they are not data
 OWN_COLUMNS = ("原行号", "错误说明")
 
+# units nobody writes another way (a count of people is never in 万人 in these sheets)
+_PLAIN_UNITS = ("分", "级", "人", "项", "年")
 # status of a column in the report
 MAPPED, IGNORED, REFUSED, CONFLICT = "mapped", "ignored", "refused", "conflict"
 
@@ -182,7 +184,7 @@ class Column:
                 line += f"，{self.conversion.describe()}"
                 if self.unit_from and self.unit_from != "表头":
                     line += f"（单位见{self.unit_from}）"
-            elif f.is_numeric and f.unit and not self.unit_from and f.unit not in ("分", "级"):
+            elif f.is_numeric and f.unit and not self.unit_from and f.unit not in _PLAIN_UNITS:
                 line += f"，表头未注明单位，按 {f.unit} 读取"
             elif self.conversion is not None and self.unit_from and self.unit_from != "表头":
                 line += f"，单位 {self.conversion.source.name}（见{self.unit_from}）"
@@ -269,18 +271,35 @@ def _label(rows: Sequence[Sequence[Any]], merges: Mapping, r: int, c: int) -> st
     return ""
 
 
-def _group(rows: Sequence[Sequence[Any]], merges: Mapping, r: int, c: int) -> str:
-    """The group title above column ``c`` of label row ``r``: a cell merged across columns
-    in the row above (``经营情况``), not the label itself merged down."""
+def _is_group_row(rows: Sequence[Sequence[Any]], merges: Mapping, r: int) -> bool:
+    """Whether row ``r - 1`` is the upper half of a two-row header: some label is merged
+    down from it into row ``r``, or it holds two or more titles merged across columns. A
+    title or 填报单位 line over the whole table is neither."""
     if r <= 0:
-        return ""
+        return False
+    across = set()
+    for (rr, _), rng in merges.items():
+        if rr != r - 1:
+            continue
+        if rng[0] <= r - 1 and rng[2] >= r:
+            return True
+        if rng[3] > rng[1] and rng[0] == rng[2] == r - 1:
+            across.add(rng)
+    return len(across) >= 2
+
+
+def _group(rows: Sequence[Sequence[Any]], merges: Mapping, r: int, c: int) -> str:
+    """The group title above column ``c`` of label row ``r`` (``经营情况`` merged over the
+    figures, or a plain cell over one column), not a label merged down into row ``r``."""
     rng = merges.get((r - 1, c))
-    if rng is not None and rng[3] > rng[1] and rng[2] == r - 1:
+    if rng is not None:
+        if rng[2] >= r:
+            return ""  # the label itself, merged down
         return _text(rows, rng[0], rng[1])
-    return ""
+    return _text(rows, r - 1, c) if _text(rows, r, c) else ""
 
 
-_UNIT_LINE = re.compile(r"(?:(金额|面积|用地|能耗|电量|用电|排放)?单位)\s*[:：]\s*(.+)")
+_UNIT_LINE = re.compile(r"(金额|面积|用地|能耗|电量|用电|排放|计量)?单位\s*[:：]\s*([^\s:：]+)")
 _DIMENSION_WORDS = {"金额": "金额", "面积": "面积", "用地": "面积", "能耗": "能耗", "电量": "电量",
                     "用电": "电量", "排放": "质量"}
 
@@ -289,7 +308,7 @@ def _unit_line(text: str) -> dict[str, Unit] | None:
     """``单位：元、平方米`` → {金额: 元, 面积: 平方米}; ``None`` unless every item is a unit."""
     found: dict[str, Unit] = {}
     for m in _UNIT_LINE.finditer(unicodedata.normalize("NFKC", text)):
-        items = [t for t in re.split(r"[、,，;；/\s]+", m[2].strip()) if t]
+        items = [t for t in re.split(r"[、,，;；/]+", m[2].strip()) if t]
         units = [parse_unit(t) for t in items]
         if not items or any(u is None for u in units):
             continue
@@ -346,6 +365,8 @@ def _build(rows: Sequence[Sequence[Any]], merges: Mapping, r: int, kind: str,
     unit_row = r + 1 if r + 1 < len(rows) and is_unit_row(rows[r + 1]) else None
     header = Header(kind, r, (unit_row if unit_row is not None else r) + 1, {}, {},
                     unit_row=unit_row)
+    if unit_row is not None:
+        header.notes.append(f"第 {unit_row + 1} 行是单位行，表头未写单位的列按它读取")
     line_units: dict[str, Unit] = {}
     for above in range(r):
         for v in rows[above]:
@@ -353,10 +374,11 @@ def _build(rows: Sequence[Sequence[Any]], merges: Mapping, r: int, kind: str,
                 line_units.update(found)
                 header.notes.append(f"第 {above + 1} 行的单位说明“{v.strip()}”用于未注明单位的列")
     candidates: list[Column] = []
+    grouped = _is_group_row(rows, merges, r)
     groups_seen = False
     for c in range(width):
         label = _label(rows, merges, r, c)
-        group = _group(rows, merges, r, c)
+        group = _group(rows, merges, r, c) if grouped else ""
         groups_seen = groups_seen or bool(group)
         unit_cell = _text(rows, unit_row, c) if unit_row is not None else ""
         if not label:
@@ -405,6 +427,8 @@ def _read_column(col: Column, label: str, group: str, unit_cell: str,
         col.reason = "不是本程序使用的数据项"
         col.suggestion = _suggest(rd.base or base, kind)
         return
+    if rd.unit is None and (m := _SUFFIX.search(normalise_header(label))):
+        rd.unit = parse_unit(m[1])  # 实缴税金（万元） names its field whole, unit and all
     fid = rd.field
     year, rel = rd.year, rd.relative
     gy, grel = _year_tag(group) if group else (None, None)

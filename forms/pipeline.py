@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from forms.excel.export import ResultsWriter, write_error_report
+from forms.import_report import report_json
 from forms.importer import ImportResult, Row, dry_run
 from forms.store import CommitSummary, Store, cohort_row
 from rules.assess import EnterpriseResult, iter_population
 from rules.catalogue import label
 from rules.profile import Profile
-from rules.record import Record
+from rules.record import Record, make_record
 
 Progress = Callable[[int, int, str], None]
 
@@ -108,17 +109,72 @@ class JsonStream:
         self.fh.write("\n")
 
 
+class RenameConflict(Exception):
+    """Rows whose credit code and year are stored under another firm's name: importing them
+    would overwrite that firm. The user confirms (desktop) or passes ``--accept-renames``."""
+
+    def __init__(self, conflicts: list[tuple[str, int, str, str]]):
+        super().__init__(conflicts)
+        self.conflicts = conflicts
+
+    def lines(self) -> list[str]:
+        return [f"{code}（{year} 年）：数据库中是“{old}”，本文件是“{new}”"
+                for code, year, old, new in self.conflicts]
+
+    @property
+    def zh(self) -> str:
+        return (f"{len(self.conflicts)} 家企业的信用代码和年度已存在于数据库中，但企业名称不同，"
+                "导入会覆盖原有企业：" + "；".join(self.lines()[:5])
+                + ("……" if len(self.conflicts) > 5 else "")
+                + "。请核对信用代码；确认是同一企业改名后，再确认导入（命令行：--accept-renames）")
+
+    @property
+    def en(self) -> str:
+        return (f"{len(self.conflicts)} rows would rename firms already stored under the same "
+                "credit code and year; check the codes or pass --accept-renames")
+
+    def __str__(self) -> str:
+        return f"{self.zh} / {self.en}"
+
+
+def with_stored_firms(imp: ImportResult, batch: list[Record], store: Store) -> list[Record]:
+    """The batch plus every stored firm that a project row of this file attaches to, with
+    the new projects added to its stored ones (so the firm is assessed again)."""
+    extra = imp.projects_for_stored()
+    if not extra:
+        return batch
+    out = list(batch)
+    for (code, year), projects in extra.items():
+        rec = store.record(code, year)
+        if rec is None:  # pragma: no cover - the dry run just saw it
+            continue
+        names = {p["project_name"] for p in projects}
+        kept = [p.values for p in rec.projects if p.project_name not in names]
+        out.append(make_record(rec.values, [*kept, *projects]))
+    return out
+
+
 def run(input_path: Path, profile: Profile, as_of: date, store: Store | None = None,
         json_out: Path | None = None, xlsx_out: Path | None = None,
         errors_out: Path | None = None, progress: Progress | None = None,
         on_result: Callable[[EnterpriseResult], None] | None = None,
-        imported: ImportResult | None = None) -> Outcome:
-    """Process one park file; raises ``forms.excel.reader.FileError`` when it is unusable.
+        imported: ImportResult | None = None, accept_renames: bool = False,
+        include_hidden_sheets: bool = False) -> Outcome:
+    """Process one park file; raises ``forms.excel.reader.FileError`` when it is unusable
+    and ``RenameConflict`` when a row would rename a stored firm (unless ``accept_renames``).
     ``imported`` is a dry run of the same file done before (the desktop previews it first).
     If anything fails or is cancelled after the commit, the commit is undone, so that the
     store never holds records without their results."""
-    imp = imported if imported is not None else dry_run(input_path, progress)
+    imp = imported if imported is not None else dry_run(
+        input_path, progress, include_hidden_sheets=include_hidden_sheets,
+        stored=store.stored_keys if store is not None else None)
     batch = imp.records()
+    if store is not None:
+        if not accept_renames:
+            conflicts = store.rename_conflicts(batch)
+            if conflicts:
+                raise RenameConflict(conflicts)
+        batch = with_stored_firms(imp, batch, store)
     committed = None
     population: list[Record] = list(batch)
     if store is not None:
@@ -150,7 +206,7 @@ def _outputs(imp: ImportResult, batch: list[Record], population: list[Record],
         _assess_into(outcome, imp, batch, population, profile, as_of, store, stream, writer,
                      project_notes, progress, on_result)
         if stream:
-            stream.close({"rejected_projects": orphan_projects,
+            stream.close({"import": report_json(imp), "rejected_projects": orphan_projects,
                           "summary": {"valid": len(imp.valid),
                                       "invalid": len(imp.enterprises) - len(imp.valid),
                                       "projects_invalid": sum(not p.ok for p in imp.projects),
@@ -177,6 +233,7 @@ def _assess_into(outcome: Outcome, imp: ImportResult, batch: list[Record],
     stats: dict[tuple, Any] = outcome.cohorts
     pending, pos = _in_input_order(imp)
     valid_rows = iter(imp.valid)
+    n_rows = len(imp.valid)
 
     def rejected(bad: Row) -> None:
         if stream:
@@ -192,10 +249,10 @@ def _assess_into(outcome: Outcome, imp: ImportResult, batch: list[Record],
                 on_result(res)
             if res.mujun["class"]:
                 outcome.classes[res.mujun["class"]] = outcome.classes.get(res.mujun["class"], 0) + 1
-            if i < len(batch):
-                if res.mujun["status"] == "scored":
-                    outcome.cohort_of[(res.record.credit_code, res.record.year)] = (
-                        res.mujun["cohort"], res.record.year)
+            if i < len(batch) and res.mujun["status"] == "scored":
+                outcome.cohort_of[(res.record.credit_code, res.record.year)] = (
+                    res.mujun["cohort"], res.record.year)
+            if i < n_rows:  # a row of the file (stored firms given projects come after)
                 row = next(valid_rows)
                 for bad in _until(pending, pos, row):
                     rejected(bad)

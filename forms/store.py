@@ -43,6 +43,16 @@ BROWSE_COLUMNS = ("credit_code", "name", "county", "park", "industry_code", "coh
                   "digital_level", "green_eligible", "green_projects")
 
 
+def _same_name(a: str | None, b: str | None) -> bool:
+    """Names equal once full-width, spaces and brackets are normalised."""
+    import unicodedata
+
+    def norm(x: str | None) -> str:
+        return "".join(unicodedata.normalize("NFKC", x or "").split()).replace("(", "（") \
+            .replace(")", "）")
+    return norm(a) == norm(b)
+
+
 class StoreError(Exception):
     """The database cannot be opened or used; the message is for the user, in Chinese."""
 
@@ -385,6 +395,38 @@ class Store:
                 if v is not None:
                     values[f.id] = from_column(f, v)
             yield make_record(values, projects.get((row[0], row[1]), []))
+
+    def stored_keys(self, keys: Iterable[tuple[str, int]]) -> set[tuple[str, int]]:
+        """Which of ``keys`` (credit code, year) the store holds."""
+        wanted = set(keys)
+        out: set[tuple[str, int]] = set()
+        for year in {y for _, y in wanted}:
+            codes = [c for c, y in wanted if y == year]
+            for i in range(0, len(codes), 500):
+                part = codes[i:i + 500]
+                out.update((c, year) for (c,) in self.db.execute(
+                    f"select credit_code from records where year = ? and credit_code in "
+                    f"({', '.join('?' * len(part))})", [year, *part]))
+        return out
+
+    def rename_conflicts(self, records: Iterable[Record]) -> list[tuple[str, int, str, str]]:
+        """(credit code, year, stored name, incoming name) for every incoming record whose
+        credit code and year are stored under another firm name: re-importing a corrected
+        row must not silently rename (overwrite) another stored firm."""
+        incoming = {(r.credit_code, r.year): r.name for r in records}
+        out = []
+        for year in sorted({y for _, y in incoming}):
+            codes = [c for c, y in incoming if y == year]
+            for i in range(0, len(codes), 500):
+                part = codes[i:i + 500]
+                for code, name in self.db.execute(
+                        f"select credit_code, name from records where year = ? and credit_code in "
+                        f"({', '.join('?' * len(part))})", [year, *part]):
+                    new = incoming[(code, year)]
+                    if _same_name(name, new):
+                        continue
+                    out.append((code, year, name, new))
+        return out
 
     def record(self, credit_code: str, year: int) -> Record | None:
         return next(self.iter_records(keys=[(credit_code, year)], years=[year]), None)
