@@ -28,6 +28,7 @@ from forms.store import BROWSE_COLUMNS
 from rules.assessments.mujun import COHORT_LABELS
 from rules.assessments.sme import TIER_NAMES
 from rules.catalogue import PROJECT_FIELDS, Field
+from rules.industry import industry_label
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -70,6 +71,8 @@ def result_text(row: tuple, key: str) -> str:
         return "列入" if v else ""
     if key == "digital_level":
         return "" if v is None else f"{v} 级"
+    if key == "industry_code" and v:
+        return industry_label(str(v))
     return "" if v is None else str(v)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from rules.catalogue import Field, Kind
 from rules.identifiers import check_credit_code
+from rules.industry import check_industry_code
 
 BLANK_MARKS = {"-", "—", "－", "--", "/", "／", "—/—", "——", "---", "无", "空", "暂无", "\\"}
 ERROR_VALUES = {"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
@@ -182,9 +183,10 @@ def _text(value: Any) -> str:
 def _industry_code(raw: Any, text: str) -> str:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool) and len(text) in (1, 3):
         raise CellError(f"行业代码被存成了数字 {text}，开头的 0 可能已丢失：请把该列设为文本后重新填写")
-    if not (text.isdigit() and 2 <= len(text) <= 4):
-        raise CellError(f"“{text}”不是 2–4 位数字的国民经济行业代码（GB/T 4754-2017）")
-    return text
+    code, error = check_industry_code(text)
+    if error:
+        raise CellError(error)
+    return code
 
 
 class CreditCode(str):

@@ -24,8 +24,8 @@ def sheet_lines(s: SheetInfo) -> list[str]:
     """What the import did with one sheet, line by line."""
     if s.kind is None:
         return [f"工作表“{s.name}”{'（隐藏）' if s.hidden else ''}：未读取 —— {s.why_not}"]
-    out = [f"工作表“{s.name}”{'（隐藏，按要求读取）' if s.hidden else ''}：{_KIND[s.kind]}，"
-           f"表头第 {s.header_row} 行，读取 {s.rows_read} 行"]
+    hidden = "（隐藏，按要求读取）" if s.hidden else ""
+    out = [f"工作表“{s.name}”{hidden}：{_KIND[s.kind]}，表头第 {s.header_row} 行，读取 {s.rows_read} 行"]
     catalogue = FIELDS[s.kind]
     out += [f"  {n}" for n in s.notes]
     out += [f"  {c.describe(catalogue)}" for c in s.columns]

@@ -34,6 +34,7 @@ from rules.assessments.rectification import REASON_TEXTS
 from rules.assessments.sme import SIZE_NAMES, TIER_NAMES
 from rules.catalogue import ENTERPRISE_FIELDS, label
 from rules.engine import Node, ParamRef, fmt
+from rules.industry import industry_label
 from rules.schema import INDICATOR_NAMES
 
 RULES_NAMES = {"miit-2022": "工信部企业〔2022〕63号", "miit-2026": "工信部企业〔2026〕2号"}
@@ -184,7 +185,7 @@ def story(r: EnterpriseResult) -> list[Any]:
         Paragraph(esc(f"{rec.name or '（未填企业名称）'} · {rec.year} 年度数据 · 企业自评估算，非官方评价结果"),
                   st["subtitle"]),
         table([["企业名称", rec.name, "统一社会信用代码", rec.credit_code],
-               ["国民经济行业代码", rec.industry_code or "—", "数据年度", str(rec.year)],
+               ["国民经济行业代码", industry_label(rec.industry_code) if rec.industry_code else "—", "数据年度", str(rec.year)],
                ["所在县（市、区）", rec.county or "—", "所在园区/街道", rec.park or "—"]],
               [30 * mm, 48 * mm, 30 * mm, 48 * mm], head=False,
               extra=[("BOX", (0, 0), (-1, -1), 0.6, LINE)]),

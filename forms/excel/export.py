@@ -23,6 +23,7 @@ from rules.assessments.mujun import COHORT_LABELS
 from rules.assessments.rectification import REASON_TEXTS
 from rules.assessments.sme import SIZE_NAMES, TIER_NAMES
 from rules.engine import field_label
+from rules.industry import lookup
 from rules.schema import COHORT_INDICATORS, INDICATOR_NAMES
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -52,7 +53,7 @@ def _row(ws: WriteOnlyWorksheet, values: Sequence[Any]) -> list[Any]:
 
 RESULT_HEADERS = [
     "来源工作表", "来源行", "统一社会信用代码", "企业名称", "数据年度", "所在县（市、区）", "所在园区/街道",
-    "国民经济行业代码", "分组", "评价状态", "说明", "综合得分", "分类", "分类方式", "同类排名", "同类企业数",
+    "国民经济行业代码", "行业名称", "分组", "评价状态", "说明", "综合得分", "分类", "分类方式", "同类排名", "同类企业数",
     *[f"{INDICATOR_NAMES[i]}{part}" for i in INDICATORS for part in ("", "基准值", "得分")],
     "绿色通道可享受项目数", "新上项目数", "绿色通道明细", "梯度层级", "企业规模", "梯度适用规则", "距下一层级",
     "高耗低效整治", "整治情形", "数字化等级", "可申报数字化认定", "亩均计分缺少", "其他评估缺少", "配置", "配置版本",
@@ -137,7 +138,9 @@ def result_values(entry: dict[str, Any], rec: Any, profile: dict[str, str],
     green_text = "；".join(_green(g) for g in greens)
     return [
         entry.get("sheet"), entry.get("row"), entry["credit_code"], entry["name"], entry["year"],
-        rec.county, rec.park, rec.industry_code, COHORT_LABELS.get(m["cohort"], m["cohort"]),
+        rec.county, rec.park, rec.industry_code,
+        (lookup(rec.industry_code).name if rec.industry_code and lookup(rec.industry_code) else None),
+        COHORT_LABELS.get(m["cohort"], m["cohort"]),
         STATUS.get(m.get("status"), m.get("status")), m.get("reason"),
         None if m["score"] is None else round(m["score"], 4), m["class"],
         {"percentile": "同类排名", "cutoffs": "分类得分线"}.get(m["class_basis"] or "", ""),
