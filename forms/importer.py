@@ -215,12 +215,7 @@ def _read_rows(sheet: Sheet, header: Header, info: SheetInfo, head: list[list[An
     columns = header.columns
     year_col = columns.get("year")
     year_field = catalogue["year"]
-    header_cells = list(head[header.row])
-    for c in header.report:  # a label merged down from the group row shows in the report
-        if c.index >= len(header_cells):
-            header_cells += [None] * (c.index + 1 - len(header_cells))
-        if header_cells[c.index] in (None, ""):
-            header_cells[c.index] = c.text
+    header_cells = export_headers(head[header.row], header, catalogue)
     titles_base = dict(header.titles)
     percent_fields = {f.id for f in catalogue.values() if f.unit == "%"}
     fills = _data_merges(sheet, header)
@@ -277,6 +272,25 @@ def _read_rows(sheet: Sheet, header: Header, info: SheetInfo, head: list[list[An
         if not checked.ok and sheet.formulas:
             row.cells = _with_formulas(cells, r, sheet.formulas)
         yield row
+
+
+def export_headers(label_row: Sequence[Any], header: Header,
+                   catalogue: Mapping[str, Field]) -> list[Any]:
+    """The header a rejected row is shown under again (the error report): one row that says
+    everything the header block said — a label merged down from the group row, and the unit
+    a column was read in when it came from a unit row, a group title or a 单位 line — so
+    that the corrected report re-imports with the same meaning."""
+    out = list(label_row)
+    for c in header.report:
+        if c.index >= len(out):
+            out += [None] * (c.index + 1 - len(out))
+        label = out[c.index] if out[c.index] not in (None, "") else c.text.split(" / ")[-1]
+        if c.status == MAPPED and c.field and c.conversion is not None \
+                and c.unit_from not in ("表头", ""):
+            label = f"{catalogue[c.field].label}（{c.conversion.source.name}）" + (
+                f"（{c.year}年）" if c.year is not None else "")
+        out[c.index] = label
+    return out
 
 
 def _row_year(cells: list[Any], col: int | None, f: Field) -> int | None:

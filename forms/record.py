@@ -16,6 +16,7 @@ from typing import Any
 from forms.cells import CellError, is_blank, parse_cell
 from rules.catalogue import ENTERPRISE_BY_ID, Field
 from rules.measures import Conversion
+from rules.plausibility import implausible
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,8 @@ def _warnings(v: dict[str, Any], out: Checked, col) -> None:
     if v.get("rd_staff") is not None and v.get("employees") is not None \
             and v["rd_staff"] > v["employees"]:
         warn("rd_staff", "研发人员数多于年平均职工人数，请确认")
+    for fid, message in implausible(v):
+        warn(fid, message)
     if v.get("land_mu") == 0:
         out.errors.append(Issue("land_mu", col("land_mu"), "实际用地面积必须大于 0"))
 

@@ -254,7 +254,7 @@ def test_import_a_messy_sheet_commit_export_and_undo(window: MainWindow, tmp_pat
     page.export_results_to(results_out)
     wait_idle(qtbot, page)
     ws = load_workbook(errors_out).worksheets[0]
-    assert ws.cell(1, ws.max_column).value == "错误说明"
+    assert [ws.cell(1, 1).value, ws.cell(1, 2).value] == ["错误说明", "原行号"]
     res = load_workbook(results_out)["评估结果"]
     assert res.max_row == len(imp.valid) + 1
     codes = [res.cell(r, 3).value for r in range(2, res.max_row + 1)]

@@ -122,14 +122,14 @@ def test_error_report_marks_bad_cells(tmp_path: Path) -> None:
     wb = load_workbook(rep)
     ws = wb["企业数据"]
     head = [c.value for c in ws[1]]
-    assert head[0] == "原行号" and head[-1] == "错误说明"
-    rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
+    assert head[:2] == ["错误说明", "原行号"] and "错误说明" not in head[2:]
+    rows = {r[1].value: r for r in ws.iter_rows(min_row=2)}
     assert set(rows) == {10, 11, 12, 13, 14, 15, 16, 17, 18}
     land = rows[10][head.index("用地面积(亩)")]
     assert land.value == "10亩" and land.fill.fgColor.rgb.endswith("FFC7CE")
     assert "单位“亩”" in land.comment.text
     assert rows[18][head.index("实缴税金（万元）")].value == "#VALUE!"
-    assert "用地面积(亩)：" in rows[10][-1].value
+    assert "用地面积(亩)：" in rows[10][0].value
     assert "新上项目" in wb.sheetnames
 
 

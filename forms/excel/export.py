@@ -16,6 +16,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from forms.headers import OWN_COLUMNS, normalise_header
 from forms.importer import ImportResult, Row
 from rules.assessments.digital import RECOGNITIONS
 from rules.assessments.green_channel import VERDICTS, basis_intensity
@@ -159,8 +160,11 @@ def result_values(entry: dict[str, Any], rec: Any, profile: dict[str, str],
 
 
 def write_error_report(path: Path, result: ImportResult) -> Path | None:
-    """The rejected rows as the user gave them: bad cells red with the reason as a comment,
-    and an 错误说明 column. ``None`` when nothing was rejected."""
+    """The rejected rows as the user gave them, under one header row that carries every unit
+    the import read them in: the reasons first (where a user looks), then 原行号, then the
+    row's cells — bad cells red with the reason as a comment, the credit-code column as
+    text, a formula shown by its text. The 错误说明 / 原行号 columns of a report that is
+    itself re-exported are not repeated. ``None`` when nothing was rejected."""
     bad = result.invalid
     if not bad:
         return None
@@ -170,11 +174,14 @@ def write_error_report(path: Path, result: ImportResult) -> Path | None:
         by_sheet.setdefault(row.sheet, []).append(row)
     for sheet_name, rows in by_sheet.items():
         ws = wb.create_sheet(sheet_name[:31])
+        ws.freeze_panes = "C2"
         header = list(rows[0].header_cells)
         width = max(len(header), *(len(r.cells) for r in rows))
         header += [None] * (width - len(header))
-        ws.append([cell(ws, "原行号", font=BOLD), *(cell(ws, h, font=BOLD) for h in header),
-                   cell(ws, "错误说明", font=BOLD)])
+        keep = [c for c, h in enumerate(header) if normalise_header(h) not in OWN_COLUMNS]
+        code_col = rows[0].columns.get("credit_code")
+        ws.append([cell(ws, "错误说明", font=BOLD, fill=RED), cell(ws, "原行号", font=BOLD),
+                   *(cell(ws, header[c], font=BOLD) for c in keep)])
         for row in rows:
             by_col: dict[int, list[str]] = {}
             for issue in row.checked.errors:
@@ -182,16 +189,19 @@ def write_error_report(path: Path, result: ImportResult) -> Path | None:
                 if c is not None:
                     by_col.setdefault(c, []).append(issue.message)
             cells = list(row.cells) + [None] * (width - len(row.cells))
-            out = [cell(ws, row.row)]
-            for c, v in enumerate(cells):
+            reasons = "；".join(f"{i.column}：{i.message}" for i in row.checked.errors)
+            out = [cell(ws, reasons), cell(ws, row.row)]
+            for c in keep:
+                v = cells[c]
+                style: dict[str, Any] = {}
+                if c == code_col:
+                    style["number_format"] = "@"
                 if c in by_col:
-                    x = cell(ws, v, fill=RED)
+                    x = cell(ws, v, fill=RED, **style)
                     x.comment = Comment("\n".join(by_col[c]), "亩均自评")
                     out.append(x)
                 else:
-                    out.append(cell(ws, v))
-            reasons = "；".join(f"{i.column}：{i.message}" for i in row.checked.errors)
-            out.append(cell(ws, reasons))
+                    out.append(cell(ws, v, **style) if style else cell(ws, v))
             ws.append(out)
     path = Path(path)
     wb.save(path)
