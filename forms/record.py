@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from fractions import Fraction
 from typing import Any
 
 from forms.cells import CellError, is_blank, parse_cell
 from rules.catalogue import ENTERPRISE_BY_ID, Field
-from rules.measures import Conversion
+from rules.measures import Conversion, as_typed
 from rules.plausibility import implausible
 
 
@@ -109,7 +108,7 @@ def check_values(raw: Mapping[str, Any], catalogue: Mapping[str, Field],
 
 def _percent(v: float) -> float:
     """0.12 → 12.0, rounded once (0.12 × 100 in floats is 12.000000000000002)."""
-    return float(Fraction(v) * 100)
+    return float(as_typed(v) * 100)
 
 
 def _in_range(v: float, f: Field) -> None:

@@ -103,6 +103,11 @@ def convertible(name: str) -> bool:
     return _key(name) in _LOOKUP
 
 
+def as_typed(value: float) -> Fraction:
+    """The exact decimal a user typed for ``value`` (``repr`` is the shortest round trip)."""
+    return Fraction(repr(float(value)))
+
+
 @dataclass(frozen=True)
 class Conversion:
     """From the unit a file uses to the catalogue's; ``factor`` multiplies the user's number."""
@@ -119,10 +124,12 @@ class Conversion:
         return self.factor == 1
 
     def apply(self, value: float) -> float:
-        """The value in the target unit, rounded once (exact for every finite float)."""
+        """The value in the target unit, rounded once: the number as the user typed it (the
+        shortest decimal that reads back as ``value``, as Excel shows it) times the exact
+        factor, so 4 203 518.36 元 is 420.351836 万元, not 420.35183600000005."""
         if self.identity:
             return value
-        return float(Fraction(value) * self.factor)
+        return float(as_typed(value) * self.factor)
 
     def describe(self) -> str:
         """How the report says it: ``元 → 万元，÷10 000``."""

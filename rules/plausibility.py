@@ -26,7 +26,7 @@ class Bound:
 
 BOUNDS: tuple[Bound, ...] = (
     Bound("land_mu", None, 0.05, 10000, "亩", "实际用地面积"),
-    Bound("tax", None, None, 5_000_000, "万元", "实缴税金"),
+    Bound("tax", None, None, 2_000_000, "万元", "实缴税金"),
     Bound("tax", "land_mu", None, 1000, "万元/亩", "每亩税收"),
     Bound("value_added", "land_mu", None, 5000, "万元/亩", "每亩工业增加值"),
     Bound("value_added", "employees", None, 2000, "万元/人", "人均工业增加值"),
