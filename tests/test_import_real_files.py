@@ -4,6 +4,7 @@ was not used and why (issue 11, SPEC §7.1). Values are asserted, not only count
 from __future__ import annotations
 
 import math
+import zipfile
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -118,7 +119,7 @@ def _label_columns(path: Path, s) -> set[int]:
         return set()
     try:
         ws = load_workbook(path)[s.name]
-    except Exception:  # a real .xls named .xlsx: openpyxl cannot read it
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):  # a real .xls named .xlsx
         return set()
     first = ws.min_column - 1
     return {c.column - 1 - first for c in ws[s.header_row] if c.value not in (None, "")}
