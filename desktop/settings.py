@@ -4,7 +4,7 @@ options). Remembered window state is not here: it lives in ``window.ini`` (after
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +17,9 @@ class Settings:
     data_folder: str = ""  # "" → the per-user data folder
     profile: str = DEFAULT_PROFILE  # a profile id or the path of a profile file
     as_of: str = ""  # "" → today; else YYYY-MM-DD
+    # the user's column choices on 批量导入, remembered per header layout
+    # (``SheetInfo.layout``): column index → field id, or None = do not use that column
+    column_mappings: dict[str, dict[int, str | None]] = field(default_factory=dict)
 
     @property
     def db_path(self) -> Path:
@@ -47,6 +50,13 @@ def load() -> tuple[Settings, list[str]]:
         v = raw.get(f.name)
         if v is None:
             continue
+        if f.name == "column_mappings":
+            mappings = _mappings(v)
+            if mappings is None:
+                problems.append("记住的列对应格式不对，已忽略")
+            else:
+                out.column_mappings = mappings
+            continue
         if not isinstance(v, str):
             problems.append(f"设置“{f.name}”应为文字，已使用默认值")
             continue
@@ -58,6 +68,24 @@ def load() -> tuple[Settings, list[str]]:
                 continue
         setattr(out, f.name, v)
     return out, problems
+
+
+def _mappings(raw: object) -> dict[str, dict[int, str | None]] | None:
+    """``column_mappings`` as JSON holds it (column indexes are strings there), or ``None``
+    when it is not {layout: {column index: field id or null}}."""
+    if not isinstance(raw, dict):
+        return None
+    out: dict[str, dict[int, str | None]] = {}
+    for layout, columns in raw.items():
+        if not isinstance(columns, dict):
+            return None
+        one: dict[int, str | None] = {}
+        for col, fid in columns.items():
+            if not (isinstance(col, str) and col.isdigit()) or not (fid is None or isinstance(fid, str)):
+                return None
+            one[int(col)] = fid
+        out[layout] = one
+    return out
 
 
 def save(s: Settings) -> None:

@@ -1,6 +1,8 @@
-"""批量导入: choose or drop a park's sheet, check it in the background, look at every rejected
-cell, commit, export the error report, the results workbook and the PDF batch — each in the
-background with progress and cancel — and undo the import if it was the wrong file."""
+"""批量导入: choose or drop a park's sheet, check it in the background, read the import report
+(every sheet and column, SPEC §7.1) and every rejected cell, re-map columns (remembered per
+header layout), commit — confirming renames of stored firms first — export the error report,
+the results workbook and the PDF batch — each in the background with progress and cancel — and
+undo the import if it was the wrong file."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -18,18 +21,51 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop import settings as user_settings
 from desktop.context import AppContext
 from desktop.models import ErrorsModel
-from desktop.operations import Operation, ProgressPanel
+from desktop.operations import Operation, ProgressPanel, user_message
+from desktop.widgets.column_map import ColumnMapDialog
+from desktop.widgets.import_report import RenameDialog, ReportView
+from forms.headers import FIELDS
 from forms.importer import ImportResult, Row
-from forms.pipeline import Outcome
+from forms.pipeline import Outcome, RenameConflict
 
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
-FILTER = "表格文件 (*.xlsx *.xlsm *.xls *.ods *.csv);;所有文件 (*)"
+# what the command line reads too (the content decides the format, SPEC §7.1)
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".txt")
+FILTER = ("表格文件 (" + " ".join(f"*{s}" for s in SUFFIXES) + ");;所有文件 (*)")
+REMEMBERED = "已按上次为此表头保存的列对应读取（可调整）"
+CHOSEN = "已按您指定的列对应读取（可在“调整列对应……”中修改或忘记）"
+Mapping = dict[str, dict[int, "str | None"]]
+
+
+def why_not_a_table(path: Path) -> str | None:
+    """Why ``path`` is not offered to the import (``None``: it is). A ``.txt`` is as often a
+    note as an exported table: it must hold tab- or comma-separated lines."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        return f"“{path.name}”不是表格文件（支持 {'、'.join(SUFFIXES)}）。"
+    if suffix != ".txt":
+        return None
+    from forms.excel.formats import sniff
+
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1 << 16)
+    except FileNotFoundError:
+        return f"“{path.name}”不是表格文件：找不到这个文件。"
+    except OSError as e:
+        return f"“{path.name}”不是表格文件：无法读取（{e.strerror or e}）。"
+    kind = sniff(head)
+    delimited = sum(1 for line in head.splitlines()[:50] if b"\t" in line or b"," in line)
+    if kind == "unknown" or (kind == "text" and delimited < 2):
+        return f"“{path.name}”不是表格文件：没有用制表符或逗号分隔的列。"
+    return None
 
 
 class ImportPage(QWidget):
@@ -42,6 +78,14 @@ class ImportPage(QWidget):
         self.imported: ImportResult | None = None
         self.outcome: Outcome | None = None
         self.then_show: str | None = None  # the page to show once an automatic commit is done
+        # the user's column choices for this file (sheet → column → field id or None), and
+        # the sheets whose choices came from the ones remembered for their header layout
+        self.mapping: Mapping = {}
+        self.remembered: set[str] = set()
+        # what to go back to if a re-check fails or is cancelled
+        self._fallback: dict[str, Any] | None = None
+        self.map_dialog: ColumnMapDialog | None = None
+        self.rename_dialog: RenameDialog | None = None
         self.setAcceptDrops(True)
         lay = QVBoxLayout(self)
         drop = QFrame()
@@ -49,7 +93,8 @@ class ImportPage(QWidget):
         drop.setStyleSheet("#drop { border: 2px dashed #9AA5B1; border-radius: 8px; "
                            "background: #F7F9FC; }")
         dl = QHBoxLayout(drop)
-        self.file_label = QLabel("把园区的企业数据表格（.xlsx / .xls / .csv）拖到这里，或点“选择文件”。"
+        self.file_label = QLabel("把园区的企业数据表格（.xlsx / .xls / .et / .ods / .csv）拖到这里，"
+                                 "或点“选择文件”。"
                                  "表头可在前 15 行内，列的顺序和单位写法不限。")
         self.file_label.setWordWrap(True)
         choose = QPushButton("选择文件……")
@@ -66,6 +111,20 @@ class ImportPage(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.summary)
+        tools = QHBoxLayout()
+        self.remap_button = QPushButton("调整列对应……")
+        self.remap_button.setToolTip("查看并修改每一列对应的数据项，确定后重新检查（尚不导入）")
+        self.remap_button.clicked.connect(lambda: self.remap())
+        self.hidden_box = QCheckBox("导入隐藏的工作表")
+        self.hidden_box.setToolTip("默认不读取隐藏的工作表（常是往年数据）；勾选后重新检查")
+        self.hidden_box.toggled.connect(self._hidden_toggled)
+        tools.addWidget(self.remap_button)
+        tools.addWidget(self.hidden_box)
+        tools.addStretch(1)
+        lay.addLayout(tools)
+        self.tabs = QTabWidget()
+        self.report = ReportView()
+        self.tabs.addTab(self.report, "导入报告")
         self.errors = ErrorsModel(self)
         self.table = QTableView()
         self.table.setModel(self.errors)
@@ -76,13 +135,18 @@ class ImportPage(QWidget):
             self.table.setColumnWidth(c, w)
         h.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self.fix_row)
-        hint = QLabel("被拒绝的单元格（双击一行，在“企业自评”中改正这家企业后保存）：")
+        rejected = QWidget()
+        rl = QVBoxLayout(rejected)
+        rl.setContentsMargins(4, 4, 4, 4)
+        hint = QLabel("双击一行，在“企业自评”中改正这家企业后保存：")
         hint.setStyleSheet("color: #5F6B7A;")
-        lay.addWidget(hint)
-        lay.addWidget(self.table, 1)
+        rl.addWidget(hint)
+        rl.addWidget(self.table, 1)
+        self.tabs.addTab(rejected, "被拒绝的单元格")
+        lay.addWidget(self.tabs, 1)
         row = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for key, text, slot in (("commit", "导入有效数据并评估", self.commit),
+        for key, text, slot in (("commit", "导入有效数据并评估", lambda: self.commit()),
                                 ("errors", "导出错误报告……", self.export_errors),
                                 ("results", "导出结果工作簿……", self.export_results),
                                 ("pdfs", "生成 PDF 报告……", self.export_pdfs),
@@ -140,47 +204,225 @@ class ImportPage(QWidget):
         self.then_show = then_show
         self.path = path
         self.imported = self.outcome = None
+        self.mapping, self.remembered, self._fallback = {}, set(), None
         self.errors.set_rows([])
+        self.report.clear()
+        self._tab_titles(None)
         self.file_label.setText(f"文件：{path}")
-        if path.suffix.lower() not in SUFFIXES:
-            self.summary.setText(f"“{path.name}”不是表格文件（支持 {'、'.join(SUFFIXES)}）。")
+        why = why_not_a_table(path)
+        if why is not None:
+            self.summary.setText(why)
             self._update_buttons()
             return None
         self.summary.setText("正在检查……")
-        self._update_buttons()
+        return self._check()
+
+    def _check(self) -> Operation:
+        """The dry run of ``self.path`` with the current column choices and hidden-sheet box."""
         from forms.importer import dry_run
 
-        return self.progress.run(lambda p: dry_run(path, p), "检查表格",
-                                 on_success=self._checked, on_finished=self._finished)
+        path, ctx = self.path, self.ctx
+        assert path is not None
+        kw: dict[str, Any] = {}
+        if self.mapping:
+            kw["mapping"] = {k: dict(v) for k, v in self.mapping.items()}
+        if self.hidden_box.isChecked():
+            kw["include_hidden_sheets"] = True
+        stored = ctx.store.count() > 0  # project rows may belong to firms stored before
+
+        def work(progress):
+            if not stored:
+                return dry_run(path, progress, **kw)
+            with ctx.worker_store() as store:
+                return dry_run(path, progress, stored=store.stored_keys, **kw)
+
+        op = self.progress.run(work, "检查表格", on_success=self._checked,
+                               on_finished=self._finished)
+        self._update_buttons()
+        return op
+
+    def _recheck(self, message: str) -> Operation | None:
+        """Check the same file again (new column choices, hidden sheets); if that fails or is
+        cancelled, the previous result stays."""
+        if self.path is None or self.progress.busy:
+            return None
+        why = why_not_a_table(self.path)
+        if why is not None:
+            self.summary.setText(why)
+            return None
+        if self.imported is not None and self._fallback is None:
+            self._fallback = self._state()
+        self.summary.setText(message)
+        return self._check()
 
     def _finished(self, op: Operation) -> None:
         if op.cancelled or op.error is not None:
             self.then_show = None
-        if op.cancelled:
+        if (op.cancelled or op.error is not None) and self._fallback is not None:
+            imp = self._restore(self._fallback)
+            self._fallback = None
+            why = "已取消" if op.cancelled else f"无法按新的设置读取：{user_message(op.error)}"
+            self.summary.setText(f"{why}\n仍显示之前的检查结果。{imp.summary()}。")
+        elif op.cancelled:
             self.summary.setText("已取消。")
         elif op.error is not None:
-            from desktop.operations import user_message
-
             self.summary.setText(f"无法导入：{user_message(op.error)}")
         self._update_buttons()
 
     def _checked(self, imp: ImportResult) -> None:
-        self.imported = imp
-        self.errors.set_rows(imp.invalid)
-        sheets = "；".join(
-            f"“{s.name}”{'企业表' if s.kind == 'enterprise' else '项目表'}（表头第 {s.header_row} 行"
-            + (f"，忽略列：{'、'.join(s.ignored_columns[:5])}" if s.ignored_columns else "") + "）"
-            for s in imp.sheets if s.kind)
-        bad = len(imp.enterprises) - len(imp.valid)
-        self.summary.setText(
-            f"检查完成（尚未导入）。{imp.summary()}。\n识别的工作表：{sheets}。\n"
-            + ("有错的行不会导入；可先导出错误报告交企业改正，或双击下表的行在本程序里改正。"
-               if bad or imp.invalid else "没有发现错误。"))
+        auto = self._remembered_for(imp)
+        if auto:  # read again with the choices remembered for these headers
+            if self._fallback is None:
+                self._fallback = {**self._state(), "imported": imp, "outcome": None}
+            self.mapping.update(auto)
+            self.remembered |= set(auto)
+            self.summary.setText("正在按上次为此表头保存的列对应重新读取……")
+            self._check()
+            return
+        self._fallback = None
+        self.imported, self.outcome = imp, None
+        self._show(imp)
         if self.then_show:
             self.commit()
 
+    def _state(self) -> dict[str, Any]:
+        """What a re-check may change, to go back to if it fails."""
+        return {"imported": self.imported, "outcome": self.outcome, "mapping": dict(self.mapping),
+                "remembered": set(self.remembered), "hidden": self.hidden_box.isChecked(),
+                "memory": dict(self.ctx.settings.column_mappings)}
+
+    def _restore(self, state: dict[str, Any]) -> ImportResult:
+        self.imported, self.outcome = state["imported"], state["outcome"]
+        self.mapping, self.remembered = state["mapping"], state["remembered"]
+        self.hidden_box.blockSignals(True)
+        self.hidden_box.setChecked(state["hidden"])
+        self.hidden_box.blockSignals(False)
+        if self.ctx.settings.column_mappings != state["memory"]:
+            self.ctx.settings.column_mappings = state["memory"]
+            self._save_settings()
+        self._show(state["imported"])
+        return state["imported"]
+
+    def _remembered_for(self, imp: ImportResult) -> Mapping:
+        """Remembered choices for the read sheets that have none yet (only columns the sheet
+        has and fields its kind knows, in case the catalogue changed)."""
+        memory = self.ctx.settings.column_mappings
+        out: Mapping = {}
+        for s in imp.sheets:
+            if s.kind is None or not s.layout or s.name in self.mapping:
+                continue
+            catalogue = FIELDS[s.kind]
+            indexes = {c.index for c in s.columns}
+            kept = {c: f for c, f in memory.get(s.layout, {}).items()
+                    if c in indexes and (f is None or f in catalogue)}
+            if kept:
+                out[s.name] = kept
+        return out
+
+    def _banner(self, imp: ImportResult) -> list[str]:
+        read = {s.name for s in imp.sheets if s.kind is not None}
+        out = []
+        if self.remembered & read:
+            out.append(REMEMBERED)
+        if (set(self.mapping) - self.remembered) & read:
+            out.append(CHOSEN)
+        return out
+
+    def _show(self, imp: ImportResult) -> None:
+        """The report, the rejected cells and a summary that names everything not imported."""
+        self.errors.set_rows(imp.invalid)
+        banner = self._banner(imp)
+        self.report.show_report(imp, banner)
+        attention = []
+        if problems := len(imp.column_problems):
+            attention.append(f"{problems} 列未导入")
+        if skipped := sum(len(s.non_firm) for s in imp.sheets):
+            attention.append(f"{skipped} 行非企业行已跳过")
+        if hidden := sum(len(s.hidden_rows) for s in imp.sheets):
+            attention.append(f"{hidden} 行隐藏行已照常读入")
+        if sheets := sum(1 for s in imp.sheets if s.kind is None and s.hidden and s.header_row):
+            attention.append(f"{sheets} 个隐藏的工作表未导入")
+        if notices := sum(len(s.notices) for s in imp.sheets):
+            attention.append(f"{notices} 条读取提示")
+        if imp.file_notes:
+            attention.append(f"{len(imp.file_notes)} 条文件说明")
+        if imp.invalid:
+            verdict = ("有错的行不会导入；可先导出错误报告交企业改正，或在“被拒绝的单元格”中双击一行，"
+                       "在本程序里改正。")
+            if attention:
+                verdict += f"注意：{'，'.join(attention)}，见导入报告。"
+        elif attention:
+            verdict = f"没有被拒绝的行；注意：{'，'.join(attention)}，见导入报告。"
+        else:
+            verdict = "没有发现错误。"
+        self.summary.setText(f"检查完成（尚未导入）。{imp.summary()}。\n{verdict}"
+                             + "".join(f"\n{b}" for b in banner))
+        self._tab_titles(imp)
+        self.tabs.setCurrentIndex(1 if imp.invalid and not imp.column_problems else 0)
+        self._update_buttons()
+
+    def _tab_titles(self, imp: ImportResult | None) -> None:
+        problems = len(imp.column_problems) if imp is not None else 0
+        self.tabs.setTabText(0, "导入报告" + (f"（{problems} 列未导入）" if problems else ""))
+        self.tabs.setTabText(1, "被拒绝的单元格" + (f"（{self.errors.rowCount()}）"
+                                                  if imp is not None else ""))
+
+    # -- column choices and hidden sheets
+    def remap(self) -> ColumnMapDialog | None:
+        """Open 调整列对应 (window-modal, not blocking); OK reads the file again."""
+        imp = self.imported
+        if imp is None or self.progress.busy or not any(s.kind for s in imp.sheets):
+            return None
+        if self.map_dialog is not None:
+            self.map_dialog.deleteLater()
+        dlg = self.map_dialog = ColumnMapDialog(imp.sheets, self)
+        dlg.setWindowModality(Qt.WindowModality.WindowModal)
+        dlg.accepted.connect(lambda: self._remapped(dlg))
+        dlg.open()
+        return dlg
+
+    def _remapped(self, dlg: ColumnMapDialog) -> Operation | None:
+        state = self._state()
+        memory = self.ctx.settings.column_mappings
+        if dlg.reset_requested:
+            for s in dlg.sheets:
+                memory.pop(s.layout, None)
+            new: Mapping = {}
+        else:
+            new = dlg.mapping()
+            if new == self.mapping:
+                self.ctx.status.emit("列对应没有改变")
+                return None
+            for s in dlg.sheets:
+                if s.name in new:
+                    memory[s.layout] = {c: f for c, f in new[s.name].items()}
+                else:
+                    memory.pop(s.layout, None)
+        self.mapping, self.remembered = new, set()
+        if memory != state["memory"]:
+            self._save_settings()
+        self._fallback = state
+        op = self._recheck("正在按表头重新识别各列……" if dlg.reset_requested
+                           else "正在按指定的列对应重新检查……")
+        if op is None:
+            self._restore(state)
+            self._fallback = None
+        return op
+
+    def _hidden_toggled(self, checked: bool) -> None:
+        if self.path is not None and not self.progress.busy:
+            self._recheck(f"正在重新检查（{'包括' if checked else '不包括'}隐藏的工作表）……")
+
+    def _save_settings(self) -> None:
+        try:
+            user_settings.save(self.ctx.settings)
+        except OSError as e:
+            self.ctx.status.emit(f"列对应无法保存到设置文件：{user_message(e)}")
+
     # -- commit and exports
-    def commit(self) -> Operation | None:
+    def commit(self, accept_renames: bool = False) -> Operation | None:
+        """Commit the valid rows and assess; if rows would rename stored firms, nothing is
+        written and the user is asked first (``accept_renames`` after they confirmed)."""
         imp, path = self.imported, self.path
         if imp is None or path is None or self.progress.busy:
             return None
@@ -194,13 +436,21 @@ class ImportPage(QWidget):
             from forms import pipeline
 
             with ctx.worker_store() as store:
-                return pipeline.run(path, profile, as_of, store=store, progress=progress,
-                                    imported=imp)
+                try:
+                    return pipeline.run(path, profile, as_of, store=store, progress=progress,
+                                        imported=imp, accept_renames=accept_renames)
+                except pipeline.RenameConflict as e:  # a question for the user, not a failure
+                    return e
 
-        return self.progress.run(work, "导入并评估", on_success=self._committed,
-                                 on_finished=self._finished)
+        op = self.progress.run(work, "导入并评估", on_success=self._committed,
+                               on_finished=self._finished)
+        self._update_buttons()
+        return op
 
-    def _committed(self, outcome: Outcome) -> None:
+    def _committed(self, outcome: Outcome | RenameConflict) -> None:
+        if isinstance(outcome, RenameConflict):
+            self.confirm_renames(outcome)
+            return
         self.outcome = outcome
         c = outcome.committed
         classes = "，".join(f"{k} 类 {v} 家" for k, v in sorted(outcome.classes.items()))
@@ -215,6 +465,28 @@ class ImportPage(QWidget):
         then, self.then_show = self.then_show, None
         if then:
             self.ctx.navigate.emit(then, None)
+
+    def confirm_renames(self, conflict: RenameConflict) -> RenameDialog:
+        """Ask whether the rows that rename stored firms are the same firms renamed; nothing
+        was written. 确认 commits again with ``accept_renames``."""
+        n = len(conflict.conflicts)
+        self.summary.setText(f"尚未导入：{n} 家企业的信用代码和年度已在数据库中，但企业名称不同，请确认。")
+        if self.rename_dialog is not None:
+            self.rename_dialog.deleteLater()
+        dlg = self.rename_dialog = RenameDialog(conflict.conflicts, self)
+        dlg.setWindowModality(Qt.WindowModality.WindowModal)
+        dlg.accepted.connect(lambda: self.commit(accept_renames=True))
+        dlg.rejected.connect(lambda: self._renames_refused(conflict))
+        dlg.open()
+        return dlg
+
+    def _renames_refused(self, conflict: RenameConflict) -> None:
+        self.then_show = None
+        lines = conflict.lines()
+        self.summary.setText(
+            f"未导入，数据库没有改变：{len(lines)} 家企业的名称与数据库中不同——" + "；".join(lines[:3])
+            + ("……" if len(lines) > 3 else "") + "。请核对信用代码后再导入。")
+        self._update_buttons()
 
     def _save_name(self, title: str, suggested: str, filt: str) -> Path | None:
         name, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), filt)
@@ -340,6 +612,10 @@ class ImportPage(QWidget):
 
     def _update_buttons(self) -> None:
         b = self.buttons
+        busy = self.progress.busy
+        self.remap_button.setEnabled(not busy and self.imported is not None
+                                     and any(s.kind for s in self.imported.sheets))
+        self.hidden_box.setEnabled(not busy)
         b["commit"].setEnabled(self.imported is not None and self.outcome is None
                                and bool(self.imported.valid))
         b["errors"].setEnabled(self.imported is not None and bool(self.imported.invalid))
