@@ -60,7 +60,7 @@ def main(n: int) -> None:
         if proc.returncode != 0:
             raise SystemExit(proc.stderr)
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        summary = [ln for ln in proc.stderr.splitlines() if ln.startswith("企业")
+        summary = [ln.strip() for ln in proc.stderr.splitlines() if ln.strip().startswith("企业")
                    or (ln.startswith("评估 ") and "家" in ln)]
         print(f"full assess: {assess_s:.1f} s, peak {peak_mb:.0f} MB", file=sys.stderr)
 

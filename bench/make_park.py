@@ -18,7 +18,7 @@ from rules.catalogue import ENTERPRISE_FIELDS, PROJECT_FIELDS, Kind
 from rules.identifiers import synthetic_code as code
 
 COUNTIES = ["黄岩区", "路桥区", "椒江区", "温岭市", "玉环市", "遂昌县", "江山市", "天台县"]
-INDUSTRIES = ["1311", "1713", "2215", "2614", "2927", "3021", "3311", "3484", "3871", "3971", "4411"]
+INDUSTRIES = ["1311", "1713", "2211", "2614", "2927", "3021", "3311", "3484", "3871", "3971", "4411"]
 
 
 def firm(rnd: random.Random, i: int) -> dict:
