@@ -217,18 +217,8 @@ class Header:
     year_columns: dict[str, dict[int, int]] = field(default_factory=dict)  # field → year → col
     conversions: dict[int, Conversion] = field(default_factory=dict)  # column → conversion
     unit_row: int | None = None  # 0-based
-    group_row: int | None = None  # 0-based
     notes: list[str] = field(default_factory=list)  # 单位说明行 …
     layout: str = ""  # a fingerprint of the header texts (for remembered mappings)
-
-    @property
-    def unknown(self) -> list[str]:
-        return [c.text for c in self.report if c.status != MAPPED]
-
-    @property
-    def header_rows(self) -> range:
-        first = self.group_row if self.group_row is not None else self.row
-        return range(first, self.first_data_row)
 
     def title_of(self, column: int) -> str:
         for c in self.report:
@@ -375,11 +365,9 @@ def _build(rows: Sequence[Sequence[Any]], merges: Mapping, r: int, kind: str,
                 header.notes.append(f"第 {above + 1} 行的单位说明“{v.strip()}”用于未注明单位的列")
     candidates: list[Column] = []
     grouped = _is_group_row(rows, merges, r)
-    groups_seen = False
     for c in range(width):
         label = _label(rows, merges, r, c)
         group = _group(rows, merges, r, c) if grouped else ""
-        groups_seen = groups_seen or bool(group)
         unit_cell = _text(rows, unit_row, c) if unit_row is not None else ""
         if not label:
             if not overrides.get(c):
@@ -389,8 +377,6 @@ def _build(rows: Sequence[Sequence[Any]], merges: Mapping, r: int, kind: str,
         col = Column(c, text.replace("\n", ""), IGNORED, hidden=c in hidden_cols)
         candidates.append(col)
         _read_column(col, label, group, unit_cell, line_units, kind, catalogue, overrides)
-    if groups_seen and r > 0:
-        header.group_row = r - 1
     header.layout = hashlib.sha1("\x1f".join(
         f"{c.index}:{normalise_header(c.text)}" for c in candidates).encode()).hexdigest()[:16]
     _resolve(header, candidates, catalogue)
@@ -514,7 +500,7 @@ def _resolve(header: Header, cols: list[Column], catalogue: Mapping[str, Field])
             plain = user
         if len(plain) > 1:
             visible = [c for c in plain if not c.hidden]
-            if len(visible) == 1 and len(plain) > 1:
+            if len(visible) == 1:
                 for c in plain:
                     if c.hidden:
                         c.status = IGNORED

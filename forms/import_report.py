@@ -8,10 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from forms.excel.reader import FORMAT_NAMES
-from forms.headers import FIELDS, MAPPED, column_letter
+from forms.headers import FIELDS, KIND_NAMES, MAPPED, column_letter
 from forms.importer import ImportResult, SheetInfo
-
-_KIND = {"enterprise": "企业表", "project": "项目表"}
 
 
 def _rows(rows: list[int], most: int = 8) -> str:
@@ -25,7 +23,7 @@ def sheet_lines(s: SheetInfo) -> list[str]:
     if s.kind is None:
         return [f"工作表“{s.name}”{'（隐藏）' if s.hidden else ''}：未读取 —— {s.why_not}"]
     hidden = "（隐藏，按要求读取）" if s.hidden else ""
-    out = [f"工作表“{s.name}”{hidden}：{_KIND[s.kind]}，表头第 {s.header_row} 行，读取 {s.rows_read} 行"]
+    out = [f"工作表“{s.name}”{hidden}：{KIND_NAMES[s.kind]}，表头第 {s.header_row} 行，读取 {s.rows_read} 行"]
     catalogue = FIELDS[s.kind]
     out += [f"  {n}" for n in s.notes]
     out += [f"  {c.describe(catalogue)}" for c in s.columns]

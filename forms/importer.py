@@ -131,11 +131,11 @@ class ImportResult:
                 if c.status in (REFUSED, CONFLICT)]
 
 
-Mapping_ = Mapping[str, Mapping[int, "str | None"]]
+ColumnChoices = Mapping[str, Mapping[int, "str | None"]]
 
 
 def dry_run(path: Path, progress: Progress | None = None, today: date | None = None, *,
-            mapping: Mapping_ | None = None, include_hidden_sheets: bool = False,
+            mapping: ColumnChoices | None = None, include_hidden_sheets: bool = False,
             stored: Callable[[set[tuple[str, int]]], set[tuple[str, int]]] | None = None
             ) -> ImportResult:
     """Read ``path`` and validate every row; raises ``FileError`` when the file is unusable.

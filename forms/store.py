@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import sqlite3
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -44,12 +45,9 @@ BROWSE_COLUMNS = ("credit_code", "name", "county", "park", "industry_code", "coh
 
 
 def _same_name(a: str | None, b: str | None) -> bool:
-    """Names equal once full-width, spaces and brackets are normalised."""
-    import unicodedata
-
+    """Names equal once full-width → half-width (NFKC) and spaces are ignored."""
     def norm(x: str | None) -> str:
-        return "".join(unicodedata.normalize("NFKC", x or "").split()).replace("(", "（") \
-            .replace(")", "）")
+        return "".join(unicodedata.normalize("NFKC", x or "").split())
     return norm(a) == norm(b)
 
 
@@ -396,37 +394,33 @@ class Store:
                     values[f.id] = from_column(f, v)
             yield make_record(values, projects.get((row[0], row[1]), []))
 
-    def stored_keys(self, keys: Iterable[tuple[str, int]]) -> set[tuple[str, int]]:
-        """Which of ``keys`` (credit code, year) the store holds."""
-        wanted = set(keys)
-        out: set[tuple[str, int]] = set()
-        for year in {y for _, y in wanted}:
-            codes = [c for c, y in wanted if y == year]
-            for i in range(0, len(codes), 500):
+    def stored_names(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """The stored firm name of each of ``keys`` (credit code, year) the store holds."""
+        by_year: dict[int, list[str]] = {}
+        for code, year in set(keys):
+            by_year.setdefault(year, []).append(code)
+        out: dict[tuple[str, int], str] = {}
+        for year, codes in sorted(by_year.items()):
+            for i in range(0, len(codes), 500):  # SQLite's bound-parameter limit
                 part = codes[i:i + 500]
-                out.update((c, year) for (c,) in self.db.execute(
-                    f"select credit_code from records where year = ? and credit_code in "
+                out.update(((code, year), name) for code, name in self.db.execute(
+                    f"select credit_code, name from records where year = ? and credit_code in "
                     f"({', '.join('?' * len(part))})", [year, *part]))
         return out
+
+    def stored_keys(self, keys: Iterable[tuple[str, int]]) -> set[tuple[str, int]]:
+        """Which of ``keys`` (credit code, year) the store holds."""
+        return set(self.stored_names(keys))
 
     def rename_conflicts(self, records: Iterable[Record]) -> list[tuple[str, int, str, str]]:
         """(credit code, year, stored name, incoming name) for every incoming record whose
         credit code and year are stored under another firm name: re-importing a corrected
         row must not silently rename (overwrite) another stored firm."""
         incoming = {(r.credit_code, r.year): r.name for r in records}
-        out = []
-        for year in sorted({y for _, y in incoming}):
-            codes = [c for c, y in incoming if y == year]
-            for i in range(0, len(codes), 500):
-                part = codes[i:i + 500]
-                for code, name in self.db.execute(
-                        f"select credit_code, name from records where year = ? and credit_code in "
-                        f"({', '.join('?' * len(part))})", [year, *part]):
-                    new = incoming[(code, year)]
-                    if _same_name(name, new):
-                        continue
-                    out.append((code, year, name, new))
-        return out
+        return [(code, year, old, incoming[(code, year)])
+                for (code, year), old in sorted(self.stored_names(incoming).items(),
+                                                key=lambda kv: (kv[0][1], kv[0][0]))
+                if not _same_name(old, incoming[(code, year)])]
 
     def record(self, credit_code: str, year: int) -> Record | None:
         return next(self.iter_records(keys=[(credit_code, year)], years=[year]), None)

@@ -98,11 +98,6 @@ def unit_of(name: str) -> Unit:
     return _LOOKUP[_key(name)]
 
 
-def convertible(name: str) -> bool:
-    """Whether a catalogue unit name is one this module knows (分, 级 … count too)."""
-    return _key(name) in _LOOKUP
-
-
 def as_typed(value: float) -> Fraction:
     """The exact decimal a user typed for ``value`` (``repr`` is the shortest round trip)."""
     return Fraction(repr(float(value)))

@@ -290,7 +290,7 @@ def test_error_report_keeps_units_and_reimports_without_repeating_columns(files,
     wb = load_workbook(f.path)
     ws = wb.active
     first_data = next(r for r in range(1, 20) if ws.cell(r, 2).value in f.values)
-    ws.cell(first_data, 3).value = "9133XXXX"  # a broken code: this firm is rejected
+    ws.cell(first_data, 3).value = "913310039"  # 9 characters, not 18: this firm is rejected
     src = tmp_path / "broken.xlsx"
     wb.save(src)
     imp = dry_run(src)

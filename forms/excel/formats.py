@@ -108,7 +108,7 @@ def _decode_head(data: bytes, encoding: str) -> str | None:
     try:
         return codecs.getincrementaldecoder(encoding)().decode(data, final=False)
     except UnicodeDecodeError:
-        return None
+        return None  # not this encoding: the caller tries the next one (sniffing only)
 
 
 def _looks_textual(text: str) -> bool:
@@ -219,7 +219,7 @@ def _decode_markup(data: bytes, declared: re.Pattern[bytes]) -> tuple[str, list[
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
-        pass
+        pass  # not UTF-8: the declared and the Chinese encodings follow, each said in a note
     m = declared.search(data[:4096])
     tried = ["gb18030"]
     codec = _codec(m[1].decode("ascii")) if m else None
@@ -229,7 +229,7 @@ def _decode_markup(data: bytes, declared: re.Pattern[bytes]) -> tuple[str, list[
         try:
             return data.decode(enc), _note(enc)
         except UnicodeDecodeError:
-            continue
+            continue  # the next encoding; the one that decodes is named in the note
     return data.decode("gb18030", errors="replace"), [NOTE_GBK, NOTE_REPLACED]
 
 
@@ -944,7 +944,7 @@ def _decode_text(data: bytes) -> tuple[str, str]:
         try:
             return data.decode(enc), enc
         except UnicodeDecodeError:
-            continue
+            continue  # the next encoding; the caller names the one used in the book's notes
     raise FileError("无法识别文本文件的编码（应为 UTF-8、GBK 或 UTF-16）",
                     "unknown text encoding (expected UTF-8, GBK or UTF-16)")
 
