@@ -11,6 +11,8 @@ from forms.excel.reader import FORMAT_NAMES
 from forms.headers import FIELDS, KIND_NAMES, MAPPED, column_letter
 from forms.importer import ImportResult, SheetInfo
 
+_MOST_LISTED = 30  # non-firm rows listed one per line (the JSON key lists them all)
+
 
 def _rows(rows: list[int], most: int = 8) -> str:
     """“第 5、6、9 行” (at most ``most`` numbers, then “等 N 行”)."""
@@ -28,9 +30,10 @@ def sheet_lines(s: SheetInfo) -> list[str]:
     out += [f"  {n}" for n in s.notes]
     out += [f"  {c.describe(catalogue)}" for c in s.columns]
     if s.non_firm:
-        out.append(f"  跳过 {len(s.non_firm)} 行非企业行（不计为错误）：" + "；".join(
-            f"第 {r} 行 {what}“{text}”" for r, what, text in s.non_firm[:12])
-            + ("……" if len(s.non_firm) > 12 else ""))
+        out.append(f"  跳过 {len(s.non_firm)} 行非企业行（不计为错误）：")
+        out += [f"    第 {r} 行 {what}：“{text}”" for r, what, text in s.non_firm[:_MOST_LISTED]]
+        if len(s.non_firm) > _MOST_LISTED:
+            out.append(f"    ……另有 {len(s.non_firm) - _MOST_LISTED} 行")
     if s.hidden_rows:
         what = "隐藏或被筛选掉的行" if s.filtered else "隐藏行"
         out.append(f"  {what}已照常读取：{_rows(s.hidden_rows, 12)}（如这些行不应导入，请在表格中删除）")

@@ -95,7 +95,7 @@ def test_report_remap_and_remembered_mapping(page: ImportPage, window: MainWindo
     assert "注意：1 列数据未导入" in report
     summary = page.summary.text()
     assert "没有发现错误" not in summary
-    assert "没有被拒绝的行；注意：1 列未导入，见导入报告。" in summary
+    assert "没有被拒绝的行；注意：1 列未导入，1 列已按表头单位换算，见导入报告。" in summary
     assert page.tabs.tabText(0) == "导入报告（1 列未导入）" and page.tabs.currentIndex() == 0
     got = values(page)["星河机械有限公司"]
     assert got["tax"] == 300.0 and "energy_equal_tce" not in got
@@ -121,7 +121,8 @@ def test_report_remap_and_remembered_mapping(page: ImportPage, window: MainWindo
     assert values(page)["星河机械有限公司"]["energy_equal_tce"] == 1200.0
     report = page.report.toPlainText()
     assert ENERGY_CHOSEN in report and ENERGY_REFUSED not in report and "注意：" not in report
-    assert page.summary.text().endswith("没有发现错误。\n已按您指定的列对应读取（可在“调整列对应……”中修改或忘记）")
+    assert page.summary.text().endswith("没有被拒绝的行；注意：1 列已按表头单位换算，见导入报告。\n"
+                                        "已按您指定的列对应读取（可在“调整列对应……”中修改或忘记）")
     # remembered for this header layout, in the settings file
     layout = page.imported.sheets[0].layout
     saved = json.loads((data_dir / "settings.json").read_text(encoding="utf-8"))
@@ -180,7 +181,8 @@ def test_a_mapping_that_cannot_be_read_keeps_the_previous_result(page: ImportPag
 def test_a_clean_file_says_so(page: ImportPage, tmp_path: Path, qtbot) -> None:
     head = [h if h != "综合能耗（吨标准煤）" else "综合能耗（等价值）（吨标准煤）" for h in HEAD]
     check(qtbot, page, write_book(tmp_path / "ok.xlsx", [firm(1, "星河机械有限公司")], head))
-    assert page.summary.text().endswith("没有发现错误。")
+    # a unit converted is not an error, but it is said
+    assert page.summary.text().endswith("没有被拒绝的行；注意：1 列已按表头单位换算，见导入报告。")
     assert page.tabs.tabText(0) == "导入报告" and page.tabs.tabText(1) == "被拒绝的单元格（0）"
 
 
@@ -191,10 +193,10 @@ def test_rejected_rows_and_skipped_rows_are_both_named(page: ImportPage, tmp_pat
     check(qtbot, page, write_book(tmp_path / "mixed.xlsx", rows))
     text = page.summary.text()
     assert "没有发现错误" not in text and "没有被拒绝的行" not in text
-    assert "注意：1 列未导入，1 行非企业行已跳过，见导入报告。" in text
+    assert "注意：1 列未导入，1 列已按表头单位换算，1 行非企业行已跳过，见导入报告。" in text
     assert page.tabs.tabText(1) == f"被拒绝的单元格（{page.errors.rowCount()}）"
     assert page.errors.rowCount() == 1
-    assert "跳过 1 行非企业行（不计为错误）：第 4 行 合计/小计/平均行" in page.report.toPlainText()
+    assert "跳过 1 行非企业行（不计为错误）：\n第 4 行 合计/小计/平均行：“合计" in page.report.toPlainText()
 
 
 # ---------------------------------------------------------------------------- renames

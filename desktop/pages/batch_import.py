@@ -32,7 +32,7 @@ from desktop.models import ErrorsModel
 from desktop.operations import Operation, ProgressPanel, user_message
 from desktop.widgets.column_map import ColumnMapDialog
 from desktop.widgets.import_report import RenameDialog, ReportView
-from forms.headers import FIELDS
+from forms.headers import FIELDS, MAPPED
 from forms.importer import ImportResult, Row
 from forms.pipeline import Outcome, RenameConflict
 
@@ -336,6 +336,9 @@ class ImportPage(QWidget):
         attention = []
         if problems := len(imp.column_problems):
             attention.append(f"{problems} 列未导入")
+        if converted := sum(1 for s in imp.sheets for c in s.columns if c.status == MAPPED
+                            and c.conversion is not None and not c.conversion.identity):
+            attention.append(f"{converted} 列已按表头单位换算")
         if skipped := sum(len(s.non_firm) for s in imp.sheets):
             attention.append(f"{skipped} 行非企业行已跳过")
         if hidden := sum(len(s.hidden_rows) for s in imp.sheets):
