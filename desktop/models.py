@@ -21,7 +21,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from desktop.present import num
 from desktop.widgets.charts import CLASS_COLOURS
 from forms.cells import CellError, parse_cell
 from forms.store import BROWSE_COLUMNS
@@ -29,6 +28,7 @@ from rules.assessments.mujun import COHORT_LABELS
 from rules.assessments.sme import TIER_NAMES
 from rules.catalogue import PROJECT_FIELDS, Field
 from rules.industry import industry_label
+from rules.wording import num
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from desktop.present import MARKS, num, param_value
 from rules.assess import DISCLAIMER, EnterpriseResult
 from rules.catalogue import label
-from rules.engine import OUTCOME_LABELS, Node, Outcome, fmt
+from rules.engine import Node
 from rules.profile import Profile
 from rules.schema import GROUP_NAMES, SPECS
+from rules.wording import node_gap, node_values, param_value, verdict
 
 
 def profile_lines(profile: Profile) -> Iterator[str]:
@@ -27,36 +27,33 @@ def profile_lines(profile: Profile) -> Iterator[str]:
                 continue
             for ver in p.versions:
                 shown = param_value(spec.key, ver.value, spec.unit)
-                yield (f"  {spec.key} {spec.name}：{shown}  生效 {ver.effective}"
+                year = f"  数据年度 {ver.data_year}" if ver.data_year is not None else ""
+                yield (f"  {spec.key} {spec.name}：{shown}{year}  生效 {ver.effective}"
                        f"  依据：{ver.citation} [{ver.confidence}]")
 
 
 def tree_lines(node: Node, depth: int = 0) -> Iterator[str]:
     pad = "  " * depth
-    line = f"{pad}{MARKS[node.outcome]} {node.label}"
-    if node.kind == "score" and node.points is not None:
-        pts = fmt(round(node.points, 2))
-        if node.points_max is not None and node.points_max != node.points:
-            pts += f"～{fmt(round(node.points_max, 2))}"
-        line += f"  [{pts} 分]"
-    u = node.unit
-    if node.value is not None and node.op and node.threshold is not None:
-        line += f"  {num(node.value, u)}（要求 {node.op} {num(node.threshold, u)}）"
-    elif node.value is not None and node.kind != "score":
-        line += f"  {num(node.value, u)}"
-    if node.gap is not None and node.outcome is Outcome.UNMET and node.kind != "info":
-        line += f"  差 {num(node.gap, u)}"
-    if node.outcome is Outcome.UNKNOWN:
-        line += f"  （{OUTCOME_LABELS[node.outcome]}）"
+    text, _ = verdict(node)
+    line = f"{pad}{node.label}  【{text}】"
+    values = node_values(node)
+    if values and not values.startswith("缺："):
+        line += f"  {values}"
+    gap = node_gap(node)
+    if gap:
+        line += f"  {'差 ' if not gap.startswith('须') else ''}{gap}"
     yield line
     if node.missing:
         yield f"{pad}    缺少：{'、'.join(label(m) for m in node.missing)}"
     if node.note:
         yield f"{pad}    说明：{node.note}"
+    if node.caveat:
+        yield f"{pad}    ※ 注意：{node.caveat}"
     for p in node.params:
         if p.value is not None:
-            yield (f"{pad}    依据：{p.name} = {param_value(p.key, p.value, p.unit)}，{p.citation}"
-                   f" [{p.confidence}]")
+            year = f"（{p.data_year} 年度）" if p.data_year is not None else ""
+            yield (f"{pad}    依据：{p.name}{year} = {param_value(p.key, p.value, p.unit)}，"
+                   f"{p.citation} [{p.confidence}]")
     for c in node.children:
         yield from tree_lines(c, depth + 1)
 
@@ -66,6 +63,8 @@ def result_lines(r: EnterpriseResult) -> Iterator[str]:
     p = r.profile
     yield f"{rec.name or '（未填企业名称）'}  {rec.credit_code or ''}  数据年度 {rec.year}"
     yield f"配置 {p.id} 版本 {p.version} sha256 {p.sha256[:16]}…  评估日期 {r.as_of}"
+    for note in r.notes:
+        yield f"※ 注意：{note}"
     for t in [r.trees["mujun"], *r.project_trees, r.trees["sme"], r.trees["rectification"],
               r.trees["digital"]]:
         yield ""

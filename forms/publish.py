@@ -1,21 +1,23 @@
-"""Publish a park's benchmarks and class cut-off scores as a county overlay a firm can load.
+"""Publish a park's class cut-off scores, with the benchmarks it ranked by, as an overlay a firm
+can load.
 
-Benchmarks are the cohort means of the stored firms' indicator values for one year. The cut-off
-scores are the lowest scores of classes A, B and C — computed after re-scoring the same firms
-against those new benchmarks, so that a firm loading the overlay gets the class it would have
-in the park's own ranking.
+A firm told "A" by its park must get "A" when it self-checks with the park's file (RULES §1.2,
+issue 19). So the file carries exactly what the park's own ranking used: the benchmarks (and
+weights) of the data year, the lowest score of classes A, B and C in each cohort (to the full
+float, not rounded), and the mean emission points given to firms without emission data. The
+park's own indicator averages are written as comments, for reference only.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import tempfile
 from datetime import date
 from pathlib import Path
 
 from forms.store import Store
 from rules.assess import iter_population
+from rules.assessments.mujun import CohortStats
+from rules.engine import Ctx
 from rules.profile import Profile, load
 from rules.schema import BY_KEY, COHORT_INDICATORS, COHORT_NAMES, INDICATOR_NAMES
 
@@ -28,12 +30,21 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML scalar
 
 
-def _overlay(base: Profile, year: int, today: date, n: int, means: dict[str, dict[str, float]],
-             cuts: dict[str, list[float]], counts: dict[str, int], park: str) -> str:
+def _line(key: str, value: float, year: int, eff: str, clause: str) -> str:
+    return (f"  {key}: {{value: {value!r}, unit: {_q(BY_KEY[key].unit)}, effective: {eff}, "
+            f"data_year: {year}, source: published, clause: {_q(clause)}}}")
+
+
+def _overlay(base: Profile, year: int, today: date, n: int, used: dict[str, tuple[float, int]],
+             cuts: dict[str, list[float]], emission: dict[str, float],
+             means: dict[str, dict[str, float]], counts: dict[str, int], park: str) -> str:
     pid = f"{base.id}-{park or 'park'}-{year}"
+    title = f"{park or '本园区'} {year} 年度排名结果（{n} 家企业，{today.isoformat()}）"
     lines = [
         f"# 由亩均自评根据 {year} 年度 {n} 家企业的数据计算，{today.isoformat()} 发布。",
         "# 企业可在“规则与依据”中载入本文件，或在命令行用 --profile 本文件路径 自评。",
+        f"# 基准值与权重为园区排名时所用（配置 {base.id} {base.version}），得分线为按排名分类后",
+        "# A、B、C 类企业的最低得分：按本文件自评的企业得到与园区排名相同的分类。",
         "profile:",
         f"  id: {_q(pid)}",
         f"  name: {_q(f'{park or base.name} {year} 年度基准值与分类得分线')}",
@@ -41,30 +52,35 @@ def _overlay(base: Profile, year: int, today: date, n: int, means: dict[str, dic
         f"  base: {_q(base.ref)}",
         f"  county: {_q(base.county)}",
         f"  effective: {today.isoformat()}",
-        f"  description: {_q(f'基准值为 {year} 年度同类企业指标平均值；分类得分线为按排名分类后 A、B、C 类的最低得分')}",
+        "  description: " + _q(f"{year} 年度：基准值与园区排名时所用相同（{base.name}）；分类得分线为"
+                               "园区按排名分类后 A、B、C 类企业的最低得分"),
         "sources:",
         "  published:",
-        f"    title: {_q(f'由 {n} 家企业数据计算（{year} 年度，{today.isoformat()}）')}",
+        f"    title: {_q(title)}",
         f"    ref: {_q(f'亩均自评 mujun publish，配置 {base.id} {base.version}（{base.sha256[:12]}）')}",
         "    confidence: M",
         "parameters:",
     ]
     eff = today.isoformat()
-    # Cut-offs round down (scores are given to 4 decimals, hence the half-unit margin), so that
-    # the lowest firm of each class stays on its side of the line.
     for cohort, ids in COHORT_INDICATORS.items():
         cname = COHORT_NAMES[cohort]
         for i in ids:
-            if i not in means.get(cohort, {}):
-                continue
             key = f"mujun.{cohort}.{i}.benchmark"
-            clause = f"{cname}{INDICATOR_NAMES[i]}平均值（{counts[cohort]} 家）"
-            lines.append(f"  {key}: {{value: {means[cohort][i]!r}, unit: {_q(BY_KEY[key].unit)}, "
-                         f"effective: {eff}, source: published, clause: {_q(clause)}}}")
+            if key in used:
+                value, data_year = used[key]
+                lines.append(_line(key, value, data_year, eff,
+                                   f"{cname}{INDICATOR_NAMES[i]}基准值（园区排名所用，沿用 "
+                                   f"{base.id} 的 {data_year} 年度基准值）"))
+            if i in means.get(cohort, {}):
+                lines.append(f"  # 园区{cname}{INDICATOR_NAMES[i]}平均值 {means[cohort][i]:.6g}"
+                             f"（{counts[cohort]} 家，仅供参照，未用于计分）")
         for c, v in zip("abc", cuts.get(cohort, [])):
-            clause = f"{cname}{c.upper()}类企业最低得分（按排名分类，{counts[cohort]} 家）"
-            lines.append(f"  mujun.{cohort}.cutoff_{c}: {{value: {math.floor((v - 5e-5) * 1e4) / 1e4!r}, unit: \"分\", "
-                         f"effective: {eff}, source: published, clause: {_q(clause)}}}")
+            lines.append(_line(f"mujun.{cohort}.cutoff_{c}", v, year, eff,
+                               f"{cname}{c.upper()}类企业最低得分（按排名分类，{counts[cohort]} 家）"))
+        if cohort in emission:
+            lines.append(_line(f"mujun.{cohort}.missing_emission_points", emission[cohort], year,
+                               eff, f"{cname}有排放数据企业的单位排放增加值平均得分"
+                                    "（缺排放数据的企业按此计分，与园区排名相同）"))
     return "\n".join(lines) + "\n"
 
 
@@ -76,7 +92,9 @@ def publish(store: Store, base: Profile, year: int, out: Path, today: date | Non
         raise PublishError(f"数据库中没有 {year} 年度的企业数据，无法发布")
     sums: dict[str, dict[str, list[float]]] = {}
     counts: dict[str, int] = {}
-    for r in iter_population(records, base, today):
+    lowest: dict[str, dict[str, float]] = {}
+    stats: dict[tuple[str, int | None], CohortStats] = {}
+    for r in iter_population(records, base, today, stats_out=stats):
         m = r.mujun
         if m["status"] != "scored":
             continue
@@ -84,24 +102,24 @@ def publish(store: Store, base: Profile, year: int, out: Path, today: date | Non
         for i, ind in m["indicators"].items():
             if ind["value"] is not None and not ind.get("imputed"):
                 sums.setdefault(m["cohort"], {}).setdefault(i, []).append(ind["value"])
+        if m["class"] in ("A", "B", "C") and m["class_basis"] == "percentile":
+            score = r.trees["mujun"].find("score").points
+            cur = lowest.setdefault(m["cohort"], {})
+            cur[m["class"]] = min(cur.get(m["class"], score), score)
     if not counts:
         raise PublishError(f"{year} 年度没有可计分的企业（检查数据是否完整、配置是否有权重）")
-    means = {c: {i: sum(v) / len(v) for i, v in d.items() if v and sum(v) > 0}
-             for c, d in sums.items()}
-    # Re-score against the new benchmarks, then read the class cut-offs off the ranking.
-    with tempfile.TemporaryDirectory() as tmp:
-        draft = Path(tmp) / "draft.yaml"
-        draft.write_text(_overlay(base, year, today, len(records), means, {}, counts, ""),
-                         encoding="utf-8")
-        rescored = load(draft)
-        lowest: dict[str, dict[str, float]] = {}
-        for r in iter_population(records, rescored, today):
-            m = r.mujun
-            if m["class"] in ("A", "B", "C") and m["class_basis"] == "percentile":
-                cur = lowest.setdefault(m["cohort"], {})
-                cur[m["class"]] = min(cur.get(m["class"], m["score"]), m["score"])
+    means = {c: {i: sum(v) / len(v) for i, v in d.items() if v} for c, d in sums.items()}
+    ctx = Ctx(base, today)
+    used = {}
+    for cohort, ids in COHORT_INDICATORS.items():
+        for i in ids:
+            ref = ctx.ref(f"mujun.{cohort}.{i}.benchmark", year)
+            if ref.value is not None and cohort in counts:
+                used[ref.key] = (ref.value, year if ref.data_year is None else ref.data_year)
     cuts = {c: [lo[k] for k in "ABC"] for c, lo in lowest.items() if all(k in lo for k in "ABC")}
-    text = _overlay(base, year, today, len(records), means, cuts, counts, park)
+    emission = {c: st.emission_mean for (c, y), st in stats.items()
+                if y == year and st.emission_mean is not None and c in cuts}
+    text = _overlay(base, year, today, len(records), used, cuts, emission, means, counts, park)
     out = Path(out)
     out.write_text(text, encoding="utf-8")
     load(out)  # what we publish must load

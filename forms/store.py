@@ -519,10 +519,15 @@ class Store:
             "and year=? and cohort=?", (profile_id, year, cohort)).fetchone()
         if row is None:
             return None
-        return CohortStats(cohort, year, json.loads(row[0]), row[1], row[2])
+        scores = json.loads(row[0])
+        if isinstance(scores, dict):  # since issue 19: which scores carry imputed emission points
+            return CohortStats(cohort, year, scores["scores"], row[1], row[2],
+                               [bool(x) for x in scores["imputed"]])
+        return CohortStats(cohort, year, scores, row[1], row[2])  # older rows: no flags
 
 
 def cohort_row(profile_id: str, profile_sha: str, as_of: date, st: CohortStats) -> dict[str, Any]:
     return {"profile_id": profile_id, "profile_sha256": profile_sha, "year": st.year,
-            "cohort": st.cohort, "as_of": as_of.isoformat(), "scores_json": json.dumps(st.ascending),
+            "cohort": st.cohort, "as_of": as_of.isoformat(),
+            "scores_json": json.dumps({"scores": st.ascending, "imputed": st.imputed}),
             "emission_mean": st.emission_mean, "emission_count": st.emission_count}

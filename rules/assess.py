@@ -30,6 +30,9 @@ class EnterpriseResult:
     digital: dict[str, Any]
     trees: dict[str, Node] = field(default_factory=dict)
     project_trees: list[Node] = field(default_factory=list)
+    # Said at the top of every output: benchmarks of another data year, rules applied before
+    # their effective date.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def missing_inputs(self) -> list[str]:
@@ -58,6 +61,7 @@ class EnterpriseResult:
             "rectification": part(self.rectification, self.trees["rectification"]),
             "digital": part(self.digital, self.trees["digital"]),
             "missing_inputs": self.missing_inputs,
+            "notes": list(self.notes),
             "disclaimer": DISCLAIMER,
         }
 
@@ -130,4 +134,5 @@ def _finish(ctx: Ctx, rec: Record, ev: mujun.MujunEval) -> EnterpriseResult:
         digital=dig_sum,
         trees={"mujun": mujun.tree(ctx, ev), "sme": sme_tree, "rectification": rect_tree,
                "digital": dig_tree},
-        project_trees=[t for _, t in projects])
+        project_trees=[t for _, t in projects],
+        notes=[n for n in (ev.benchmark_note, *ctx.early_notes()) if n])

@@ -76,6 +76,8 @@ TITLES = ("创新型", "专精特新", "小巨人", "科技型", "高新技术")
 RD_INSTITUTIONS = ("无", "市级以下", "市级", "省级", "国家级")
 PRODUCT_FIELDS = ("补短板", "六基或配套", "其他")
 RECOGNITIONS = ("无", "数字化车间", "智能工厂", "未来工厂")
+# from lowest to highest: the national top 50 is also within the top 500
+MAKER_RANKS = ("无", "500强", "50强")
 
 ENTERPRISE_FIELDS: tuple[Field, ...] = (
     # 基本信息
@@ -219,6 +221,11 @@ ENTERPRISE_FIELDS: tuple[Field, ...] = (
        help="国家平台按 2026 年规则算出的得分，由企业自填。", needed_by=(SME,)),
     _f("sci_award", "近三年获省部级以上科技奖励（前三）", Kind.BOOL, G_SME, choices=_YN,
        aliases=("近三年获省部级以上科技奖励",), needed_by=(SME,)),
+    _f("maker_china_rank", "近三年“创客中国”大赛全国名次", Kind.CHOICE, G_SME, choices=MAKER_RANKS,
+       aliases=('近三年"创客中国"大赛全国名次', "近三年创客中国大赛全国名次", "“创客中国”大赛全国名次",
+                "创客中国大赛全国名次", "创客中国大赛名次", "创客中国全国名次"),
+       help="近三年进入“创客中国”中小企业创新创业大赛全国 500 强或 50 强企业组名单的，选最好的名次；"
+            "未进入选“无”。留空视为未知。", needed_by=(SME,)),
     _f("titles", "已获称号", Kind.MULTI, G_SME, choices=TITLES,
        help="可多选，用顿号、逗号或空格分隔：创新型、专精特新、小巨人、科技型、高新技术。",
        needed_by=(SME,)),

@@ -20,7 +20,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from rules.catalogue import label as field_label
+from rules.numbers import meets, quotient
 from rules.profile import Profile
 from rules.schema import BY_KEY
 
@@ -46,11 +46,13 @@ class ParamRef:
     citation: str
     confidence: str
     note: str = ""
+    data_year: int | None = None  # by-data-year parameters: the year of the version used
 
     def to_json(self) -> dict[str, Any]:
         return {"key": self.key, "name": self.name, "value": _jsonable(self.value),
                 "unit": self.unit, "effective": self.effective, "citation": self.citation,
-                "confidence": self.confidence, **({"note": self.note} if self.note else {})}
+                "confidence": self.confidence, **({"note": self.note} if self.note else {}),
+                **({"data_year": self.data_year} if self.data_year is not None else {})}
 
 
 @dataclass(slots=True)
@@ -58,7 +60,10 @@ class Node:
     id: str
     label: str
     outcome: Outcome
-    kind: str = "condition"  # condition | group (all of) | any (one of) | score | info
+    # condition | group (all of) | any (one of) | score | info (context, no verdict) |
+    # fact (a yes/no or a value about the firm, no verdict) | sign (a warning sign: MET = not
+    # triggered, UNMET = triggered) | section (a heading over other nodes, no verdict)
+    kind: str = "condition"
     value: Any = None
     unit: str = ""
     op: str = ""
@@ -71,6 +76,9 @@ class Node:
     params: list[ParamRef] = field(default_factory=list)
     note: str = ""
     children: list[Node] = field(default_factory=list)
+    # A warning on this node's own verdict: it rests on a low-confidence [L] default and would
+    # change under the alternative (shown beside the verdict in every output).
+    caveat: str = ""
 
     def walk(self) -> Iterator[Node]:
         """This node and all below it, depth first, in order (iterative: trees are wide)."""
@@ -89,7 +97,8 @@ class Node:
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "label": self.label, "outcome": self.outcome.value,
                                "kind": self.kind}
-        for k in ("value", "unit", "op", "threshold", "gap", "points", "points_max", "note"):
+        for k in ("value", "unit", "op", "threshold", "gap", "points", "points_max", "note",
+                  "caveat"):
             v = getattr(self, k)
             if v not in (None, ""):
                 out[k] = _jsonable(v)
@@ -104,15 +113,10 @@ class Node:
         return out
 
     def brief(self) -> str:
-        """One line: label, outcome, and the comparison where there is one."""
-        s = f"{self.label}：{OUTCOME_LABELS[self.outcome]}"
-        if self.op and self.value is not None and self.threshold is not None:
-            s += f"（当前 {fmt(self.value)}，要求 {self.op} {fmt(self.threshold)}{self.unit}）"
-        if self.gap is not None and self.outcome is Outcome.UNMET:
-            s += f"，差 {fmt(self.gap)}{self.unit}"
-        if self.missing:
-            s += f"，缺：{'、'.join(field_label(m) for m in self.missing)}"
-        return s
+        """One line for the JSON ``criteria``: see ``rules.wording.brief``."""
+        from rules.wording import brief  # the wording module renders nodes and imports this one
+
+        return brief(self)
 
 
 def _jsonable(v: Any) -> Any:
@@ -141,10 +145,9 @@ def fmt(v: Any) -> str:
 
 
 def ratio(num: float | None, den: float | None) -> float | None:
-    """num ÷ den, or ``None`` when either is missing or the denominator is zero."""
-    if num is None or den is None or den == 0:
-        return None
-    return num / den
+    """num ÷ den in exact decimal arithmetic (``rules.numbers.quotient``), or ``None`` when
+    either is missing or the denominator is zero."""
+    return quotient(num, den)
 
 
 class Ctx:
@@ -153,34 +156,43 @@ class Ctx:
     def __init__(self, profile: Profile, as_of: date):
         self.profile = profile
         self.as_of = as_of
-        self._refs: dict[str, ParamRef] = {}
+        self._refs: dict[tuple[str, int | None], ParamRef] = {}
+        # Parameters read whose first version starts after ``as_of`` (then the earliest applies):
+        # key → its first effective date. Every output says so (``early_notes``).
+        self.early: dict[str, date] = {}
 
-    def v(self, key: str) -> Any:
-        return self.ref(key).value
+    def v(self, key: str, year: int | None = None) -> Any:
+        return self.ref(key, year).value
 
-    def ref(self, key: str) -> ParamRef:
-        """The parameter's value and citation on ``as_of`` (computed once per context)."""
-        ref = self._refs.get(key)
+    def ref(self, key: str, year: int | None = None) -> ParamRef:
+        """The parameter's value and citation on ``as_of`` — for a by-data-year parameter, the
+        version of data ``year`` (computed once per context and year)."""
+        if not BY_KEY[key].by_data_year:
+            year = None
+        ref = self._refs.get((key, year))
         if ref is None:
-            ref = self._refs[key] = self._make_ref(key)
+            ref = self._refs[(key, year)] = self._make_ref(key, year)
         return ref
 
-    def _make_ref(self, key: str) -> ParamRef:
+    def _make_ref(self, key: str, year: int | None) -> ParamRef:
         spec = BY_KEY[key]
         p = self.profile.param(key)
         if p is None:
             return ParamRef(key, spec.name, None, spec.unit, "", "本配置未给出此参数", "L")
-        ver = p.at(self.as_of)
+        ver = p.for_year(year, self.as_of)
+        if ver.effective > self.as_of:
+            self.early.setdefault(key, ver.effective)
         return ParamRef(key, spec.name, ver.value, spec.unit, ver.effective.isoformat(),
-                        ver.citation, ver.confidence, ver.note)
+                        ver.citation, ver.confidence, ver.note, ver.data_year)
+
+    def early_notes(self) -> list[str]:
+        """One sentence per parameter applied before its own effective date."""
+        return [f"评估日期 {self.as_of.isoformat()} 早于“{BY_KEY[k].name}”的生效日期 "
+                f"{d.isoformat()}，暂按该最早版本计算" for k, d in sorted(self.early.items())]
 
 
 # ----------------------------------------------------------------------------- leaf criteria
 
-_OPS: dict[str, Callable[[float, float], bool]] = {
-    ">=": lambda a, b: a >= b, ">": lambda a, b: a > b,
-    "<=": lambda a, b: a <= b, "<": lambda a, b: a < b,
-}
 OP_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
 
@@ -209,7 +221,7 @@ def compare(ctx: Ctx, id: str, label: str, value: float | None, op: str, key: st
         if not node.missing:
             node.note = note or "无法计算（分母为 0 或数据不完整）"
         return node
-    if _OPS[op](value, t):
+    if meets(value, op, t):
         node.outcome = Outcome.MET
     else:
         node.outcome = Outcome.UNMET
@@ -284,7 +296,7 @@ def blockers(node: Node) -> list[Node]:
 def band_points(value: float, bands: tuple[tuple[float, float], ...], ge: bool = True) -> float:
     """Points of the first band reached (bands are ordered best first); 0 when none."""
     for threshold, pts in bands:
-        if (value >= threshold) if ge else (value <= threshold):
+        if meets(value, ">=" if ge else "<=", threshold):
             return pts
     return 0.0
 
@@ -347,12 +359,13 @@ def score_at_least(ctx: Ctx, id: str, label: str, total: Node, key: str,
     ref = ctx.ref(key)
     t = ref.value
     lo, hi = total.points or 0.0, total.points_max or 0.0
-    out = Outcome.MET if lo >= t else Outcome.UNMET if hi < t else Outcome.UNKNOWN
+    out = Outcome.MET if meets(lo, ">=", t) else Outcome.UNMET if not meets(hi, ">=", t) \
+        else Outcome.UNKNOWN
     # Missing inputs matter here only while they leave the outcome open.
     node = Node(id, label, out, value=lo, op="≥", threshold=t, unit="分", params=[ref],
                 missing=list(total.missing) if out is Outcome.UNKNOWN else [])
     if out is not Outcome.MET:
-        node.gap = t - lo
+        node.gap = max(t - lo, 0.0)
     if lo != hi:
         node.note = f"已确定 {fmt(lo)} 分，缺数据的项目最多还可得 {fmt(hi - lo)} 分"
     if attach:

@@ -32,7 +32,8 @@ CONFIDENCE = ("H", "M", "L")
 _TOP_KEYS = {"profile", "sources", "parameters"}
 _META_KEYS = {"id", "name", "version", "base", "county", "effective", "description"}
 _SOURCE_KEYS = {"title", "ref", "url", "confidence", "note"}
-_PARAM_KEYS = {"value", "unit", "effective", "source", "clause", "confidence", "note"}
+_PARAM_KEYS = {"value", "unit", "effective", "source", "clause", "confidence", "note",
+               "data_year"}
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class Version:
     note: str
     file: str
     line: int
+    data_year: int | None = None  # the data year a by-year parameter (benchmark …) belongs to
 
     @property
     def citation(self) -> str:
@@ -95,6 +97,25 @@ class Param:
         """The version in force on ``on`` (the earliest one if none had started yet)."""
         chosen = self.versions[0]
         for v in self.versions:
+            if on is None or v.effective <= on:
+                chosen = v
+        return chosen
+
+    def for_year(self, year: int | None, on: date | None) -> Version:
+        """A by-data-year parameter's version for data ``year``: that year's, else the latest
+        earlier year's, else the earliest year's (the caller says which it got, see
+        ``year_note``); among versions of the same data year, the one in force on ``on``.
+        Versions without a data year apply to every year."""
+        if not self.spec.by_data_year or year is None:
+            return self.at(on)
+        years = sorted({v.data_year for v in self.versions if v.data_year is not None})
+        if not years:
+            return self.at(on)
+        earlier = [y for y in years if y <= year]
+        pick = earlier[-1] if earlier else years[0]
+        same_year = [v for v in self.versions if v.data_year in (pick, None)]
+        chosen = same_year[0]
+        for v in same_year:
             if on is None or v.effective <= on:
                 chosen = v
         return chosen
@@ -260,15 +281,16 @@ class _Reader:
                 versions.append(v)
         if len(versions) != len(entries):
             return None
-        dates = [v.effective for v in versions]
+        dates = [(v.data_year, v.effective) for v in versions]
         if len(set(dates)) != len(dates):
-            self.err(node, key, "同一生效日期出现两次")
+            self.err(node, key, "同一数据年度的同一生效日期出现两次" if spec.by_data_year
+                     else "同一生效日期出现两次")
             return None
         if any(v.value is None for v in versions) and not spec.optional:
             self.err(node, key, "不能为空（null）")
             return None
         # An optional parameter may be explicitly unset (value: null) — still with its citation.
-        return Param(spec, tuple(sorted(versions, key=lambda v: v.effective)))
+        return Param(spec, tuple(sorted(versions, key=lambda v: (v.data_year or 0, v.effective))))
 
     def _version(self, spec: schema.ParamSpec, node: yaml.Node,
                  sources: dict[str, Source]) -> Version | None:
@@ -310,10 +332,23 @@ class _Reader:
                 ok = False
             conf = c or conf
         note = self.scalar_str(items["note"][0], f"{key}.note") if "note" in items else ""
+        data_year = None
+        if "data_year" in items:
+            ynode = items["data_year"][0]
+            if not spec.by_data_year:
+                self.err(ynode, f"{key}.data_year", "此参数不按数据年度区分，不能写 data_year")
+                ok = False
+            else:
+                text = self.scalar_str(ynode, f"{key}.data_year")
+                if text is None or not text.isdigit() or not 1990 <= int(text) <= 2100:
+                    self.err(ynode, f"{key}.data_year", f"数据年度应为 1990–2100 的年份，得到“{text}”")
+                    ok = False
+                else:
+                    data_year = int(text)
         if value is _BAD or eff is None or src is None or not clause or unit is None or not ok:
             return None
         return Version(value, eff, src, clause, conf, note or "", self.name,
-                       node.start_mark.line + 1)
+                       node.start_mark.line + 1, data_year)
 
     def _date(self, node: yaml.Node, key: str) -> date | None:
         text = self.scalar_str(node, key)
@@ -535,33 +570,58 @@ def _check_consistency(params: dict[str, Param], where: dict[str, tuple[str, int
         p = params.get(key)
         return [v.value for v in p.versions if v.value is not None] if p else []
 
-    def has(key: str) -> bool:
-        return bool(vals(key))
+    def per_year(key: str) -> dict[int | None, Any]:
+        """The value in force last for each data year (a by-year parameter)."""
+        p = params.get(key)
+        out: dict[int | None, Any] = {}
+        for v in p.versions if p else ():
+            out[v.data_year] = v.value
+        return out
+
+    def at_year(key: str, year: int | None) -> Any:
+        """What ``Param.for_year`` would pick for data ``year``."""
+        d = per_year(key)
+        if year in d:
+            return d[year]
+        tagged = sorted(y for y in d if y is not None)
+        earlier = [y for y in tagged if year is not None and y <= year]
+        if earlier:
+            return d[earlier[-1]]
+        return d[None] if None in d else (d[tagged[0]] if tagged else None)
+
+    def tag(year: int | None) -> str:
+        return "" if year is None else f"（{year} 年度）"
 
     for cohort, ids in schema.COHORT_INDICATORS.items():
-        cut = [vals(f"mujun.{cohort}.cutoff_{c}") for c in "abc"]
-        if all(cut) and not (cut[0][-1] >= cut[1][-1] >= cut[2][-1]):
-            f, ln = loc([f"mujun.{cohort}.cutoff_{c}" for c in "abc"])
-            issues.append(Issue(f, ln, f"mujun.{cohort}.cutoff_*", "分类最低得分应满足 A ≥ B ≥ C"))
+        ckeys = [f"mujun.{cohort}.cutoff_{c}" for c in "abc"]
         wkeys = [f"mujun.{cohort}.{i}.weight" for i in ids]
-        present = [k for k in wkeys if has(k)]
-        if not present:
-            continue
-        f, ln = loc(wkeys)
-        missing = [k for k in wkeys if not has(k)]
-        if missing:
-            issues.append(Issue(f, ln, missing[0], "同一类企业的权重须全部给出"))
-            continue
-        total = sum(vals(k)[-1] for k in wkeys)
-        if abs(total - 100) > 1e-9:
-            issues.append(Issue(f, ln, f"mujun.{cohort}.*.weight",
-                                f"权重合计应为 100，实为 {total:g}"))
-        for i in ids:
-            w = vals(f"mujun.{cohort}.{i}.weight")[-1]
-            bkey = f"mujun.{cohort}.{i}.benchmark"
-            if w > 0 and not any(b > 0 for b in vals(bkey)):
-                bf, bl = loc([bkey, f"mujun.{cohort}.{i}.weight"])
-                issues.append(Issue(bf, bl, bkey, "权重大于 0 的指标须有大于 0 的基准值"))
+        bkeys = [f"mujun.{cohort}.{i}.benchmark" for i in ids]
+        tagged = sorted({y for k in (*ckeys, *wkeys, *bkeys) for y in per_year(k)
+                         if y is not None})
+        for year in tagged or [None]:
+            cut = [at_year(k, year) for k in ckeys]
+            if all(c is not None for c in cut) and not (cut[0] >= cut[1] >= cut[2]):
+                f, ln = loc(ckeys)
+                issues.append(Issue(f, ln, f"mujun.{cohort}.cutoff_*",
+                                    f"分类最低得分应满足 A ≥ B ≥ C{tag(year)}"))
+            weights = [at_year(k, year) for k in wkeys]
+            if all(w is None for w in weights):
+                continue
+            f, ln = loc(wkeys)
+            missing = [k for k, w in zip(wkeys, weights) if w is None]
+            if missing:
+                issues.append(Issue(f, ln, missing[0], f"同一类企业的权重须全部给出{tag(year)}"))
+                continue
+            sum_w = sum(weights)
+            if abs(sum_w - 100) > 1e-9:
+                issues.append(Issue(f, ln, f"mujun.{cohort}.*.weight",
+                                    f"权重合计应为 100，实为 {sum_w:g}{tag(year)}"))
+            for w, bkey, wkey in zip(weights, bkeys, wkeys):
+                b = at_year(bkey, year)
+                if w > 0 and not (b is not None and b > 0):
+                    bf, bl = loc([bkey, wkey])
+                    issues.append(Issue(bf, bl, bkey,
+                                        f"权重大于 0 的指标须有大于 0 的基准值{tag(year)}"))
     shares = [vals(f"mujun.share_{c}") for c in "abc"]
     if all(shares) and not (0 < shares[0][-1] < shares[1][-1] < shares[2][-1] < 1):
         f, ln = loc([f"mujun.share_{c}" for c in "abc"])

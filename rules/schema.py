@@ -34,6 +34,10 @@ class ParamSpec:
     name: str
     optional: bool = False  # may be absent or null (then the rule that reads it is not applied)
     choices: tuple[str, ...] = ()
+    # Chosen by the record's data year, not the assessment date: each version names the
+    # ``data_year`` it belongs to (benchmarks, weights and cut-offs: a class is a rank inside a
+    # county, a cohort and a year, RULES §1.2).
+    by_data_year: bool = False
 
     @property
     def assessment(self) -> str:
@@ -73,6 +77,9 @@ COHORT_NAMES = {"above_scale": "规上企业", "below_scale": "规下企业"}
 CLASSES = ("A", "B", "C", "D")
 IP_LEVELS = ("high_value", "self_developed", "class1", "class2", "none")
 YES_NO = ("是", "否")
+# SME ladder: whether a tier needs the tier below (held, or qualified for now); "创客中国" ranks
+PREREQUISITE = ("holds_or_qualifies", "none")
+MAKER_MIN_RANKS = ("500强", "50强")
 
 
 def _p(key: str, type_: T, unit: str, name: str, **kw) -> ParamSpec:
@@ -85,12 +92,17 @@ def _indicator_specs() -> list[ParamSpec]:
         c = COHORT_NAMES[cohort]
         for i in ids:
             n = INDICATOR_NAMES[i]
-            out.append(_p(f"mujun.{cohort}.{i}.weight", T.NUMBER, POINTS, f"{c}{n}权重", optional=True))
+            out.append(_p(f"mujun.{cohort}.{i}.weight", T.NUMBER, POINTS, f"{c}{n}权重",
+                          optional=True, by_data_year=True))
             out.append(_p(f"mujun.{cohort}.{i}.benchmark", T.NUMBER, _INDICATOR_UNITS[i],
-                          f"{c}{n}基准值", optional=True))
+                          f"{c}{n}基准值", optional=True, by_data_year=True))
         for cls in CLASSES[:3]:
             out.append(_p(f"mujun.{cohort}.cutoff_{cls.lower()}", T.NUMBER, POINTS,
-                          f"{c}{cls}类最低得分", optional=True))
+                          f"{c}{cls}类最低得分", optional=True, by_data_year=True))
+        if "value_added_per_emission" in ids:
+            out.append(_p(f"mujun.{cohort}.missing_emission_points", T.NUMBER, POINTS,
+                          f"{c}缺排放数据时单位排放增加值的得分（园区发布的同类企业平均得分）",
+                          optional=True, by_data_year=True))
     return out
 
 
@@ -137,6 +149,10 @@ SPECS: tuple[ParamSpec, ...] = (
     # 优质中小企业梯度
     _p("sme.switch_date", T.DATE, DATE, "2026 年认定办法施行日期"),
     _p("sme.growth_method", T.ENUM, NONE, "两年平均增长率算法", choices=("geometric", "arithmetic")),
+    _p("sme.2022.prerequisite", T.ENUM, NONE, "2022 年办法：申报须已获或符合下一层级",
+       choices=PREREQUISITE),
+    _p("sme.2026.prerequisite", T.ENUM, NONE, "2026 年办法：申报须已获或符合下一层级",
+       choices=PREREQUISITE),
     _p("sme.size.large_employees", T.INT, PEOPLE, "大型企业从业人员下限"),
     _p("sme.size.large_revenue", T.NUMBER, WAN, "大型企业营业收入下限"),
     _p("sme.size.medium_employees", T.INT, PEOPLE, "中型企业从业人员下限"),
@@ -165,6 +181,8 @@ SPECS: tuple[ParamSpec, ...] = (
     _p("sme.2022.specialised.min_score", T.NUMBER, POINTS, "专精特新评价总分下限"),
     _p("sme.2022.specialised.direct_avg_rd", T.NUMBER, WAN, "直通：近两年研发费用平均"),
     _p("sme.2022.specialised.direct_equity", T.NUMBER, WAN, "直通：股权融资"),
+    _p("sme.2022.specialised.direct_maker_rank", T.ENUM, NONE, "直通：“创客中国”大赛全国名次（及以上）",
+       choices=MAKER_MIN_RANKS),
     _p("sme.2022.specialised.main_share_points", T.BANDS_GE, RATIO, "主营业务收入占比得分"),
     _p("sme.2022.specialised.growth_points", T.BANDS_GE, RATIO, "近两年主营业务收入平均增长率得分"),
     _p("sme.2022.specialised.niche_years_per_point", T.NUMBER, YEARS, "细分市场年限每得 1 分所需年数"),
@@ -197,6 +215,10 @@ SPECS: tuple[ParamSpec, ...] = (
     _p("sme.2022.little_giant.small_min_rd_2y", T.NUMBER, WAN, "较低档近两年研发费用总额下限"),
     _p("sme.2022.little_giant.small_min_rd_staff", T.NUMBER, RATIO, "较低档研发人员占比下限"),
     _p("sme.2022.little_giant.min_ip_class1", T.INT, COUNT, "Ⅰ类知识产权数下限"),
+    _p("sme.2022.little_giant.direct_maker_rank", T.ENUM, NONE,
+       "创新能力直通：“创客中国”大赛全国名次（及以上）", choices=MAKER_MIN_RANKS),
+    # 2026 科技和创新型
+    _p("sme.2026.innovative.held_titles", T.STRING_LIST, NONE, "视为已属科技和创新型中小企业的已获称号"),
     # 2026 专精特新
     _p("sme.2026.specialised.min_niche_years", T.NUMBER, YEARS, "从事细分市场年限下限"),
     _p("sme.2026.specialised.min_revenue", T.NUMBER, WAN, "营业收入下限"),

@@ -6,18 +6,20 @@ from dataclasses import dataclass, field
 
 from rules.catalogue import ENERGY_CARRIERS, POLLUTANTS
 from rules.engine import Ctx, ParamRef
+from rules.numbers import product, quotient, total
 from rules.record import Record
 
 EQUAL = "equal_value"  # 等价值
 EQUIV = "equivalent"  # 当量值
 BASIS_NAMES = {EQUAL: "等价值", EQUIV: "当量值"}
 
-# carrier field → (parameter key, field unit → the parameter's per-unit: kWh, m³, kg, MJ)
+# carrier field → (parameter key, field unit → the parameter's per-unit (kWh, m³, kg, MJ), then
+# kgce → tce: 10³ ÷ 10³ = 1 for t, GJ; 10⁴ ÷ 10³ = 10 for 万m³, 万kWh)
 _CARRIER_PARAM = {
-    "coal_t": ("energy.coal", 1e3), "natural_gas_10k_m3": ("energy.natural_gas", 1e4),
-    "heat_gj": ("energy.heat", 1e3), "diesel_t": ("energy.diesel", 1e3),
-    "gasoline_t": ("energy.gasoline", 1e3), "fuel_oil_t": ("energy.fuel_oil", 1e3),
-    "lpg_t": ("energy.lpg", 1e3),
+    "coal_t": ("energy.coal", 1), "natural_gas_10k_m3": ("energy.natural_gas", 10),
+    "heat_gj": ("energy.heat", 1), "diesel_t": ("energy.diesel", 1),
+    "gasoline_t": ("energy.gasoline", 1), "fuel_oil_t": ("energy.fuel_oil", 1),
+    "lpg_t": ("energy.lpg", 1),
 }
 _ELECTRICITY_KEY = {EQUAL: "energy.electricity_equal", EQUIV: "energy.electricity_equiv"}
 
@@ -39,7 +41,7 @@ class Quantity:
 
 def electricity_tce(ctx: Ctx, kwh_10k: float, basis: str) -> tuple[float, ParamRef]:
     ref = ctx.ref(_ELECTRICITY_KEY[basis])
-    return kwh_10k * 1e4 * ref.value / 1000.0, ref
+    return product(kwh_10k, 10, ref.value), ref  # 万kWh × 10⁴ × kgce/kWh ÷ 10³ (exact decimals)
 
 
 def energy_tce(ctx: Ctx, rec: Record, basis: str) -> Quantity:
@@ -56,7 +58,7 @@ def energy_tce(ctx: Ctx, rec: Record, basis: str) -> Quantity:
     if not given:
         return Quantity(None, "未填报综合能耗或任何能源品种", {field_id: None,
                                                     "electricity_10k_kwh": None})
-    total = 0.0
+    parts: list[float] = []
     refs: list[ParamRef] = []
     for carrier, amount in given.items():
         if carrier == "electricity_10k_kwh":
@@ -64,16 +66,16 @@ def energy_tce(ctx: Ctx, rec: Record, basis: str) -> Quantity:
         else:
             key, scale = _CARRIER_PARAM[carrier]
             ref = ctx.ref(key)
-            tce = amount * scale * ref.value / 1000.0
-        total += tce
+            tce = product(amount, scale, ref.value)
+        parts.append(tce)
         refs.append(ref)
     inputs: dict[str, float | None] = dict(given)
     how = f"按各能源品种折标煤（{BASIS_NAMES[basis]}）相加"
     if rec.feedstock_tce is not None:
-        total -= rec.feedstock_tce
+        parts.append(-rec.feedstock_tce)
         inputs["feedstock_tce"] = rec.feedstock_tce
         how += "，扣除原料用能"
-    return Quantity(max(total, 0.0), how, inputs, refs)
+    return Quantity(max(total(parts), 0.0), how, inputs, refs)
 
 
 def emission_total(ctx: Ctx, rec: Record) -> Quantity:
@@ -87,15 +89,17 @@ def emission_total(ctx: Ctx, rec: Record) -> Quantity:
         return Quantity(None, "未填报排放数据", {p: None for p in POLLUTANTS}, [mode_ref])
     refs = [mode_ref]
     if mode_ref.value == "tonnes":
-        total = sum(given.values())
+        amount = total(list(given.values()))
         how = "四项污染物吨数直接相加"
     else:
-        total = 0.0
+        parts = []
         for p, t in given.items():
             ref = ctx.ref("emission." + p.removesuffix("_t"))
             refs.append(ref)
-            total += t / ref.value  # tonnes ÷ (kg per equivalent) = thousands of equivalents
+            # tonnes ÷ (kg per equivalent) = thousands of equivalents
+            parts.append(quotient(t, ref.value) or 0.0)
+        amount = total(parts)
         how = "按污染当量折算后相加（千当量）"
-    if total == 0:
+    if amount == 0:
         return Quantity(None, "排放合计为 0，无法计算单位排放增加值", dict(given), refs)
-    return Quantity(total, how, dict(given), refs)
+    return Quantity(amount, how, dict(given), refs)

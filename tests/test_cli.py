@@ -24,10 +24,14 @@ def test_rules_prints_every_parameter_with_a_citation(capsys: pytest.CaptureFixt
     assert main(["rules", "--profile", "huangyan-2022"]) == 0
     out = capsys.readouterr().out
     lines = [ln for ln in out.splitlines() if ln.startswith("  ")]
-    assert len(lines) == len(SPECS)  # one line per parameter, each dated and cited
+    # one line per parameter version, each dated and cited; by-year ones name their data year
+    assert len({ln.split()[0] for ln in lines}) == len(SPECS)
+    assert sum("数据年度 2021" in ln for ln in lines) == sum("数据年度 2022" in ln for ln in lines) == 22
     for ln in lines:
         assert "依据：" in ln and "生效 " in ln, ln
-    assert sum("未设定" in ln for ln in lines) == 8  # cut-offs (6), cap, energy-intensity line
+    # cut-offs (6 for each of 2021 and 2022), cap, energy-intensity line, published
+    # missing-emission points
+    assert sum("未设定" in ln for ln in lines) == 15
     cited = lines
     assert any("mujun.above_scale.tax_per_mu.benchmark" in ln and "24.097" in ln and "news430850" in ln
                for ln in cited)
@@ -62,7 +66,7 @@ def test_explain_prints_the_tree_and_writes_json(tmp_path: Path) -> None:
     out = tmp_path / "out.json"
     r = run("explain", str(src), "--as-of", "2026-11-22", "--json", str(out))
     assert r.returncode == 0, r.stderr
-    assert "综合得分  [100 分]" in r.stdout
+    assert "综合得分  【✔ 满足】  100 分" in r.stdout
     assert "自评估算" in r.stdout
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["mujun"]["score"] == pytest.approx(100.0)

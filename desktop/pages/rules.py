@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 
 from desktop.context import AppContext
 from desktop.operations import Operation, ProgressPanel
-from desktop.present import param_value
 from rules.assessments.mujun import COHORT_LABELS
 from rules.profile import Profile, ProfileError, available, load
 from rules.schema import GROUP_NAMES, NONE, SPECS
+from rules.wording import param_value
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 CONFIDENCE = {"H": "高", "M": "中", "L": "低"}

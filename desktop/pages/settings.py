@@ -34,10 +34,10 @@ from desktop import settings as user_settings
 from desktop.context import AppContext
 from desktop.logs import log_path
 from desktop.operations import Operation, ProgressPanel, show_error, user_message
-from desktop.present import param_value
 from desktop.resources import LIBRARIES, resource_path
 from forms.store import Store, StoreError
 from rules.profile import ProfileError, available, load
+from rules.wording import param_value
 
 
 class SettingsPage(QWidget):

@@ -11,7 +11,6 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from desktop.present import node_gap, node_values, num, outcome_text, param_value
 from desktop.reports.layout import (
     CLASS_COLOURS,
     FONT,
@@ -36,6 +35,7 @@ from rules.catalogue import ENTERPRISE_FIELDS, label
 from rules.engine import Node, ParamRef, fmt
 from rules.industry import industry_label
 from rules.schema import INDICATOR_NAMES
+from rules.wording import node_gap, node_values, num, param_value, verdict
 
 RULES_NAMES = {"miit-2022": "工信部企业〔2022〕63号", "miit-2026": "工信部企业〔2026〕2号"}
 
@@ -62,10 +62,11 @@ def tree_rows(node: Node, refs: Refs, depth: int = 0, skip: tuple[str, ...] = ()
     """One row per node: label (indented), outcome, values, gap, citations; notes below."""
     if node.id in skip:
         return []
-    colour = MUTED if node.kind == "info" else OUTCOME_COLOURS[node.outcome.value]
-    text = node.label + (f"\n{node.note}" if node.note else "")
-    outcome = "参照" if node.kind == "info" else outcome_text(node.outcome)
-    style = indented(depth, strong=node.kind in ("group", "any") and bool(node.children))
+    outcome, tone = verdict(node)
+    colour = MUTED if tone == "muted" else OUTCOME_COLOURS[tone]
+    text = node.label + (f"\n{node.note}" if node.note else "") + \
+        (f"\n※ 注意：{node.caveat}" if node.caveat else "")
+    style = indented(depth, strong=node.kind in ("group", "any", "section") and bool(node.children))
     values, gap, cites = node_values(node), node_gap(node), refs.cite(node.params)
     rows = [[para(text, style), para(outcome, "cell", colour), para(values) if values else "",
              para(gap) if gap else "", para(cites, "small") if cites else ""]]
@@ -196,6 +197,7 @@ def story(r: EnterpriseResult) -> list[Any]:
               [30 * mm, 60 * mm, 22 * mm, 44 * mm], head=False,
               extra=[("BOX", (0, 0), (-1, -1), 0.6, LINE)]),
         Paragraph(esc(DISCLAIMER), st["note"]),
+        *[Paragraph(esc(f"※ 注意：{n}"), st["base"]) for n in r.notes],
         _summary_strip(r),
         Paragraph("一、亩均效益评价", st["h1"]),
         Paragraph(esc(f"分组：{COHORT_LABELS.get(r.mujun['cohort'], r.mujun['cohort'])}。{r.mujun['reason']}"),

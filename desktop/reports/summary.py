@@ -15,7 +15,6 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from desktop.present import num
 from desktop.reports.layout import (
     CLASS_COLOURS,
     FONT,
@@ -32,6 +31,7 @@ from rules.assessments.mujun import ABOVE, BELOW, COHORT_LABELS
 from rules.assessments.rectification import REASON_TEXTS
 from rules.assessments.sme import TIER_NAMES, TIERS
 from rules.schema import BY_KEY, COHORT_INDICATORS, INDICATOR_NAMES
+from rules.wording import num
 
 LIST_LIMIT = 200  # rows listed per section; the results workbook has them all
 

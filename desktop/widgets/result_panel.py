@@ -169,7 +169,8 @@ class ResultPanel(QWidget):
         self.show_message(
             f"{r.record.name}（{r.record.year} 年度）· 配置 {r.profile.name} {r.profile.version} · "
             f"评估日期 {r.as_of}" + (f"。缺少的数据：{'、'.join(label(x) for x in missing[:8])}"
-                                    + ("等" if len(missing) > 8 else "") if missing else ""))
+                                    + ("等" if len(missing) > 8 else "") if missing else "")
+            + "".join(f"\n※ 注意：{n}" for n in r.notes))
 
     def show_history(self, rows: list[dict]) -> None:
         self.trend.set_points([(r["year"], r["score"], r["class"] or "") for r in rows])

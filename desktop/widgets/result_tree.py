@@ -7,12 +7,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
-from desktop.present import node_gap, node_values, outcome_text, param_value
 from rules.catalogue import label
 from rules.engine import Node
+from rules.wording import node_gap, node_values, param_value, verdict
 
 OUTCOME_COLOURS = {"met": "#1B7F3B", "unmet": "#B42318", "unknown": "#B54708",
-                   "not_applicable": "#5F6B7A"}
+                   "not_applicable": "#5F6B7A", "muted": "#5F6B7A"}
+CAVEAT_COLOUR = "#B54708"
 PARAM_ROLE = Qt.ItemDataRole.UserRole
 COLUMNS = ("条件", "结论", "数值与要求", "差距", "依据（点击查看）")
 
@@ -46,11 +47,11 @@ class ResultTree(QTreeWidget):
                 child.setExpanded(child.data(1, PARAM_ROLE + 1) != "not_applicable")
 
     def _item(self, n: Node) -> QTreeWidgetItem:
-        outcome = "参照" if n.kind == "info" else outcome_text(n.outcome)
+        outcome, tone = verdict(n)
         values = node_values(n)
         item = QTreeWidgetItem([n.label, outcome, values, node_gap(n),
                                 "、".join(dict.fromkeys(p.name for p in n.params))])
-        colour = QColor("#5F6B7A" if n.kind == "info" else OUTCOME_COLOURS[n.outcome.value])
+        colour = QColor(OUTCOME_COLOURS[tone])
         item.setForeground(1, QBrush(colour))
         item.setData(1, PARAM_ROLE + 1, n.outcome.value)
         tips = [n.label]
@@ -58,6 +59,8 @@ class ResultTree(QTreeWidget):
             tips.append(n.note)
         if n.missing:
             tips.append("缺少：" + "、".join(label(m) for m in n.missing))
+        if n.caveat:
+            tips.append("注意：" + n.caveat)
         item.setToolTip(0, "\n".join(tips))
         item.setToolTip(2, values)
         if n.params:
@@ -66,6 +69,11 @@ class ResultTree(QTreeWidget):
             item.setToolTip(4, "\n".join(
                 f"{p.name} = {param_value(p.key, p.value, p.unit)}；{p.citation} [{p.confidence}]"
                 for p in n.params))
+        if n.caveat:  # said where the verdict is read, not only in a tooltip
+            warn = QTreeWidgetItem(["※ 注意：" + n.caveat, "", "", "", ""])
+            warn.setForeground(0, QBrush(QColor(CAVEAT_COLOUR)))
+            warn.setToolTip(0, n.caveat)
+            item.addChild(warn)
         for c in n.children:
             item.addChild(self._item(c))
         return item

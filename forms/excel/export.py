@@ -23,7 +23,7 @@ from rules.assessments.green_channel import VERDICTS, basis_intensity
 from rules.assessments.mujun import COHORT_LABELS
 from rules.assessments.rectification import REASON_TEXTS
 from rules.assessments.sme import SIZE_NAMES, TIER_NAMES
-from rules.engine import field_label
+from rules.catalogue import label as field_label
 from rules.industry import lookup
 from rules.schema import COHORT_INDICATORS, INDICATOR_NAMES
 

@@ -27,13 +27,17 @@ def _mountain_names(counties: tuple[str, ...]) -> tuple[tuple[str, ...], frozens
 def mountain_island(ctx: Ctx, rec: Record) -> tuple[bool | None, Node]:
     ref = ctx.ref("digital.mountain_counties")
     if rec.mountain_island is not None:
-        return rec.mountain_island, flag("digital.mountain", "山区海岛县（填报）", rec.mountain_island,
-                                         {"mountain_island": rec.mountain_island})
+        node = flag("digital.mountain", "山区海岛县（填报）", rec.mountain_island,
+                    {"mountain_island": rec.mountain_island})
+        node.kind = "fact"  # decides which investment threshold applies; not a test
+        return rec.mountain_island, node
     county = (rec.county or "").strip()
     names, cores = _mountain_names(ref.value)
     value = None if not county else (county.endswith(names) or _core(county) in cores)
     node = flag("digital.mountain", "山区 26 县（按所在县判断）", value, {"county": rec.county}, [ref],
                 note="海岛县不在名单中，请在“是否山区海岛县”中填报")
+    if value is not None:
+        node.kind = "fact"
     return value, node
 
 

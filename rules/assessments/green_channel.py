@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rules.engine import Ctx, Node, Outcome, all_of, compare, flag, fmt, info, ratio
+from rules.numbers import meets, product, quotient
 from rules.record import Project
 from rules.units import EQUAL, EQUIV, Quantity, electricity_tce
 
@@ -61,6 +62,7 @@ def assess_project(ctx: Ctx, p: Project) -> tuple[dict[str, Any], Node]:
                    intensity[basis], "<", "green.max_intensity",
                    {"project_value_added": va, **energy[basis].inputs}, note=energy[basis].how)
     main.params += energy[basis].params
+    main.caveat = _coefficient_caveat(ctx, p, energy[basis], va_pos, main)
     if va is not None and va <= 0:
         main.outcome, main.missing = Outcome.UNMET, []
         main.note = "增加值不大于 0，无法计算强度"
@@ -112,6 +114,30 @@ def assess_project(ctx: Ctx, p: Project) -> tuple[dict[str, Any], Node]:
     return summary, root
 
 
+# How far (relative) the true 等价值 coefficient may plausibly lie from the [L] default: Shanghai's
+# 2024 figure 0.28078 is 6 % below 0.30; a verdict that a coefficient within 20 % would flip is
+# said to depend on the default.
+_PLAUSIBLE = 0.2
+
+
+def _coefficient_caveat(ctx: Ctx, p: Project, q: Quantity, va: float | None, main: Node) -> str:
+    """When the verdict rests on the low-confidence electricity coefficient and a coefficient
+    not far from it would flip it, say at which coefficient (RULES §2, §3)."""
+    el = p.project_electricity_10k_kwh
+    if not q.depends_on_default or va is None or not el or main.outcome not in (
+            Outcome.MET, Outcome.UNMET):
+        return ""
+    ref = next(r for r in q.params if r.confidence == "L")
+    limit = ctx.v("green.max_intensity")
+    flip = quotient(product(limit, va), product(el, 10))  # kgce/kWh where intensity = limit
+    if flip is None or not ref.value or abs(flip - ref.value) > _PLAUSIBLE * ref.value:
+        return ""
+    side = "不低于" if main.outcome is Outcome.MET else "低于"
+    other = "不可享受" if main.outcome is Outcome.MET else "可享受"
+    return (f"结论依赖电力等价值折标系数的默认值 {fmt(ref.value)} 千克标准煤/千瓦时（低可信度）："
+            f"若实际系数{side} {fmt(round(flip, 4))}，结论为“{other}”，请以节能审查采用的系数核对")
+
+
 TIERS = {"none": "不单独进行节能审查", "local": "由市、县节能审查机关审查", "provincial": "由省级节能审查机关审查"}
 
 
@@ -123,9 +149,9 @@ def _review_tier(ctx: Ctx, p: Project, e_equiv: float | None) -> Node:
     tier: str | None
     if e_equiv is None:
         tier = None
-    elif e_equiv >= t_prov.value:
+    elif meets(e_equiv, ">=", t_prov.value):
         tier = "provincial"
-    elif e_equiv >= t_none.value or (el is not None and el >= t_el.value):
+    elif meets(e_equiv, ">=", t_none.value) or (el is not None and meets(el, ">=", t_el.value)):
         tier = "local"
     elif el is None:
         tier = None

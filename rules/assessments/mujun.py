@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from rules.engine import Ctx, Node, Outcome, ParamRef, all_of, compare, flag, fmt, info, ratio
+from rules.numbers import REL, meets, product, quotient, round_down, round_up, same
 from rules.record import Record
 from rules.schema import COHORT_NAMES, INDICATOR_NAMES
 from rules.units import EQUAL, Quantity, emission_total, energy_tce
@@ -65,6 +67,8 @@ class MujunEval:
     rank: int | None = None
     population: int | None = None
     lift_summary: dict[str, Any] | None = None
+    benchmark_year: int | None = None  # the data year of the benchmark set used
+    benchmark_note: str = ""  # said in every output when that is not the record's year
 
     @property
     def year(self) -> int | None:
@@ -88,7 +92,7 @@ def above_scale(ctx: Ctx, rec: Record) -> tuple[bool | None, Node]:
     if rec.above_scale is not None:
         n = flag("scope.above_scale", "规上工业企业（填报）", rec.above_scale,
                  {"above_scale": rec.above_scale})
-        n.outcome = Outcome.MET  # a fact, not a test
+        n.outcome, n.kind = Outcome.MET, "fact"  # a fact, not a test
         return rec.above_scale, n
     n = compare(ctx, "scope.above_scale", "规上工业企业（按主营业务收入判断）", rec.main_revenue, ">=",
                 "mujun.above_scale_min_main_revenue", {"main_revenue": rec.main_revenue})
@@ -209,18 +213,22 @@ def evaluate(ctx: Ctx, rec: Record) -> MujunEval:
     ev = MujunEval(rec, cohort, reason, SCORED, scope, inds, energy=energy)
     cap = ctx.v("mujun.cap")
     weights_set = True
+    years: set[int | None] = set()
     for i, ind in inds.items():
-        wref = ctx.ref(f"mujun.{cohort}.{i}.weight")
-        bref = ctx.ref(f"mujun.{cohort}.{i}.benchmark")
+        wref = ctx.ref(f"mujun.{cohort}.{i}.weight", rec.year)
+        bref = ctx.ref(f"mujun.{cohort}.{i}.benchmark", rec.year)
         ind.params = [wref, bref, *ind.params] + ([ctx.ref("mujun.cap")] if cap else [])
         ind.weight, ind.benchmark = wref.value, bref.value
+        years.add(bref.data_year)
         if ind.weight is None or ind.benchmark is None:
             weights_set = False
             continue
         if ind.value is not None:
-            ind.ratio = ind.value / ind.benchmark
+            ind.ratio = quotient(ind.value, ind.benchmark)
+            assert ind.ratio is not None
             capped = min(ind.ratio, cap) if cap else ind.ratio
-            ind.points = ind.weight * capped
+            ind.points = product(ind.weight, capped)
+    ev.benchmark_year, ev.benchmark_note = benchmark_year(rec.year, years)
     if not weights_set:
         ev.status = NO_WEIGHTS
         ev.reason += "；本配置没有该类企业的权重和基准值，只能给出指标值，不能计分"
@@ -240,6 +248,25 @@ def evaluate(ctx: Ctx, rec: Record) -> MujunEval:
     return ev
 
 
+def benchmark_year(year: int | None, used: set[int | None]) -> tuple[int | None, str]:
+    """The data year of the benchmarks used, and the sentence every output carries when it is
+    not the record's own (RULES §1.2)."""
+    known = sorted(y for y in used if y is not None)
+    if not known:
+        return None, ("" if year is None or not used else
+                      "本配置的基准值未注明适用的数据年度，请确认其适用于 "
+                      f"{year} 年度数据")
+    if len(known) > 1:
+        return known[-1], ("本配置各指标的基准值来自不同数据年度（" +
+                           "、".join(map(str, known)) + "），请核对")
+    dy = known[0]
+    if year is None or dy == year:
+        return dy, ""
+    if dy < year:
+        return dy, f"本县尚未公布 {year} 年度基准值，暂按 {dy} 年度基准值估算"
+    return dy, f"本配置没有 {year} 年度及以前的基准值，暂按 {dy} 年度基准值估算"
+
+
 def _score(ev: MujunEval) -> float:
     return sum(i.points or 0.0 for i in ev.indicators.values())
 
@@ -255,19 +282,30 @@ class CohortStats:
     ascending: list[float]
     emission_mean: float | None
     emission_count: int
+    # For each score of ``ascending``: whether it holds the mean emission points (then it rises
+    # when a firm with emission data raises the mean). Empty when not known (older stores).
+    imputed: list[bool] = field(default_factory=list)
 
     @property
     def n(self) -> int:
         return len(self.ascending)
 
 
-def _impute_emission(e: MujunEval, mean: float | None, count: int, single: bool) -> None:
+def _impute_emission(ctx: Ctx, e: MujunEval, mean: float | None, count: int,
+                     single: bool) -> None:
     ind = e.indicators.get("value_added_per_emission")
     if ind is None or not ind.imputed:
         return
+    published = ctx.ref(f"mujun.{e.cohort}.missing_emission_points", e.year)
     if mean is not None:
         ind.points = mean
         ind.how = f"缺排放数据，按同类 {count} 家有排放数据企业的平均得分计"
+        ind.params.append(ctx.ref("mujun.missing_emission"))
+    elif single and published.value is not None:
+        ind.points = published.value
+        ind.how = (f"缺排放数据，按园区发布的同类企业平均得分 {fmt(round(published.value, 4))} 分计"
+                   "（与园区排名时的计分相同）")
+        ind.params += [ctx.ref("mujun.missing_emission"), published]
     else:
         ind.points, ind.ratio = ind.weight, 1.0
         ind.how = ("缺排放数据，没有可比企业，按满分（比值 1.0）暂计" if single else
@@ -309,9 +347,11 @@ def cohort_stats(inputs: list[ScoreInput | None]) -> dict[tuple[str, int | None]
     for (cohort, year), members in groups.items():
         with_em = [s.emission for s in members if s.emission is not None]
         mean = sum(with_em) / len(with_em) if with_em else None
-        scores = sorted(s.points + ((mean if mean is not None else s.emission_weight)
-                                    if s.imputed else 0.0) for s in members)
-        stats[(cohort, year)] = CohortStats(cohort, year, scores, mean, len(with_em))
+        pairs = sorted((s.points + ((mean if mean is not None else s.emission_weight)
+                                    if s.imputed else 0.0), s.imputed and mean is not None)
+                       for s in members)
+        stats[(cohort, year)] = CohortStats(cohort, year, [p for p, _ in pairs], mean,
+                                            len(with_em), [i for _, i in pairs])
     return stats
 
 
@@ -326,28 +366,29 @@ def classify(ctx: Ctx, evals: list[MujunEval], single: bool) -> dict[tuple, Coho
 
 def classify_one(ctx: Ctx, e: MujunEval, st: CohortStats, single: bool) -> None:
     """Class and lift of one scored firm inside its cohort (``st`` includes the firm)."""
-    _impute_emission(e, st.emission_mean, st.emission_count, single)
+    _impute_emission(ctx, e, st.emission_mean, st.emission_count, single)
     e.score = _score(e)
     min_cohort = ctx.ref("mujun.min_cohort")
     shares = [ctx.ref(f"mujun.share_{c}") for c in "abc"]
     names = ctx.v("mujun.class_names")
     n = st.n
-    cut_refs = [ctx.ref(f"mujun.{e.cohort}.cutoff_{c}") for c in "abc"]
+    cut_refs = [ctx.ref(f"mujun.{e.cohort}.cutoff_{c}", e.year) for c in "abc"]
     cuts = [r.value for r in cut_refs]
     if not single and n >= min_cohort.value:
-        # rank = 1 + the number of strictly higher scores: ties share the better rank
-        rank = 1 + n - bisect_right(st.ascending, e.score + 1e-9)
+        # rank = 1 + the number of strictly higher scores (higher beyond float noise, as
+        # ``rules.numbers.meets`` counts): ties share the better rank
+        rank = 1 + n - bisect_right(st.ascending, e.score + REL * max(1.0, abs(e.score)))
         share = rank / n
-        cls = next((c for c, s in zip("ABC", shares) if share <= s.value + 1e-12), "D")
+        cls = next((c for c, s in zip("ABC", shares) if meets(share, "<=", s.value)), "D")
         e.klass, e.class_basis, e.rank, e.population = cls, "percentile", rank, n
         e.class_node = Node(
             "class", f"分类：{cls} 类（{names[cls]}）", Outcome.MET, kind="score",
             value=round(share, 4), unit="比例", params=[min_cohort, *shares],
             note=f"同年度同类企业 {n} 家中排名第 {rank}（并列取较好名次），位次比例 "
                  f"{rank}/{n} = {share:.2%}")
-        e.lift = _lift_percentile(ctx, e, st.ascending[::-1], shares, names)
+        e.lift = _lift_percentile(ctx, e, st, shares, names)
     elif all(c is not None for c in cuts):
-        cls = next((c for c, t in zip("ABC", cuts) if e.score >= t), "D")
+        cls = next((c for c, t in zip("ABC", cuts) if meets(e.score, ">=", t)), "D")
         e.klass, e.class_basis = cls, "cutoffs"
         why = "" if single else f"同类企业仅 {n} 家，少于 {min_cohort.value} 家，"
         e.class_node = Node(
@@ -369,98 +410,165 @@ def _prev(cls: str) -> str:
     return "ABCD"["ABCD".index(cls) - 1]
 
 
-def _lift_percentile(ctx: Ctx, e: MujunEval, descending: list[float], shares: list[ParamRef],
+# How many units of a lever the firm needs, given the points the firm gains per unit (a) and
+# the points every firm holding the mean emission points gains per unit (b, when the lever
+# raises this firm's own emission points and so the cohort's mean).
+Needed = Callable[[float, float], float]
+
+
+def _lift_percentile(ctx: Ctx, e: MujunEval, st: CohortStats, shares: list[ParamRef],
                      names: dict[str, str]) -> list[Node]:
-    """The score that reaches the next class: the firm must tie the ``max_rank``-th best of
-    the *other* firms. The firm itself ranks below ``max_rank``, so that is ``descending[max_rank-1]``."""
-    if e.klass == "A":
+    """The lift to the next class by rank: the firm must tie the ``max_rank``-th best of the
+    *other* firms (the firm itself ranks below ``max_rank``). A lever that raises the firm's
+    own emission points also raises the cohort's mean emission points, and with it every firm
+    that was given the mean: ``needed`` counts that in, so that the amount shown is enough."""
+    if e.klass == "A" or e.score is None:
         return []
     better = _prev(e.klass or "D")
-    n = len(descending)
-    max_rank = math.floor(shares["ABC".index(better)].value * n + 1e-9)
+    n = st.n
+    max_rank = math.floor(round_down(product(shares["ABC".index(better)].value, n), 6))
     if max_rank < 1 or max_rank > n - 1:
         return []
-    return _lift_nodes(ctx, e, descending[max_rank - 1], better, names,
+    flags = st.imputed or [False] * n
+    others = list(zip(st.ascending, flags))
+    em = e.indicators.get("value_added_per_emission")
+    mine = em is not None and em.imputed and st.emission_mean is not None
+    own = bisect_right(st.ascending, e.score + REL * max(1.0, abs(e.score))) - 1
+    while own > 0 and (not same(others[own][0], e.score) or others[own][1] is not mine):
+        own -= 1
+    del others[own]
+    score = e.score
+
+    def needed(a: float, b: float) -> float:
+        if a <= 0:
+            return math.inf
+        passes = sorted((s - score) / (a - b * imp) for s, imp in others
+                        if s > score and not same(s, score) and a - b * imp > 0)
+        above = sum(1 for s, _ in others if s > score and not same(s, score))
+        k = above - (max_rank - 1)
+        if k <= 0:
+            return 0.0
+        return passes[k - 1] if k <= len(passes) else math.inf
+
+    target = sorted((s for s, _ in others), reverse=True)[max_rank - 1]
+    return _lift_nodes(ctx, e, target, better, names, st,
                        note=f"进入 {better} 类需排名不晚于第 {max_rank} 名（{n} 家 × "
-                            f"{shares['ABC'.index(better)].value:.0%}）")
+                            f"{shares['ABC'.index(better)].value:.0%}）", needed=needed)
 
 
-_RAISE = {"tax_per_mu": ("tax", "land_mu"), "value_added_per_mu": ("value_added", "land_mu"),
-          "labour_productivity": ("value_added", "employees"),
-          "rd_ratio": ("rd_expense", "main_revenue"),
-          "tax_per_electricity": ("tax", "electricity_10k_kwh")}
-_LOWER = {"value_added_per_energy": ("value_added", "energy"),
-          "value_added_per_emission": ("value_added", "emission"),
-          "tax_per_electricity": ("tax", "electricity_10k_kwh")}
-_LOWER_NAMES = {"energy": "综合能耗（等价值）", "emission": "排放当量", "electricity_10k_kwh": "用电量"}
+# indicator → (the field in its numerator, the denominator's name when it can be cut alone)
+_NUMERATOR = {"tax_per_mu": "tax", "value_added_per_mu": "value_added",
+              "value_added_per_energy": "value_added", "value_added_per_emission": "value_added",
+              "labour_productivity": "value_added", "rd_ratio": "rd_expense",
+              "tax_per_electricity": "tax"}
+_CUT = {"value_added_per_energy": ("energy", "综合能耗（等价值）", "吨标准煤"),
+        "value_added_per_emission": ("emission", "排放当量", "千当量"),
+        "tax_per_electricity": ("electricity_10k_kwh", "用电量", "万千瓦时")}
+_FIELD_NAMES = {"tax": "实缴税金", "value_added": "工业增加值", "rd_expense": "研发费用"}
+# Amounts are shown to the cent of 万元 and to 0.01 of a physical unit; indicator values to 4
+# decimals (a ratio to 0.01 %). Each is rounded away from the firm's current figure, so that the
+# change shown, applied exactly, reaches the goal (RULES §0).
+_PLACES = 2
+_IND_PLACES = 4
 
 
 def _lift_nodes(ctx: Ctx, e: MujunEval, target: float, better: str, names: dict[str, str],
-                note: str = "") -> list[Node]:
-    """For each indicator alone: the change that would lift the score to ``target``.
+                st: CohortStats | None = None, note: str = "",
+                needed: Needed | None = None) -> list[Node]:
+    """What would lift the score to ``target``: for each field the firm can raise, the amount
+    that does it with every indicator that field moves (tax moves both 规下 indicators, value
+    added four 规上 ones); for each indicator alone, the value it must reach and the cut in its
+    own denominator that would get it there.
 
     Fills ``e.lift_summary`` (the JSON) and returns the tree nodes that say the same."""
     assert e.score is not None
     gap = max(target - e.score, 0.0)
+    if needed is None:
+        def needed(a: float, b: float) -> float:
+            return gap / a if a > 0 else math.inf
+    # Points per unit of emission points that firms given the cohort's mean gain, when this
+    # firm's own emission points enter that mean.
+    em = e.indicators.get("value_added_per_emission")
+    in_mean = (st is not None and st.emission_mean is not None and st.emission_count > 0
+               and em is not None and not em.imputed and em.points is not None)
+    spill = 1.0 / st.emission_count if in_mean and st is not None else 0.0
+    shown_target = round_up(target, _PLACES)
     head = Node("lift", f"升至 {better} 类（{names[better]}）需要", Outcome.UNMET, kind="info",
                 value=round(target, 4), unit="分", gap=gap,
-                note=(note + "；" if note else "") + f"得分需达到 {fmt(round(target, 2))} 分，"
-                     f"还差 {fmt(round(gap, 2))} 分。以下每项为单独改善该指标所需的变化。")
-    changes: dict[str, dict[str, Any]] = {}
+                note=(note + "；" if note else "") + f"得分需达到 {fmt(shown_target)} 分，"
+                     f"还差 {fmt(round_up(gap, _PLACES))} 分。每项为其他数据不变时单独做到即可"
+                     "的变化（金额已向上取整到 0.01）。")
     cap = ctx.v("mujun.cap")
     rec = e.record
-    for i, ind in e.indicators.items():
-        if not ind.weight or ind.value is None or ind.benchmark is None or ind.imputed:
+    usable = {i: ind for i, ind in e.indicators.items()
+              if ind.weight and ind.value is not None and ind.benchmark and not ind.imputed
+              and ind.denominator}
+    fields: dict[str, dict[str, Any]] = {}
+    for f in ("tax", "value_added", "rd_expense"):
+        moved = [i for i, ind in usable.items() if _NUMERATOR[i] == f]
+        if not moved or gap <= 0:
             continue
-        need = ind.value + gap * ind.benchmark / ind.weight
-        label = INDICATOR_NAMES[i]
+        gains = {i: quotient(usable[i].weight, product(usable[i].benchmark,
+                                                       usable[i].denominator)) or 0.0
+                 for i in moved}
+        per_unit = sum(gains.values())
+        if per_unit <= 0:
+            continue
+        delta = round_up(needed(per_unit, spill * gains.get("value_added_per_emission", 0.0)),
+                         _PLACES)
+        if not math.isfinite(delta):
+            continue
+        if cap and any(quotient(usable[i].value + delta / usable[i].denominator,
+                                usable[i].benchmark) > cap for i in moved):
+            head.children.append(info(f"lift.field.{f}", f"提高{_FIELD_NAMES[f]}",
+                                      "相关指标将超过封顶比值，单独提高此项无法弥补差距"))
+            continue
+        names_moved = "、".join(INDICATOR_NAMES[i] for i in moved)
+        base = rec.get(f)
+        share = (f"（现有的 {fmt(round_up(delta / base * 100, 1))}%）"
+                 if base is not None and base > 0 else "")
+        fields[f] = {"field": f, "delta": delta, "indicators": moved}
+        head.children.append(info(
+            f"lift.field.{f}", f"提高{_FIELD_NAMES[f]}",
+            f"{_FIELD_NAMES[f]}增加 {fmt(delta)} 万元{share}"
+            + (f"，同时提高{names_moved}" if len(moved) > 1 else f"，提高{names_moved}"),
+            value=delta, unit="万元"))
+    indicators: dict[str, dict[str, Any]] = {}
+    for i, ind in usable.items():
+        assert ind.weight is not None and ind.value is not None and ind.benchmark is not None
+        per_value = ind.weight / ind.benchmark
+        need = ind.value + needed(per_value,
+                                  spill * per_value if i == "value_added_per_emission" else 0.0)
         if not math.isfinite(need):
             continue
-        if cap and need / ind.benchmark > cap:
+        label = INDICATOR_NAMES[i]
+        if cap and quotient(need, ind.benchmark) > cap:
             head.children.append(info(f"lift.{i}", label, "该指标已达封顶比值，单独提高无法弥补差距"))
             continue
-        change: dict[str, Any] = {"indicator_value": round(need, 6)}
+        shown = round_up(need, _IND_PLACES)
+        if not math.isfinite(shown):
+            continue
+        change: dict[str, Any] = {"indicator_value": shown}
         parts = []
-        if i in _RAISE:
-            field_id, den_field = _RAISE[i]
-            den = rec.get(den_field)
-            delta = (need - ind.value) * den if den else math.inf
-            if math.isfinite(delta):
-                change.update(field=field_id, delta=round(delta, 6))
-                parts.append(f"{_FIELD_NAMES[field_id]}增加 {fmt(round(delta, 2))} 万元")
-        if i in _LOWER and ind.denominator and need > 0:
-            num = rec.get(_LOWER[i][0])
-            cut = ind.denominator - num / need if num and num > 0 else math.inf
-            if math.isfinite(cut):
-                change.update(reduce=_LOWER[i][1], reduce_by=round(cut, 6))
-                parts.append(f"{_LOWER_NAMES[_LOWER[i][1]]}减少 {fmt(round(cut, 2))}"
-                             f"（{fmt(round(cut / ind.denominator * 100, 1))}%）")
-        changes[i] = change
+        num_value = rec.get(_NUMERATOR[i])  # tax or value added
+        if i in _CUT and need > 0 and num_value is not None and num_value > 0:
+            what, cut_name, cut_unit = _CUT[i]
+            allowed = round_down(num_value / need, _PLACES)  # the denominator must not exceed
+            cut = round_up(ind.denominator - allowed, _PLACES)
+            if 0 < cut < ind.denominator:
+                change.update(reduce=what, reduce_by=cut)
+                parts.append(f"{cut_name}减少 {fmt(cut)} {cut_unit}"
+                             f"（{fmt(round_up(cut / ind.denominator * 100, 1))}%），"
+                             f"即不超过 {fmt(round_down(ind.denominator - cut, _PLACES))} {cut_unit}")
+        indicators[i] = change
         head.children.append(Node(
-            f"lift.{i}", label, Outcome.UNMET, kind="info", value=round(ind.value, 6),
-            threshold=round(need, 6), op="≥", unit=ind.unit, gap=round(need - ind.value, 6),
-            note="；或".join(parts)))
-    if e.cohort == ABOVE and rec.value_added and rec.value_added > 0 and gap > 0:
-        # Value added lifts four indicators at once.
-        per_unit = 0.0
-        for i in ("value_added_per_mu", "value_added_per_energy", "value_added_per_emission",
-                  "labour_productivity"):
-            ind = e.indicators[i]
-            if ind.weight and ind.denominator and not ind.imputed:
-                per_unit += ind.weight / (ind.benchmark * ind.denominator)
-        dva = gap / per_unit if per_unit > 0 else math.inf
-        if math.isfinite(dva) and math.isfinite(dva / rec.value_added):
-            changes["value_added"] = {"field": "value_added", "delta": round(dva, 6)}
-            head.children.append(info(
-                "lift.value_added", "工业增加值（同时提高四项指标）",
-                f"工业增加值增加 {fmt(round(dva, 2))} 万元（{fmt(round(dva / rec.value_added * 100, 1))}%）"
-                "，其他数据不变时即可达到", value=round(dva, 2), unit="万元"))
+            f"lift.{i}", f"单独提高{label}", Outcome.UNMET, kind="info",
+            value=round(ind.value, 6), threshold=shown, op="≥", unit=ind.unit,
+            gap=round_up(shown - ind.value, _IND_PLACES),
+            note="；".join(parts)))
     e.lift_summary = {"target_class": better, "target_score": round(target, 6),
-                      "gap_points": round(gap, 6), "changes": changes}
+                      "gap_points": round(gap, 6), "fields": fields, "changes": indicators}
     return [head]
-
-
-_FIELD_NAMES = {"tax": "实缴税金", "value_added": "工业增加值", "rd_expense": "研发费用"}
 
 
 def tree(ctx: Ctx, e: MujunEval) -> Node:
@@ -476,7 +584,8 @@ def tree(ctx: Ctx, e: MujunEval) -> Node:
             if ind.imputed:
                 n.outcome, n.missing = Outcome.UNKNOWN, ["cod_t", "nh3n_t", "so2_t", "nox_t"]
             elif ind.value is not None and ind.benchmark:
-                n.outcome = Outcome.MET if ind.value >= ind.benchmark else Outcome.UNMET
+                n.outcome = Outcome.MET if meets(ind.value, ">=", ind.benchmark) \
+                    else Outcome.UNMET
                 if n.outcome is Outcome.UNMET:
                     n.gap = ind.benchmark - ind.value
             elif ind.value is None and not n.missing:
@@ -484,11 +593,15 @@ def tree(ctx: Ctx, e: MujunEval) -> Node:
             if ind.weight is not None:
                 n.points_max = None
             ind_nodes.append(n)
-        children.append(Node("indicators", "评价指标（与基准值比较）", Outcome.NA, kind="group",
-                             children=ind_nodes))
+        group = Node("indicators", "评价指标（与基准值比较）", Outcome.NA, kind="section",
+                     children=ind_nodes)
+        if e.benchmark_year is not None:
+            group.label = f"评价指标（与 {e.benchmark_year} 年度基准值比较）"
+        group.caveat = e.benchmark_note
+        children.append(group)
     if e.score is not None:
-        children.append(Node("score", "综合得分", Outcome.MET, kind="score", value=round(e.score, 4),
-                             points=round(e.score, 4), unit="分",
+        children.append(Node("score", "综合得分", Outcome.MET, kind="score", value=e.score,
+                             points=e.score, unit="分",
                              note="得分 = Σ 权重 × 指标值 ÷ 基准值"))
     elif e.status == INCOMPLETE:
         children.append(Node("score", "综合得分", Outcome.UNKNOWN, kind="score", missing=e.missing,
@@ -508,7 +621,7 @@ def tree(ctx: Ctx, e: MujunEval) -> Node:
         ]
         for c in ctx_nodes:
             c.kind = "info"
-        children.append(Node("context", "参照：全省制造业目标", Outcome.NA, kind="group",
+        children.append(Node("context", "参照：全省制造业目标", Outcome.NA, kind="section",
                              children=ctx_nodes))
     head = {SCORED: Outcome.MET, INCOMPLETE: Outcome.UNKNOWN, NO_WEIGHTS: Outcome.UNKNOWN,
             NOT_GRADED: Outcome.NA}[e.status]
@@ -518,6 +631,8 @@ def tree(ctx: Ctx, e: MujunEval) -> Node:
 
 def summary(e: MujunEval) -> dict[str, Any]:
     return {"cohort": e.cohort, "reason": e.reason, "status": e.status,
+            "benchmark_year": e.benchmark_year,
+            **({"benchmark_note": e.benchmark_note} if e.benchmark_note else {}),
             "score": None if e.score is None else round(e.score, 4),
             "class": e.klass, "class_basis": e.class_basis,
             **({"rank": e.rank, "population": e.population} if e.rank else {}),

@@ -65,15 +65,20 @@ def assess(ctx: Ctx, rec: Record, mj: MujunEval) -> tuple[dict[str, Any], Node]:
         en.params += energy.params
         tests.append(("energy_intensity", en))
         for code, node in tests:
-            # here "met" means the warning sign is present
+            # A warning sign: its condition holding means the sign is triggered (UNMET), not
+            # "met"; a sign has no gap to close (RULES §5, issue 19).
+            node.kind, node.gap = "sign", None
             if node.outcome is Outcome.MET:
+                node.outcome = Outcome.UNMET
                 reasons.append(code)
+            elif node.outcome is Outcome.UNMET:
+                node.outcome = Outcome.MET
             elif node.outcome is Outcome.UNKNOWN:
                 unknown.append(code)
-        group = Node("rect.signs", "整治情形（满足任一即列入整治清单候选）", Outcome.UNKNOWN, kind="any",
-                     children=[n for _, n in tests],
-                     note="此处“满足”表示存在该情形")
-        group.outcome = (Outcome.MET if reasons else Outcome.UNKNOWN if unknown else Outcome.UNMET)
+        group = Node("rect.signs", "整治情形（触发任一即列入整治清单候选）", Outcome.UNKNOWN,
+                     kind="sign", children=[n for _, n in tests])
+        group.outcome = (Outcome.UNMET if reasons else Outcome.UNKNOWN if unknown else
+                         Outcome.MET)
         children.append(group)
     div_ref = ctx.ref("rect.energy_intensive_divisions")
     if div is not None and div in div_ref.value:
@@ -82,7 +87,7 @@ def assess(ctx: Ctx, rec: Record, mj: MujunEval) -> tuple[dict[str, Any], Node]:
                              params=[div_ref]))
     flagged = bool(reasons)
     children.append(info("rect.routes", "可能的处置方式", ROUTES))
-    root = Node("rectification", "高耗低效企业整治", Outcome.NA, kind="group", children=children)
+    root = Node("rectification", "高耗低效企业整治", Outcome.NA, kind="sign", children=children)
     if in_scope_out is Outcome.UNMET:
         root.note = "不在整治摸排范围"
     else:

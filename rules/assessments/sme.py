@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rules.assessments.digital import level_of
+from rules.catalogue import MAKER_RANKS
 from rules.engine import (
+    OUTCOME_LABELS,
     Ctx,
     Node,
     Outcome,
@@ -27,6 +29,7 @@ from rules.engine import (
     score_at_least,
     score_total,
 )
+from rules.numbers import compound_growth, growth, meets, quotient, total
 from rules.record import Record
 
 TIERS = ("none", "innovative", "specialised", "little_giant")
@@ -34,6 +37,11 @@ TIER_NAMES = {"none": "未达到创新型", "innovative": "创新型中小企业
               "specialised": "专精特新中小企业", "little_giant": "专精特新“小巨人”企业"}
 TIER_TITLES = {"innovative": "创新型", "specialised": "专精特新", "little_giant": "小巨人"}
 SIZE_NAMES = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
+GROWTH_METHODS = {"geometric": "几何平均", "arithmetic": "算术平均"}
+GROWTH_CAVEAT = "两年平均增长率的算法为低可信度默认值，请核对"
+# A title at or above a tier shows the tier was held (小巨人 are 专精特新 first).
+TITLES_AT_OR_ABOVE = {"innovative": ("创新型", "专精特新", "小巨人"),
+                      "specialised": ("专精特新", "小巨人")}
 
 
 @dataclass
@@ -45,35 +53,78 @@ class Derived:
     main_share: float | None
     debt: float | None
     growth1: float | None
-    growth2: float | None  # two-year average main-revenue growth
+    growth2: float | None  # two-year average main-revenue growth, by ``growth_method``
     rev_growth2: float | None  # two-year compound operating-revenue growth (2026 小巨人)
     margin: float | None
     rd_staff_share: float | None
     digital_level: int | None
+    growth_method: str = "geometric"
+    growth2_alt: float | None = None  # the same average by the other method (for caveats)
+
+    @property
+    def alt_method(self) -> str:
+        return "arithmetic" if self.growth_method == "geometric" else "geometric"
+
+    def alternative(self) -> Derived:
+        """The same figures with the two-year average computed by the other method."""
+        return replace(self, growth_method=self.alt_method, growth2=self.growth2_alt,
+                       growth2_alt=self.growth2)
 
 
-def _sqrt_growth(now: float | None, before: float | None) -> float | None:
-    if now is None or before is None or before <= 0 or now < 0:
-        return None
-    return math.sqrt(now / before) - 1
+def two_year_growth(now: float | None, prev: float | None, prev2: float | None,
+                    method: str) -> float | None:
+    """Average yearly growth over two years, exactly: geometric √(now ÷ prev2) − 1, or the
+    arithmetic mean of the two yearly rates (RULES §4.2, [L] default: geometric)."""
+    if method == "arithmetic":
+        g1, g0 = growth(now, prev), growth(prev, prev2)
+        return None if g1 is None or g0 is None else quotient(total([g1, g0]), 2)
+    return compound_growth(now, prev2)
 
 
 def derive(ctx: Ctx, rec: Record) -> Derived:
     mr, mr1, mr2 = rec.main_revenue, rec.main_revenue_prev, rec.main_revenue_prev2
-    g1 = None if ratio(mr, mr1) is None else ratio(mr, mr1) - 1
-    if ctx.v("sme.growth_method") == "arithmetic":
-        g_prev = None if ratio(mr1, mr2) is None else ratio(mr1, mr2) - 1
-        g2 = None if g1 is None or g_prev is None else (g1 + g_prev) / 2
-    else:
-        g2 = _sqrt_growth(mr, mr2)
+    method = ctx.v("sme.growth_method")
+    alt = "arithmetic" if method == "geometric" else "geometric"
     level = level_of(ctx, rec)
     return Derived(
         rd_ratio=ratio(rec.rd_expense, rec.revenue),
         rd_ratio_prev=ratio(rec.rd_expense_prev, rec.revenue_prev),
         main_share=ratio(mr, rec.revenue), debt=ratio(rec.total_liabilities, rec.total_assets),
-        growth1=g1, growth2=g2, rev_growth2=_sqrt_growth(rec.revenue, rec.revenue_prev2),
+        growth1=growth(mr, mr1), growth2=two_year_growth(mr, mr1, mr2, method),
+        rev_growth2=compound_growth(rec.revenue, rec.revenue_prev2),
         margin=ratio(rec.net_profit, rec.revenue), rd_staff_share=ratio(rec.rd_staff, rec.employees),
-        digital_level=level)
+        digital_level=level, growth_method=method,
+        growth2_alt=two_year_growth(mr, mr1, mr2, alt))
+
+
+def _pct(x: float) -> str:
+    return f"{x:.2%}"
+
+
+def _growth_caveat_met(node: Node, d: Derived) -> None:
+    """Say so on a "growth ≥ threshold" condition that the other averaging method decides the
+    other way."""
+    if node.outcome not in (Outcome.MET, Outcome.UNMET) or d.growth2_alt is None:
+        return
+    met = node.outcome is Outcome.MET
+    if meets(d.growth2_alt, node.op, node.threshold) == met:
+        return
+    word = {True: "满足", False: "不满足"}
+    node.caveat = (f"按{GROWTH_METHODS[d.growth_method]}（{_pct(d.growth2)}）{word[met]}、"
+                   f"按{GROWTH_METHODS[d.alt_method]}（{_pct(d.growth2_alt)}）{word[not met]}；"
+                   + GROWTH_CAVEAT)
+
+
+def _growth_caveat_points(node: Node, bands: Any, d: Derived) -> None:
+    """The same for a banded score item: the points the other method would give."""
+    if node.points != node.points_max or d.growth2_alt is None or d.growth2 is None:
+        return
+    alt = float(band_points(d.growth2_alt, bands))
+    if alt == node.points:
+        return
+    node.caveat = (f"按{GROWTH_METHODS[d.growth_method]}（{_pct(d.growth2)}）得 {fmt(node.points)} 分、"
+                   f"按{GROWTH_METHODS[d.alt_method]}（{_pct(d.growth2_alt)}）得 {fmt(alt)} 分；"
+                   + GROWTH_CAVEAT)
 
 
 def size_class(ctx: Ctx, rec: Record) -> tuple[str | None, Node]:
@@ -104,6 +155,21 @@ def size_class(ctx: Ctx, rec: Record) -> tuple[str | None, Node]:
 
 def _titles(rec: Record) -> frozenset[str]:
     return rec.titles or frozenset()
+
+
+_NO_TITLES_NOTE = "“已获称号”未填视为未获任何称号"
+
+
+def _maker(ctx: Ctx, id: str, rec: Record, key: str) -> Node:
+    """The "创客中国" direct route: a national rank at least the parameter's (50强 is within
+    500强). Blank is unknown, never 无."""
+    ref = ctx.ref(key)
+    rank = rec.maker_china_rank
+    ok = None if rank is None else MAKER_RANKS.index(rank) >= MAKER_RANKS.index(ref.value)
+    node = flag(id, f"近三年进入“创客中国”大赛全国{ref.value}", ok, {"maker_china_rank": rank},
+                params=[ref])
+    node.value = rank
+    return node
 
 
 def _ip_level(hv: bool, sd: bool, c1: bool, c2: bool) -> str:
@@ -139,14 +205,28 @@ def _map_item(ctx: Ctx, id: str, label: str, key: str, value: Any, field_id: str
 # ----------------------------------------------------------------------------- 创新型 (2022)
 
 
-def innovative(ctx: Ctx, rec: Record, d: Derived, rules_note: str = "") -> Node:
+def _held(ctx: Ctx, rec: Record, key: str) -> Node:
+    """2026: a valid title named by the parameter (科技型、创新型) holds the first tier."""
+    ref = ctx.ref(key)
+    titles = _titles(rec)
+    have = [t for t in ref.value if t in titles]
+    node = flag("innovative.held", "已获" + "或".join(f"“{t}”" for t in ref.value) + "称号（有效期内）",
+                bool(have), {"titles": sorted(titles)}, params=[ref],
+                note=_NO_TITLES_NOTE if rec.titles is None else "")
+    node.value = "、".join(have) or None
+    return node
+
+
+def innovative(ctx: Ctx, rec: Record, d: Derived, rules_note: str = "",
+               held_key: str = "") -> Node:
+    """创新型 (2022 scoring); from 2026 科技和创新型, which a ``held_key`` title also holds."""
     k = "sme.2022.innovative."
     titles = _titles(rec)
     direct = any_of("innovative.direct", "直通条件", [
         flag("innovative.direct.award", "近三年获省部级以上科技奖励", rec.sci_award,
              {"sci_award": rec.sci_award}),
         flag("innovative.direct.hntech", "已获高新技术企业认定", "高新技术" in titles,
-             {"titles": sorted(titles)}, note="“已获称号”未填视为未获任何称号" if rec.titles is None else ""),
+             {"titles": sorted(titles)}, note=_NO_TITLES_NOTE if rec.titles is None else ""),
         flag("innovative.direct.institution", "拥有省级以上研发机构",
              None if rec.rd_institution is None else rec.rd_institution in ("省级", "国家级"),
              {"rd_institution": rec.rd_institution}),
@@ -183,14 +263,15 @@ def innovative(ctx: Ctx, rec: Record, d: Derived, rules_note: str = "") -> Node:
         score_at_least(ctx, "innovative.min_specialisation", "专业化得分", g_spe,
                        k + "min_specialisation", attach=False),
     ])
-    return any_of("innovative", TIER_NAMES["innovative"], [direct, route], note=rules_note or
+    routes = [_held(ctx, rec, held_key), direct, route] if held_key else [direct, route]
+    return any_of("innovative", TIER_NAMES["innovative"], routes, note=rules_note or
                   "满足直通条件之一，或评价得分达标")
 
 
 # ----------------------------------------------------------------------------- 2022 rules
 
 
-def specialised_2022(ctx: Ctx, rec: Record, d: Derived) -> Node:
+def specialised_2022(ctx: Ctx, rec: Record, d: Derived, inn: Node) -> Node:
     k = "sme.2022.specialised."
     niche = compare(ctx, "specialised.niche_years", "从事特定细分市场年限", rec.niche_years, ">=",
                     k + "min_niche_years", {"niche_years": rec.niche_years})
@@ -217,9 +298,12 @@ def specialised_2022(ctx: Ctx, rec: Record, d: Derived) -> Node:
                 {"rd_expense": rec.rd_expense, "rd_expense_prev": rec.rd_expense_prev}),
         compare(ctx, "specialised.direct.equity", "近两年新增股权融资", rec.equity_financing_2y, ">=",
                 k + "direct_equity", {"equity_financing_2y": rec.equity_financing_2y}),
+        _maker(ctx, "specialised.direct.maker", rec, k + "direct_maker_rank"),
     ])
-    return all_of("specialised", TIER_NAMES["specialised"], [niche, rd, scale, route],
-                  note="工信部企业〔2022〕63号 附件2：同时满足四项条件")
+    prereq = _prereq(ctx, "specialised.prerequisite", rec, "sme.2022.prerequisite", "innovative",
+                     inn, TITLES_AT_OR_ABOVE["innovative"])
+    return all_of("specialised", TIER_NAMES["specialised"], [prereq, niche, rd, scale, route],
+                  note="工信部企业〔2022〕63号 附件2：同时满足四项条件；前置条件的出处见该项")
 
 
 def _specialised_score(ctx: Ctx, rec: Record, d: Derived) -> Node:
@@ -227,10 +311,10 @@ def _specialised_score(ctx: Ctx, rec: Record, d: Derived) -> Node:
     share = band_item(ctx, "specialised.score.main_share", "主营业务收入占比", d.main_share,
                       k + "main_share_points", {"main_revenue": rec.main_revenue, "revenue": rec.revenue})
     growth = band_item(ctx, "specialised.score.growth", "近两年主营业务收入平均增长率", d.growth2,
-                       k + "growth_points", {"main_revenue": rec.main_revenue,
-                                             "main_revenue_prev2": rec.main_revenue_prev2},
-                       note="按几何平均计算" if ctx.v("sme.growth_method") == "geometric" else "按算术平均计算")
+                       k + "growth_points", _growth_inputs(rec, d),
+                       note=f"按{GROWTH_METHODS[d.growth_method]}计算")
     growth.params.append(ctx.ref("sme.growth_method"))
+    _growth_caveat_points(growth, growth.params[0].value, d)
     per = ctx.ref(k + "niche_years_per_point")
     nmax = ctx.ref(k + "niche_points_max")
     niche_pts = ([min(math.floor(rec.niche_years / per.value), nmax.value)]
@@ -285,7 +369,12 @@ def _specialised_score(ctx: Ctx, rec: Record, d: Derived) -> Node:
     ])
 
 
-def little_giant_2022(ctx: Ctx, rec: Record, d: Derived) -> Node:
+def _growth_inputs(rec: Record, d: Derived) -> dict[str, Any]:
+    mid = {"main_revenue_prev": rec.main_revenue_prev} if d.growth_method == "arithmetic" else {}
+    return {"main_revenue": rec.main_revenue, **mid, "main_revenue_prev2": rec.main_revenue_prev2}
+
+
+def little_giant_2022(ctx: Ctx, rec: Record, d: Derived, spec: Node) -> Node:
     k = "sme.2022.little_giant."
     rev = rec.revenue
     large, mid = ctx.ref(k + "large_revenue"), ctx.ref(k + "mid_revenue")
@@ -321,6 +410,7 @@ def little_giant_2022(ctx: Ctx, rec: Record, d: Derived) -> Node:
     innovation = any_of("little_giant.innovation", "创新能力", [
         flag("little_giant.innovation.award", "近三年获省部级以上科技奖励（直通）", rec.sci_award,
              {"sci_award": rec.sci_award}),
+        _maker(ctx, "little_giant.innovation.maker", rec, k + "direct_maker_rank"),
         all_of("little_giant.innovation.all", "研发投入、研发机构与知识产权", [
             band,
             flag("little_giant.institution", "自建或共建研发机构", None if rec.rd_institution is None
@@ -329,14 +419,18 @@ def little_giant_2022(ctx: Ctx, rec: Record, d: Derived) -> Node:
                     k + "min_ip_class1", {"ip_class1": rec.ip_class1}),
         ]),
     ])
+    growth = compare(ctx, "little_giant.growth", "近两年主营业务收入平均增长率", d.growth2, ">=",
+                     k + "min_growth", _growth_inputs(rec, d), extra=["sme.growth_method"],
+                     note=f"按{GROWTH_METHODS[d.growth_method]}计算")
+    _growth_caveat_met(growth, d)
     return all_of("little_giant", TIER_NAMES["little_giant"], [
+        _prereq(ctx, "little_giant.prerequisite", rec, "sme.2022.prerequisite", "specialised", spec,
+                TITLES_AT_OR_ABOVE["specialised"]),
         compare(ctx, "little_giant.niche_years", "从事特定细分市场年限", rec.niche_years, ">=",
                 k + "min_niche_years", {"niche_years": rec.niche_years}),
         compare(ctx, "little_giant.main_share", "主营业务收入占比", d.main_share, ">=", k + "min_main_share",
                 {"main_revenue": rec.main_revenue, "revenue": rec.revenue}),
-        compare(ctx, "little_giant.growth", "近两年主营业务收入平均增长率", d.growth2, ">=", k + "min_growth",
-                {"main_revenue": rec.main_revenue, "main_revenue_prev2": rec.main_revenue_prev2},
-                extra=["sme.growth_method"]),
+        growth,
         flag("little_giant.core_it", "核心业务采用信息系统", rec.core_business_it,
              {"core_business_it": rec.core_business_it}),
         flag("little_giant.certified", "通过管理体系或产品认证", rec.mgmt_certified,
@@ -349,20 +443,39 @@ def little_giant_2022(ctx: Ctx, rec: Record, d: Derived) -> Node:
         innovation,
         flag("little_giant.key_field", "主导产品属重点领域", rec.key_field_product,
              {"key_field_product": rec.key_field_product}),
-    ], note="工信部企业〔2022〕63号 附件3")
+    ], note="工信部企业〔2022〕63号 附件3；前置条件的出处见该项")
+
+
+# ----------------------------------------------------------------------------- ladder
+
+
+def _prereq(ctx: Ctx, id: str, rec: Record, key: str, tier: str, lower: Node,
+            titles: tuple[str, ...], extra: tuple[str, ...] = ()) -> Node:
+    """A tier's prerequisite (RULES §4.2, §4.3): the firm holds a title at or above ``tier``
+    (``titles``), or qualifies for ``tier`` now and must obtain the title first. The parameter
+    ``key`` cites the rule and may switch it off."""
+    ref = ctx.ref(key)
+    refs = [ref, *(ctx.ref(k) for k in extra)]
+    label = f"前置：已获或符合“{TIER_NAMES[tier]}”"
+    held = _titles(rec)
+    if ref.value == "none":
+        return Node(id, label, Outcome.NA, kind="info", params=refs,
+                    note="本配置不要求先取得下一层级称号")
+    have = [t for t in titles if t in held]
+    out = Outcome.MET if have else lower.outcome
+    higher = TITLES_AT_OR_ABOVE[tier][1:]
+    name = "或".join(f"“{t}”" for t in titles if t not in higher)
+    note = (f"已获“{have[0]}”称号" if have else
+            f"目前符合“{TIER_NAMES[tier]}”条件，但须先取得该称号" if lower.outcome is Outcome.MET
+            else f"未获{name}称号，且尚不确定是否符合其条件（见上）" if lower.outcome is Outcome.UNKNOWN
+            else f"未获{name}称号，且尚不符合其条件（见上）")
+    if not have and rec.titles is None:
+        note += "；" + _NO_TITLES_NOTE
+    return Node(id, label, out, value="、".join(have) or None, inputs={"titles": sorted(held)},
+                params=refs, note=note)
 
 
 # ----------------------------------------------------------------------------- 2026 rules
-
-
-def _prereq(id: str, rec: Record, title: str, tier: str, lower: Node) -> Node:
-    holds = title in _titles(rec)
-    out = Outcome.MET if holds else lower.outcome
-    note = (f"已获“{title}”称号" if holds else
-            f"目前符合“{TIER_NAMES[tier]}”条件，但须先取得该称号" if lower.outcome is Outcome.MET
-            else f"未获“{title}”称号，且尚不符合其条件（见上）")
-    return Node(id, f"前置：已获或符合“{TIER_NAMES[tier]}”", out, inputs={"titles": sorted(_titles(rec))},
-                note=note)
 
 
 def specialised_2026(ctx: Ctx, rec: Record, d: Derived, inn: Node) -> Node:
@@ -389,8 +502,11 @@ def specialised_2026(ctx: Ctx, rec: Record, d: Derived, inn: Node) -> Node:
     ])
     zjtx = compare(ctx, "specialised.zjtx_score", "专精特新发展评价得分（国家平台）", rec.zjtx_score, ">=",
                    k + "min_zjtx_score", {"zjtx_score": rec.zjtx_score})
+    held = tuple(dict.fromkeys((*ctx.v("sme.2026.innovative.held_titles"),
+                                *TITLES_AT_OR_ABOVE["innovative"])))
     return all_of("specialised", TIER_NAMES["specialised"], [
-        _prereq("specialised.prerequisite", rec, "创新型", "innovative", inn),
+        _prereq(ctx, "specialised.prerequisite", rec, "sme.2026.prerequisite", "innovative", inn,
+                held, extra=("sme.2026.innovative.held_titles",)),
         compare(ctx, "specialised.niche_years", "从事特定细分市场年限", rec.niche_years, ">=",
                 k + "min_niche_years", {"niche_years": rec.niche_years}),
         any_of("specialised.scale", "营业收入或股权融资", [
@@ -416,7 +532,8 @@ def little_giant_2026(ctx: Ctx, rec: Record, d: Derived, spec: Node) -> Node:
     rd2 = None if rec.rd_expense is None or rec.rd_expense_prev is None else \
         rec.rd_expense + rec.rd_expense_prev
     return all_of("little_giant", TIER_NAMES["little_giant"], [
-        _prereq("little_giant.prerequisite", rec, "专精特新", "specialised", spec),
+        _prereq(ctx, "little_giant.prerequisite", rec, "sme.2026.prerequisite", "specialised", spec,
+                TITLES_AT_OR_ABOVE["specialised"]),
         compare(ctx, "little_giant.niche_years", "从事特定细分市场年限", rec.niche_years, ">=",
                 k + "min_niche_years", {"niche_years": rec.niche_years}),
         compare(ctx, "little_giant.revenue", "上年营业收入", rec.revenue, ">=", k + "min_revenue",
@@ -524,27 +641,58 @@ def champion(ctx: Ctx, rec: Record, d: Derived) -> Node:
 # ----------------------------------------------------------------------------- the assessment
 
 
+def ladder(ctx: Ctx, rec: Record, d: Derived, rules: str) -> dict[str, Node]:
+    """The three tier trees under ``rules``; each tier's prerequisite reads the one below."""
+    if rules == "miit-2022":
+        inn = innovative(ctx, rec, d)
+        spec = specialised_2022(ctx, rec, d, inn)
+        lg = little_giant_2022(ctx, rec, d, spec)
+    else:
+        inn = innovative(ctx, rec, d, rules_note="2026 年办法：已获所列称号即属本层级；科技和创新型"
+                         "中小企业标准出台前，沿用 2022 年创新型中小企业评价",
+                         held_key="sme.2026.innovative.held_titles")
+        spec = specialised_2026(ctx, rec, d, inn)
+        lg = little_giant_2026(ctx, rec, d, spec)
+    return {"innovative": inn, "specialised": spec, "little_giant": lg}
+
+
+def _top_tier(tiers: dict[str, Node]) -> str:
+    tier = "none"
+    for t in ("innovative", "specialised", "little_giant"):
+        if tiers[t].outcome is Outcome.MET:
+            tier = t
+    return tier
+
+
+def _method_caveats(ctx: Ctx, rec: Record, d: Derived, rules: str,
+                    tiers: dict[str, Node]) -> str:
+    """Where a growth node carries a caveat, the tiers recomputed with the other averaging
+    method: a tier whose verdict changes says so; returns the tier the other method gives
+    when it differs ("" otherwise)."""
+    if not any(n.caveat for t in tiers.values() for n in t.walk()):
+        return ""
+    other = ladder(ctx, rec, d.alternative(), rules)
+    method = GROWTH_METHODS[d.alt_method]
+    for t, node in tiers.items():
+        alt = other[t].outcome
+        if alt is not node.outcome:
+            node.caveat = (f"两年平均增长率按{method}计算时，本层级结论为“{OUTCOME_LABELS[alt]}”；"
+                           + GROWTH_CAVEAT)
+    alt_tier = _top_tier(other)
+    return alt_tier if alt_tier != _top_tier(tiers) else ""
+
+
 def assess(ctx: Ctx, rec: Record) -> tuple[dict[str, Any], Node]:
     d = derive(ctx, rec)
     switch = ctx.ref("sme.switch_date")
     rules = "miit-2026" if ctx.as_of >= switch.value else "miit-2022"
     size, size_node = size_class(ctx, rec)
-    if rules == "miit-2022":
-        inn = innovative(ctx, rec, d)
-        spec = specialised_2022(ctx, rec, d)
-        lg = little_giant_2022(ctx, rec, d)
-    else:
-        inn = innovative(ctx, rec, d, rules_note="2026 年办法：科技和创新型中小企业标准出台前，沿用 2022 年"
-                         "创新型中小企业评价")
-        spec = specialised_2026(ctx, rec, d, inn)
-        lg = little_giant_2026(ctx, rec, d, spec)
-    tiers = {"innovative": inn, "specialised": spec, "little_giant": lg}
-    tier = "none"
-    for t in ("innovative", "specialised", "little_giant"):
-        if tiers[t].outcome is Outcome.MET:
-            tier = t
+    tiers = ladder(ctx, rec, d, rules)
+    inn, spec, lg = tiers["innovative"], tiers["specialised"], tiers["little_giant"]
+    alt_tier = _method_caveats(ctx, rec, d, rules, tiers)
+    tier = _top_tier(tiers)
     if size == "large":
-        tier = "none"
+        tier, alt_tier = "none", ""
     nxt = None if tier == "little_giant" or size == "large" else TIERS[TIERS.index(tier) + 1]
     criteria = [b.brief() for b in blockers(tiers[nxt])] if nxt else []
     rules_node = info("sme.rules", "适用规则", "评估日期在 " + switch.value.isoformat() +
@@ -556,6 +704,9 @@ def assess(ctx: Ctx, rec: Record) -> tuple[dict[str, Any], Node]:
                 children=[rules_node, size_node, inn, spec, lg,
                           Node("sme.side", "旁证检查", Outcome.NA, kind="group", children=side)],
                 note=f"当前层级：{TIER_NAMES[tier]}" + (f"；下一层级：{TIER_NAMES[nxt]}" if nxt else ""))
+    if alt_tier:
+        root.caveat = (f"两年平均增长率按{GROWTH_METHODS[d.alt_method]}计算时，层级为"
+                       f"{TIER_NAMES[alt_tier]}；" + GROWTH_CAVEAT)
     if size == "large":
         root.outcome = Outcome.NA
         root.note = "大型企业不属于中小企业梯度培育范围"

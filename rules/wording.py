@@ -1,0 +1,212 @@
+"""How results read to a person, the same in every output: the command line, the JSON
+``criteria`` strings, the PDF reports, the workbooks and the Qt views.
+
+Every number carries its unit; a ratio reads as a percentage and a ratio gap in percentage
+points; a code (``geometric``, ``high_value``) reads as the words it stands for; a verdict
+reads by the node's kind — a criterion is 满足 / 不满足, a fact is 情况, a warning sign is
+未触发 / 已触发, context is 参照 (RULES §0, issue 19).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from rules.catalogue import label
+from rules.engine import OUTCOME_LABELS, Node, Outcome, fmt
+from rules.numbers import round_up, same
+from rules.schema import BY_KEY, DATE, NONE, RATIO, T
+
+MARKS = {Outcome.MET: "✔", Outcome.UNMET: "✘", Outcome.UNKNOWN: "？", Outcome.NA: "·"}
+
+# The words for the codes a profile or a result holds, per parameter (one code can mean two
+# things: "equivalent" is 污染当量 for emissions).
+CODE_WORDS: dict[str, dict[str, str]] = {
+    "emission.mode": {"equivalent": "按污染当量折算后相加", "tonnes": "按吨数直接相加",
+                      "permit_tonnes": "按许可排放量（吨）"},
+    "mujun.missing_emission": {"cohort_mean": "按同类企业有排放数据者的平均得分计",
+                               "incomplete": "视为数据不全，不计分"},
+    "sme.growth_method": {"geometric": "几何平均（复合增长率）", "arithmetic": "两年增长率的算术平均"},
+    "sme.2022.prerequisite": {"holds_or_qualifies": "须已获得或当前符合下一层级",
+                              "none": "不要求下一层级"},
+    "sme.2026.prerequisite": {"holds_or_qualifies": "须已获得或当前符合下一层级",
+                              "none": "不要求下一层级"},
+    "sme.2022.innovative.ip_points": {"high_value": "高价值发明专利", "self_developed": "自主研发Ⅰ类知识产权",
+                                      "class1": "Ⅰ类知识产权", "class2": "Ⅱ类知识产权", "none": "无"},
+    "sme.2022.specialised.ip_points": {"high_value": "高价值发明专利",
+                                       "self_developed": "自主研发Ⅰ类知识产权",
+                                       "class1": "Ⅰ类知识产权", "class2": "Ⅱ类知识产权", "none": "无"},
+}
+# Codes that can reach a result's text outside a parameter (rule sets, review tiers, bases).
+RESULT_WORDS = {"miit-2022": "工信部企业〔2022〕63号", "miit-2026": "工信部企业〔2026〕2号",
+                "equal_value": "等价值", "equivalent": "当量值",
+                "none": "不单独进行节能审查", "local": "市、县节能审查",
+                "provincial": "省级节能审查"}
+
+
+def word(key: str, code: Any) -> str:
+    """A parameter's code as words (the code itself when it already is a word)."""
+    return CODE_WORDS.get(key, {}).get(str(code), str(code))
+
+
+def show_value(v: Any) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, dict):
+        return "，".join(f"{k}: {fmt(x)}" for k, x in v.items())
+    if isinstance(v, (tuple, list)):
+        return "[" + ", ".join(show_value(x) for x in v) + "]"
+    if isinstance(v, (set, frozenset)):
+        return "、".join(sorted(map(str, v)))
+    if isinstance(v, str):
+        return RESULT_WORDS.get(v, v)
+    return fmt(v)
+
+
+def unit_suffix(u: str) -> str:
+    return "" if u in ("", NONE, DATE) else " " + u
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _decimals(v: float, places: int) -> str:
+    text = f"{v:.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def num(v: Any, unit: str = "", places: int | None = None) -> str:
+    """A value with its unit; a ratio as a percentage (0.0302 → 3.02%); floats without noise
+    (4 decimals, or ``places``)."""
+    if v is None:
+        return "—"
+    if unit == RATIO and _is_num(v):
+        if not math.isfinite(v):
+            return "—"
+        return _decimals(v * 100, 2 if places is None else max(places - 2, 0)) + "%"
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            return "—"
+        return _decimals(v, 4 if places is None else places) + unit_suffix(unit)
+    return show_value(v) + unit_suffix(unit)
+
+
+def num_pair(v: Any, t: Any, unit: str) -> tuple[str, str]:
+    """A value and the threshold it is held against, with enough decimals that two different
+    numbers never print alike (0.5199999 is not shown as the 0.52 it failed to reach)."""
+    a, b = num(v, unit), num(t, unit)
+    if _is_num(v) and _is_num(t) and a == b and not same(float(v), float(t)):
+        for places in range(5, 13):
+            a, b = num(v, unit, places), num(t, unit, places)
+            if a != b:
+                break
+    return a, b
+
+
+def gap_text(gap: float, unit: str) -> str:
+    """How far a value is from its threshold: a ratio in percentage points, anything else in
+    its unit — rounded up at the shown precision, so that closing the gap shown is enough."""
+    if unit == RATIO:
+        return f"{fmt(round_up(gap * 100, 2))} 个百分点"
+    return num(round_up(gap, 4), unit)
+
+
+def outcome_text(o: Outcome) -> str:
+    return f"{MARKS[o]} {OUTCOME_LABELS[o]}"
+
+
+SIGN_LABELS = {Outcome.MET: "✔ 未触发", Outcome.UNMET: "▲ 已触发",
+               Outcome.UNKNOWN: "？ 未知（缺数据）", Outcome.NA: "· 不适用"}
+
+
+def verdict(n: Node) -> tuple[str, str]:
+    """The verdict column of a node and its tone (met | unmet | unknown | not_applicable |
+    muted): context and facts carry no verdict; a warning sign reads 未触发 / 已触发."""
+    if n.kind == "info":
+        return "参照", "muted"
+    if n.kind == "fact":
+        return "情况", "muted"
+    if n.kind == "section":
+        return "", "muted"
+    if n.kind == "sign":
+        return SIGN_LABELS[n.outcome], n.outcome.value
+    return outcome_text(n.outcome), n.outcome.value
+
+
+def param_value(key: str, value: Any, unit: str) -> str:
+    """A profile parameter as a person reads it: bands as “≥ 5% 得 20 分”, ranges as “06–43”,
+    codes as words."""
+    if value is None:
+        return "未设定"
+    t = BY_KEY[key].type
+    if t in (T.BANDS_GE, T.BANDS_LE):
+        sign = "≥" if t is T.BANDS_GE else "≤"
+        return "；".join(f"{sign} {num(th, unit)} 得 {fmt(pts)} 分" for th, pts in value) + \
+            "；其余 0 分"
+    if t is T.INT_RANGES:
+        return "、".join(f"{lo:02d}–{hi:02d}" for lo, hi in value)
+    if t is T.INT_LIST:
+        return "、".join(f"{v:02d}" for v in value)
+    if t is T.STRING_LIST:
+        return "、".join(value)
+    if t is T.POINTS_MAP:
+        return "；".join(f"{word(key, k)} {fmt(v)} 分" for k, v in value.items())
+    if t is T.STRING_MAP:
+        return "；".join(f"{word(key, k)} {v}" for k, v in value.items())
+    if t is T.ENUM:
+        return word(key, value)
+    return num(value, unit)
+
+
+def node_values(n: Node) -> str:
+    """A criterion's value, requirement or points as one line (tree views and reports)."""
+    if n.kind == "info" and isinstance(n.value, str) and n.note:
+        return ""  # a code (e.g. a review tier) that the note already says in words
+    if n.kind == "score" and n.points is not None:
+        pts = fmt(round(n.points, 2))
+        if n.points_max is not None and n.points_max != n.points:
+            pts += f"～{fmt(round(n.points_max, 2))}"
+        base = f"{pts} 分"
+        if n.value is not None and n.unit != "分" and n.op and n.threshold is not None:
+            v, t = num_pair(n.value, n.threshold, n.unit)
+            base += f"；{v}（{n.op} {t}）"
+        return base
+    if n.value is not None and n.op and n.threshold is not None:
+        v, t = num_pair(n.value, n.threshold, n.unit)
+        return f"{v}（要求 {n.op} {t}）"
+    if n.value is not None:
+        return num(n.value, n.unit)
+    if n.missing:
+        return "缺：" + "、".join(label(m) for m in n.missing)
+    return ""
+
+
+def node_gap(n: Node) -> str:
+    """How far an unmet criterion is from its threshold, with the unit (nothing for context,
+    facts and warning signs: a sign has no target to reach)."""
+    if n.gap is None or n.outcome is not Outcome.UNMET or n.kind in ("info", "fact", "sign"):
+        return ""
+    if n.gap == 0 and n.op in ("<", ">") and n.threshold is not None:
+        return f"须{'低于' if n.op == '<' else '高于'} {num(n.threshold, n.unit)}"
+    return gap_text(n.gap, n.unit)
+
+
+def brief(n: Node) -> str:
+    """One line: label, verdict, the comparison, the gap, what is missing, the caveat
+    (the JSON ``criteria`` strings)."""
+    text, _ = verdict(n)
+    s = f"{n.label}：{text.split(' ', 1)[-1]}"
+    if n.op and n.value is not None and n.threshold is not None:
+        v, t = num_pair(n.value, n.threshold, n.unit)
+        s += f"（当前 {v}，要求 {n.op} {t}）"
+    gap = node_gap(n)
+    if gap:
+        s += f"，差 {gap}" if not gap.startswith("须") else f"，{gap}"
+    if n.missing:
+        s += f"，缺：{'、'.join(label(m) for m in n.missing)}"
+    if n.caveat:
+        s += f"。注意：{n.caveat}"
+    return s
