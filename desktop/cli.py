@@ -94,6 +94,7 @@ def _rules(args: argparse.Namespace) -> int:
 def _explain(args: argparse.Namespace) -> int:
     from desktop.textview import result_lines
     from rules.assess import assess
+    from rules.identifiers import check_credit_code
     from rules.profile import ProfileError, load
     from rules.record import RecordError, make_record
 
@@ -112,6 +113,14 @@ def _explain(args: argparse.Namespace) -> int:
         print(f"配置无效 / invalid profile:\n{err}", file=sys.stderr)
         return 2
     result = assess(record, profile, args.as_of or date.today())
+    code = record.credit_code
+    check = check_credit_code(code) if code else None
+    for problem in ([] if check is None else [*check.errors, *check.warnings]):
+        # explain assesses what it is given, but never silently: the import would refuse it
+        print(f"警告：{problem}（“{code}”；评估照常进行，导入时此代码会被拒绝）"
+              if problem in check.errors else f"警告：{problem}", file=sys.stderr)
+    if code is None:
+        print("警告：未填统一社会信用代码", file=sys.stderr)
     for line in result_lines(result):
         print(line)
     if args.json:

@@ -22,7 +22,7 @@ from typing import Any
 
 from rules.numbers import meets, quotient
 from rules.profile import Profile
-from rules.schema import BY_KEY
+from rules.schema import BY_KEY, T
 
 
 class Outcome(str, Enum):
@@ -180,15 +180,20 @@ class Ctx:
         if p is None:
             return ParamRef(key, spec.name, None, spec.unit, "", "本配置未给出此参数", "L")
         ver = p.for_year(year, self.as_of)
-        if ver.effective > self.as_of:
+        if ver.effective > self.as_of and spec.type is not T.DATE:  # a date says when, itself
             self.early.setdefault(key, ver.effective)
         return ParamRef(key, spec.name, ver.value, spec.unit, ver.effective.isoformat(),
                         ver.citation, ver.confidence, ver.note, ver.data_year)
 
     def early_notes(self) -> list[str]:
-        """One sentence per parameter applied before its own effective date."""
-        return [f"评估日期 {self.as_of.isoformat()} 早于“{BY_KEY[k].name}”的生效日期 "
-                f"{d.isoformat()}，暂按该最早版本计算" for k, d in sorted(self.early.items())]
+        """One sentence naming the parameters applied before their own effective date."""
+        if not self.early:
+            return []
+        keys = sorted(self.early, key=lambda k: (self.early[k], k))
+        names = "、".join(f"“{BY_KEY[k].name}”（{self.early[k].isoformat()} 起）" for k in keys[:4])
+        more = f"等 {len(keys)} 项规则参数" if len(keys) > 4 else ""
+        return [(f"评估日期 {self.as_of.isoformat()} 早于{names}{more}的生效日期，"
+                 "暂按其最早版本计算")]
 
 
 # ----------------------------------------------------------------------------- leaf criteria

@@ -71,6 +71,12 @@ def test_explain_prints_the_tree_and_writes_json(tmp_path: Path) -> None:
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["mujun"]["score"] == pytest.approx(100.0)
     assert data["mujun"]["tree"]["children"][0]["id"] == "scope"
+    assert "警告" not in r.stderr
+    bad = dict(BASES["bench22"], credit_code="91350100M000100Y4Z")
+    src.write_text(json.dumps({"record": bad}, ensure_ascii=False), encoding="utf-8")
+    r = run("explain", str(src), "--as-of", "2026-11-22")
+    assert r.returncode == 0 and "综合得分" in r.stdout
+    assert "警告：统一社会信用代码含不允许的字符：Z" in r.stderr and "导入时此代码会被拒绝" in r.stderr
 
 
 def test_explain_bad_input_is_one_clear_line(tmp_path: Path) -> None:

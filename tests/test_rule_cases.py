@@ -4,8 +4,9 @@ Each case names a base record (tests/cases/bases.yaml) and overrides fields; ``p
 adds other firms (the same base plus their overrides) so that classes are ranked. Checks:
 ``expect`` (paths into the JSON result), ``population_expect`` (the same for other firms),
 ``outcomes`` ("tree:node-id" → met/unmet/unknown/not_applicable), ``points`` (a score item's
-points), ``notes`` (text the node's note contains) and ``cites`` ("tree:node-id" → text that one of
-the node's parameters cites).
+points), ``values`` (the node's value, compared exactly: 128.64 ÷ 4288 is 0.03), ``notes`` (text
+the node's note contains), ``caveats`` (text its caveat contains; null: no caveat) and ``cites``
+("tree:node-id" → text that one of the node's parameters cites).
 """
 
 from __future__ import annotations
@@ -84,7 +85,9 @@ def _check_values(result: EnterpriseResult, expect: dict, label: str) -> None:
 
 @pytest.mark.parametrize("case", _cases())
 def test_rule_case(case: dict) -> None:
-    assert any(case.get(k) for k in ("expect", "outcomes", "points")), "a case must check a result"
+    assert any(case.get(k) for k in ("expect", "outcomes", "points", "values", "caveats",
+                                     "notes_contain")), \
+        "a case must check a result"
     profile = _profile(case.get("profile", "huangyan-2022"))
     as_of = date.fromisoformat(str(case.get("as_of", DEFAULT_AS_OF)))
     target = _record(case, case.get("record", {}), credit_code(0))
@@ -103,8 +106,19 @@ def test_rule_case(case: dict) -> None:
     for where, pts in case.get("points", {}).items():
         node = _tree(result, where)
         assert (node.points, node.points_max) == (pts, pts), f"{where}: {node.points}–{node.points_max}"
+    for text in case.get("notes_contain", []):  # the result's notes (said in every output)
+        assert any(text in n for n in result.notes), f"{text!r} not in {result.notes}"
+    for where, want in case.get("values", {}).items():
+        got = _tree(result, where).value
+        assert got == want, f"{where}: {got!r} != {want!r}"  # exact, not approximately
     for where, text in case.get("notes", {}).items():
         assert text in _tree(result, where).note, where
+    for where, text in case.get("caveats", {}).items():
+        caveat = _tree(result, where).caveat
+        if text is None:
+            assert caveat == "", f"{where}: unexpected caveat {caveat!r}"
+        else:
+            assert text in caveat, f"{where}: {caveat!r} lacks {text!r}"
     for where, text in case.get("cites", {}).items():
         node = _tree(result, where)
         cited = " ".join(p.citation for p in node.params)

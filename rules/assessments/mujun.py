@@ -19,6 +19,7 @@ from rules.numbers import REL, meets, product, quotient, round_down, round_up, s
 from rules.record import Record
 from rules.schema import COHORT_NAMES, INDICATOR_NAMES
 from rules.units import EQUAL, Quantity, emission_total, energy_tce
+from rules.wording import num_pair
 
 ABOVE, BELOW, EXCLUDED, OUT = "above_scale", "below_scale", "excluded", "out_of_scope"
 COHORT_LABELS = {ABOVE: "规上企业", BELOW: "规下企业（用地3亩及以上）", EXCLUDED: "参评但不分类",
@@ -310,6 +311,7 @@ def _impute_emission(ctx: Ctx, e: MujunEval, mean: float | None, count: int,
         ind.points, ind.ratio = ind.weight, 1.0
         ind.how = ("缺排放数据，没有可比企业，按满分（比值 1.0）暂计" if single else
                    "缺排放数据，同类企业均无排放数据，按满分（比值 1.0）暂计")
+        ind.params.append(ctx.ref("mujun.missing_emission"))
 
 
 @dataclass(slots=True)
@@ -391,11 +393,14 @@ def classify_one(ctx: Ctx, e: MujunEval, st: CohortStats, single: bool) -> None:
         cls = next((c for c, t in zip("ABC", cuts) if meets(e.score, ">=", t)), "D")
         e.klass, e.class_basis = cls, "cutoffs"
         why = "" if single else f"同类企业仅 {n} 家，少于 {min_cohort.value} 家，"
+        # a score a hair off a line is printed with the digits that tell them apart
+        shown = [num_pair(e.score, t, "分") for t in cuts]
+        near = max((s for s, _ in shown), key=len)
         e.class_node = Node(
             "class", f"分类：{cls} 类（{names[cls]}）", Outcome.MET, kind="score",
-            value=round(e.score, 4), unit="分", params=[*cut_refs, min_cohort],
-            note=f"{why}按分类得分线：A ≥ {fmt(cuts[0])}，B ≥ {fmt(cuts[1])}，"
-                 f"C ≥ {fmt(cuts[2])}")
+            value=e.score, unit="分", params=[*cut_refs, min_cohort],
+            note=f"{why}得分 {near}，按分类得分线：A ≥ {shown[0][1]}，B ≥ {shown[1][1]}，"
+                 f"C ≥ {shown[2][1]}（{cut_refs[0].citation}）")
         if cls != "A":
             e.lift = _lift_nodes(ctx, e, cuts["ABCD".index(cls) - 1], _prev(cls), names)
     else:
