@@ -6,7 +6,6 @@ park's published cut-offs (cut-off mode), for each field to raise and each denom
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -15,7 +14,7 @@ from forms import pipeline
 from forms.importer import dry_run
 from forms.publish import publish
 from forms.store import Store
-from rules.assess import assess
+from rules.assess import assess, assess_population
 from rules.assessments import mujun
 from rules.engine import Ctx
 from rules.numbers import dec
@@ -97,11 +96,25 @@ def test_rank_lifts_reach_the_next_class_and_one_unit_less_does_not(records):
     assert checked["above_scale"] >= 100 and checked["below_scale"] >= 20, checked
 
 
-def test_cutoff_lifts_reach_the_next_class_and_one_unit_less_does_not(records, tmp_path: Path):
-    store = Store(tmp_path / "db.sqlite3")
-    year = records[0].year
+@pytest.fixture(scope="module")
+def overlay(records, tmp_path_factory):
+    """The sample park stored, then its benchmarks and cut-offs published as a file."""
+    tmp = tmp_path_factory.mktemp("publish")
+    store = Store(tmp / "db.sqlite3")
     pipeline.run(resource_path("sample", "sample-park.xlsx"), PROFILE, AS_OF, store=store)
-    overlay = load(publish(store, PROFILE, year, tmp_path / "park.yaml", today=AS_OF))
+    assert {r.year for r in records} == {records[0].year}
+    return load(publish(store, PROFILE, records[0].year, tmp / "park.yaml", today=AS_OF))
+
+
+def test_the_published_file_gives_every_sample_firm_its_park_class(records, overlay):
+    park = {r.record.credit_code: r.mujun["class"]
+            for r in assess_population(records, PROFILE, AS_OF)}
+    alone = {r.credit_code: assess(r, overlay, AS_OF).mujun["class"] for r in records}
+    assert alone == park
+    assert sum(1 for c in park.values() if c) >= 200  # every ranked firm, 规上 and 规下
+
+
+def test_cutoff_lifts_reach_the_next_class_and_one_unit_less_does_not(records, overlay):
     checked = {"above_scale": 0, "below_scale": 0}
     for rec in records:
         r = assess(rec, overlay, AS_OF)
