@@ -12,10 +12,11 @@ import math
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from rules.engine import Ctx, Node, Outcome, ParamRef, all_of, compare, flag, fmt, info, ratio
-from rules.numbers import REL, meets, product, quotient, round_down, round_up, same
+from rules.numbers import REL, meets, product, quotient, round_down, round_up
 from rules.record import Record
 from rules.schema import COHORT_NAMES, INDICATOR_NAMES
 from rules.units import EQUAL, Quantity, emission_total, energy_tce
@@ -291,6 +292,14 @@ class CohortStats:
     def n(self) -> int:
         return len(self.ascending)
 
+    @cached_property
+    def split(self) -> tuple[list[float], list[float]]:
+        """The ascending scores of firms scored on their own emission data (or with no
+        emission indicator), and of firms given the mean emission points."""
+        flags = self.imputed or [False] * self.n
+        return ([s for s, i in zip(self.ascending, flags) if not i],
+                [s for s, i in zip(self.ascending, flags) if i])
+
 
 def _impute_emission(ctx: Ctx, e: MujunEval, mean: float | None, count: int,
                      single: bool) -> None:
@@ -434,28 +443,50 @@ def _lift_percentile(ctx: Ctx, e: MujunEval, st: CohortStats, shares: list[Param
     max_rank = math.floor(round_down(product(shares["ABC".index(better)].value, n), 6))
     if max_rank < 1 or max_rank > n - 1:
         return []
-    flags = st.imputed or [False] * n
-    others = list(zip(st.ascending, flags))
-    em = e.indicators.get("value_added_per_emission")
-    mine = em is not None and em.imputed and st.emission_mean is not None
-    own = bisect_right(st.ascending, e.score + REL * max(1.0, abs(e.score))) - 1
-    while own > 0 and (not same(others[own][0], e.score) or others[own][1] is not mine):
-        own -= 1
-    del others[own]
     score = e.score
+    fixed, moving = st.split
+    tol = REL * max(1.0, abs(score))
+    i0, i1 = bisect_right(fixed, score + tol), bisect_right(moving, score + tol)
+    # The firm's own score is not above itself, so "the others above it" are these two tails.
+    above = len(fixed) - i0 + len(moving) - i1
+    k = above - (max_rank - 1)  # how many of them it must catch up with
 
     def needed(a: float, b: float) -> float:
-        if a <= 0:
-            return math.inf
-        passes = sorted((s - score) / (a - b * imp) for s, imp in others
-                        if s > score and not same(s, score) and a - b * imp > 0)
-        above = sum(1 for s, _ in others if s > score and not same(s, score))
-        k = above - (max_rank - 1)
+        """The smallest x with at most ``max_rank`` − 1 others still above the firm, when the
+        firm gains a·x points and the firms holding the mean gain b·x: the k-th smallest
+        catch-up point of the two sorted tails (O(log n), no list built)."""
         if k <= 0:
             return 0.0
-        return passes[k - 1] if k <= len(passes) else math.inf
+        if a <= 0:
+            return math.inf
+        slower = a - b
+        na, nb = len(fixed) - i0, len(moving) - i1
 
-    target = sorted((s for s, _ in others), reverse=True)[max_rank - 1]
+        def at_a(j: int) -> float:
+            return (fixed[i0 + j] - score) / a
+
+        def at_b(j: int) -> float:
+            return (moving[i1 + j] - score) / slower if slower > 0 else math.inf
+
+        ia = ib = 0
+        want = k
+        while True:
+            if ia == na:
+                return at_b(ib + want - 1)
+            if ib == nb:
+                return at_a(ia + want - 1)
+            if want == 1:
+                return min(at_a(ia), at_b(ib))
+            half = want // 2
+            ja, jb = min(ia + half, na) - 1, min(ib + half, nb) - 1
+            if at_a(ja) <= at_b(jb):
+                want -= ja - ia + 1
+                ia = ja + 1
+            else:
+                want -= jb - ib + 1
+                ib = jb + 1
+
+    target = st.ascending[n - max_rank]  # the max_rank-th best: the firm is not among them
     return _lift_nodes(ctx, e, target, better, names, st,
                        note=f"进入 {better} 类需排名不晚于第 {max_rank} 名（{n} 家 × "
                             f"{shares['ABC'.index(better)].value:.0%}）", needed=needed)
