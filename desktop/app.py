@@ -10,6 +10,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QSize, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from desktop.qtguard import keep_none_alive
 from desktop.resources import resource_path
 from forms.store import StoreError
 
@@ -18,6 +19,7 @@ def application() -> QApplication:
     """The QApplication, with the bundled CJK font behind the system's own Chinese UI fonts, so
     that Chinese renders on a machine that has none (and screenshots are stable)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    keep_none_alive()  # PySide6 6.12 on Python 3.11 (desktop/qtguard.py)
     app.setApplicationName("亩均自评")
     app.setOrganizationName("mujun")
     app.setWindowIcon(QIcon(str(resource_path("icons", "mujun.png"))))

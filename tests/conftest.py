@@ -12,6 +12,14 @@ TESTS = Path(__file__).parent
 ROOT = TESTS.parent
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The PySide6 6.12 / Python 3.11 guard (desktop/qtguard.py), as the application applies
+    it: without it a long desktop test run aborts with ``none_dealloc``."""
+    from desktop.qtguard import keep_none_alive
+
+    keep_none_alive()
+
+
 def credit_code(n: int) -> str:
     """A valid 统一社会信用代码 numbered ``n`` (both check digits right), for generated firms."""
     return synthetic_code(n)
