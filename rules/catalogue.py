@@ -52,7 +52,9 @@ class Field:
     @property
     def header(self) -> str:
         """The Excel header: label plus unit where the label does not already carry it."""
-        if self.unit and self.unit not in self.label and self.kind in (Kind.NUMBER, Kind.INT):
+        # "（亩）" in 实际用地面积（亩） is the unit; the 人 of 年平均职工人数 is not
+        if self.unit and f"（{self.unit}）" not in self.label and \
+                self.kind in (Kind.NUMBER, Kind.INT):
             return f"{self.label}（{self.unit}）"
         return self.label
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from rules.catalogue import label
+from rules.assessments.green_channel import basis_intensity
+from rules.catalogue import ENTERPRISE_BY_ID, PROJECT_BY_ID, label
 from rules.engine import OUTCOME_LABELS, Node, Outcome, fmt
-from rules.numbers import round_up, same
-from rules.schema import BY_KEY, DATE, NONE, RATIO, T
+from rules.numbers import round_down, round_up, same
+from rules.schema import BY_KEY, DATE, NONE, PCT, RATIO, T
 
 MARKS = {Outcome.MET: "✔", Outcome.UNMET: "✘", Outcome.UNKNOWN: "？", Outcome.NA: "·"}
 
@@ -66,6 +67,8 @@ def show_value(v: Any) -> str:
 
 
 def unit_suffix(u: str) -> str:
+    if u == PCT:
+        return PCT  # 10%, as a ratio reads
     return "" if u in ("", NONE, DATE) else " " + u
 
 
@@ -107,10 +110,13 @@ def num_pair(v: Any, t: Any, unit: str) -> tuple[str, str]:
 
 
 def gap_text(gap: float, unit: str) -> str:
-    """How far a value is from its threshold: a ratio in percentage points, anything else in
-    its unit — rounded up at the shown precision, so that closing the gap shown is enough."""
+    """How far a value is from its threshold: a ratio or a percentage in percentage points,
+    anything else in its unit — rounded up at the shown precision, so that closing the gap
+    shown is enough."""
     if unit == RATIO:
         return f"{fmt(round_up(gap * 100, 2))} 个百分点"
+    if unit == PCT:
+        return f"{fmt(round_up(gap, 2))} 个百分点"
     return num(round_up(gap, 4), unit)
 
 
@@ -124,16 +130,25 @@ SIGN_LABELS = {Outcome.MET: "✔ 未触发", Outcome.UNMET: "▲ 已触发",
 
 def verdict(n: Node) -> tuple[str, str]:
     """The verdict column of a node and its tone (met | unmet | unknown | not_applicable |
-    muted): context and facts carry no verdict; a warning sign reads 未触发 / 已触发."""
+    muted): context, facts, headings and points carry no verdict; a warning sign reads
+    未触发 / 已触发."""
     if n.kind == "info":
         return "参照", "muted"
     if n.kind == "fact":
         return "情况", "muted"
-    if n.kind == "section":
-        return "", "muted"
+    if n.kind == "section":  # a heading: only "data missing" is worth saying on it
+        return (outcome_text(n.outcome), "unknown") if n.outcome is Outcome.UNKNOWN else \
+            ("", "muted")
+    if n.kind == "score":  # points, not a pass or a fail: the values column says how many
+        return (outcome_text(n.outcome), "unknown") if n.outcome is Outcome.UNKNOWN else \
+            ("得分", "muted")
     if n.kind == "sign":
         return SIGN_LABELS[n.outcome], n.outcome.value
     return outcome_text(n.outcome), n.outcome.value
+
+
+# Bands whose "points" are not points: what reaching a band gives, and below the last band.
+BAND_RESULTS = {"digital.level_bands": ("为 {} 级", "其余未达一级")}
 
 
 def param_value(key: str, value: Any, unit: str) -> str:
@@ -144,8 +159,9 @@ def param_value(key: str, value: Any, unit: str) -> str:
     t = BY_KEY[key].type
     if t in (T.BANDS_GE, T.BANDS_LE):
         sign = "≥" if t is T.BANDS_GE else "≤"
-        return "；".join(f"{sign} {num(th, unit)} 得 {fmt(pts)} 分" for th, pts in value) + \
-            "；其余 0 分"
+        gives, rest = BAND_RESULTS.get(key, ("得 {} 分", "其余 0 分"))
+        return "；".join(f"{sign} {num(th, unit)} {gives.format(fmt(pts))}"
+                        for th, pts in value) + f"；{rest}"
     if t is T.INT_RANGES:
         return "、".join(f"{lo:02d}–{hi:02d}" for lo, hi in value)
     if t is T.INT_LIST:
@@ -159,6 +175,34 @@ def param_value(key: str, value: Any, unit: str) -> str:
     if t is T.ENUM:
         return word(key, value)
     return num(value, unit)
+
+
+def field_unit(field_id: str) -> str:
+    """The unit to print after an input's value: none where its label ends in it already
+    (实际用地面积（亩）), but 年平均职工人数 is 44 人 — the 人 in its name is no unit."""
+    f = ENTERPRISE_BY_ID.get(field_id) or PROJECT_BY_ID.get(field_id)
+    if f is None or not f.unit or f"（{f.unit}）" in f.label:
+        return ""
+    return f.unit
+
+
+def input_text(field_id: str, v: Any) -> str:
+    """An input as “label value unit” (实缴税金 300.8 万元；实际用地面积（亩） 28.57)."""
+    return f"{label(field_id)} {num(v, field_unit(field_id))}"
+
+
+def project_intensity(summary: dict[str, Any]) -> str:
+    """A project's energy intensity on the basis its verdict used, from its JSON summary, with
+    unit and basis (0.5199 吨标准煤/万元（等价值）): to 4 decimals rounded away from the limit it
+    was held against — up when it is not below the limit, else down — so that 0.519995, which
+    passes, never reads as the 0.52 it is under."""
+    x = basis_intensity(summary)
+    if x is None:
+        return "—"
+    shown = round_up(x, 4) if "intensity_not_below_limit" in summary["reasons"] else \
+        round_down(x, 4)
+    basis = summary["basis"]
+    return f"{num(shown, BY_KEY['green.max_intensity'].unit)}（{RESULT_WORDS.get(basis, basis)}）"
 
 
 def node_values(n: Node) -> str:

@@ -66,7 +66,7 @@ def test_explain_prints_the_tree_and_writes_json(tmp_path: Path) -> None:
     out = tmp_path / "out.json"
     r = run("explain", str(src), "--as-of", "2026-11-22", "--json", str(out))
     assert r.returncode == 0, r.stderr
-    assert "综合得分  【✔ 满足】  100 分" in r.stdout
+    assert "综合得分  【得分】  100 分" in r.stdout
     assert "自评估算" in r.stdout
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["mujun"]["score"] == pytest.approx(100.0)

@@ -27,7 +27,7 @@ from desktop.context import AppContext
 from desktop.operations import Operation, ProgressPanel
 from rules.assessments.mujun import COHORT_LABELS
 from rules.profile import Profile, ProfileError, available, load
-from rules.schema import GROUP_NAMES, NONE, SPECS
+from rules.schema import GROUP_NAMES, NONE, RATIO, SPECS
 from rules.wording import param_value
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -128,7 +128,8 @@ class RulesPage(QWidget):
 
     def _param_item(self, p: Profile, spec, on) -> QTreeWidgetItem:
         param = p.param(spec.key)
-        unit = "" if spec.unit == NONE else spec.unit
+        # the value says its unit already; a ratio reads as a percentage (issue 19)
+        unit = "" if spec.unit == NONE else "%" if spec.unit == RATIO else spec.unit
         if param is None:
             item = QTreeWidgetItem([spec.name, "未设定", unit, "", "本配置未规定（相应规则不适用）", ""])
         else:

@@ -35,9 +35,16 @@ from rules.catalogue import ENTERPRISE_FIELDS, label
 from rules.engine import Node, ParamRef, fmt
 from rules.industry import industry_label
 from rules.schema import INDICATOR_NAMES
-from rules.wording import node_gap, node_values, num, param_value, verdict
-
-RULES_NAMES = {"miit-2022": "工信部企业〔2022〕63号", "miit-2026": "工信部企业〔2026〕2号"}
+from rules.wording import (
+    RESULT_WORDS,
+    field_unit,
+    input_text,
+    node_gap,
+    node_values,
+    num,
+    param_value,
+    verdict,
+)
 
 
 class Refs:
@@ -101,10 +108,10 @@ def _chart(inds: dict[str, dict[str, Any]]) -> Drawing | None:
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = max(1.5, max(shown) * 1.1)
-    chart.valueAxis.labelTextFormat = lambda v: f"{v:.1f}"
+    chart.valueAxis.labelTextFormat = lambda v: f"{v * 100:.0f}%"
     chart.bars[0].fillColor = colors.HexColor("#4C7DB8")
     chart.bars[0].strokeColor = None
-    chart.barLabelFormat = lambda v: f"{v:.2f}"
+    chart.barLabelFormat = lambda v: f"{v * 100:.0f}%"
     chart.barLabels.fontName = FONT
     chart.barLabels.fontSize = 7
     chart.barLabels.boxAnchor = "w"
@@ -114,9 +121,10 @@ def _chart(inds: dict[str, dict[str, Any]]) -> Drawing | None:
     x = chart.x + scale * 1.0
     d.add(Line(x, chart.y - 2, x, chart.y + chart.height + 2, strokeColor=colors.HexColor("#B42318"),
                strokeDashArray=[3, 2], strokeWidth=0.8))
-    d.add(String(x + 2, chart.y + chart.height + 3, "基准值 = 1.0", fontName=FONT, fontSize=7,
+    d.add(String(x + 2, chart.y + chart.height + 3, "基准值 = 100%", fontName=FONT, fontSize=7,
                  fillColor=colors.HexColor("#B42318")))
-    d.add(String(0, 0, "指标值 ÷ 基准值（超过 3 的按 3 画出）", fontName=FONT, fontSize=7, fillColor=MUTED))
+    d.add(String(0, 0, "指标值 ÷ 基准值，以百分比表示（超过 300% 的按 300% 画出）", fontName=FONT, fontSize=7,
+                 fillColor=MUTED))
     return d
 
 
@@ -154,7 +162,7 @@ def _indicator_table(r: EnterpriseResult, refs: Refs) -> Any:
     rows = [["指标", "填报值", "计算值", "基准值", "权重", "得分", "依据"]]
     for i, x in r.mujun["indicators"].items():
         node = tree.find(f"indicator.{i}")
-        given = "；".join(f"{label(k)} {num(v)}" for k, v in node.inputs.items() if v is not None)
+        given = "；".join(input_text(k, v) for k, v in node.inputs.items() if v is not None)
         if node.missing:
             given += ("；" if given else "") + "缺 " + "、".join(label(k) for k in node.missing)
         rows.append([INDICATOR_NAMES[i], given, num(x["value"], node.unit),
@@ -169,7 +177,7 @@ def _inputs_table(r: EnterpriseResult) -> Any:
     for f in ENTERPRISE_FIELDS:
         v = getattr(r.record, f.id)
         if v is not None:
-            cells.append((f.label, num(v, "" if f.unit in f.label else f.unit)))
+            cells.append((f.label, num(v, field_unit(f.id))))
     rows = [["项目", "填报值", "项目", "填报值"]]
     half = (len(cells) + 1) // 2
     for a, b in zip(cells[:half], [*cells[half:], ("", "")]):
@@ -193,7 +201,7 @@ def story(r: EnterpriseResult) -> list[Any]:
         Spacer(1, 3 * mm),
         table([["评价配置", f"{p.name}（{p.id}）", "配置版本", p.version],
                ["配置生效日期", p.effective.isoformat(), "评估日期", r.as_of.isoformat()],
-               ["配置哈希 sha256", p.sha256, "梯度规则", RULES_NAMES.get(r.sme["rules"], r.sme["rules"])]],
+               ["配置哈希 sha256", p.sha256, "梯度规则", RESULT_WORDS.get(r.sme["rules"], r.sme["rules"])]],
               [30 * mm, 60 * mm, 22 * mm, 44 * mm], head=False,
               extra=[("BOX", (0, 0), (-1, -1), 0.6, LINE)]),
         Paragraph(esc(DISCLAIMER), st["note"]),
@@ -219,8 +227,8 @@ def story(r: EnterpriseResult) -> list[Any]:
     sme = r.sme
     out += [Paragraph("三、优质中小企业梯度培育", st["h1"]),
             Paragraph(esc(f"企业规模：{SIZE_NAMES.get(sme['size'] or '', '未知')}；当前层级："
-                          f"{TIER_NAMES[sme['tier']]}；适用规则：{RULES_NAMES.get(sme['rules'])}"),
-                      st["base"]),
+                          f"{TIER_NAMES[sme['tier']]}；适用规则："
+                          f"{RESULT_WORDS.get(sme['rules'], sme['rules'])}"), st["base"]),
             _tree_table(r.trees["sme"], refs),
             Paragraph("四、高耗低效企业整治", st["h1"]),
             _tree_table(r.trees["rectification"], refs),

@@ -26,12 +26,12 @@ from desktop.reports.layout import (
     table,
 )
 from rules.assess import DISCLAIMER, EnterpriseResult
-from rules.assessments.green_channel import VERDICTS, basis_intensity
+from rules.assessments.green_channel import VERDICTS
 from rules.assessments.mujun import ABOVE, BELOW, COHORT_LABELS
 from rules.assessments.rectification import REASON_TEXTS
 from rules.assessments.sme import TIER_NAMES, TIERS
 from rules.schema import BY_KEY, COHORT_INDICATORS, INDICATOR_NAMES
-from rules.wording import num
+from rules.wording import num, project_intensity
 
 LIST_LIMIT = 200  # rows listed per section; the results workbook has them all
 
@@ -80,8 +80,7 @@ class ParkSummary:
         for g in r.green_channel:
             self.project_total += 1
             if len(self.projects) < LIST_LIMIT:
-                x = basis_intensity(g)
-                self.projects.append((rec.name, g["project"], "—" if x is None else f"{x:.4f}",
+                self.projects.append((rec.name, g["project"], project_intensity(g),
                                       VERDICTS[g["eligible"]]))
         self.tiers[r.sme["tier"]] = self.tiers.get(r.sme["tier"], 0) + 1
 
@@ -145,7 +144,7 @@ def story(s: ParkSummary) -> list[Any]:
     out += [Paragraph("二、分类得分线（各类最低得分）", st["h1"])]
     rows = [["分组", "A 类最低", "B 类最低", "C 类最低", "D 类最低"]]
     for cohort, low in s.lowest.items():
-        rows.append([COHORT_LABELS[cohort], *[num(low.get(k)) for k in "ABCD"]])
+        rows.append([COHORT_LABELS[cohort], *[num(low.get(k), "分") for k in "ABCD"]])
     out.append(table(rows, [44 * mm, 28 * mm, 28 * mm, 28 * mm, 28 * mm], zebra=True) if len(rows) > 1
                else Paragraph("没有按排名或得分线分类的企业。", st["base"]))
     out += [Paragraph("三、指标平均值（可作下一年度基准值参考）", st["h1"])]
@@ -163,7 +162,7 @@ def story(s: ParkSummary) -> list[Any]:
     out += _listing("五、存在高耗低效整治情形的企业", ["企业名称", "统一社会信用代码", "情形"],
                     s.flagged, s.flagged_total, [52 * mm, 46 * mm, 58 * mm])
     out += _listing("六、新上项目节能审查绿色通道", ["企业名称", "项目", "单位增加值能耗", "结论"],
-                    s.projects, s.project_total, [52 * mm, 50 * mm, 30 * mm, 24 * mm])
+                    s.projects, s.project_total, [46 * mm, 40 * mm, 46 * mm, 24 * mm])
     out += _listing("七、导入时被拒绝的行", ["工作表", "行", "原因"],
                     [(a, str(b), c) for a, b, c in s.rejected], s.rejected_total,
                     [30 * mm, 14 * mm, 112 * mm])

@@ -25,6 +25,7 @@ from rules.assessments.rectification import REASON_TEXTS
 from rules.assessments.sme import TIER_NAMES
 from rules.catalogue import label
 from rules.schema import INDICATOR_NAMES
+from rules.wording import num
 
 STATUS_TEXT = {"incomplete": "数据不全，无法计分", "no_weights": "配置未设权重",
                "not_graded": "不参与分类"}
@@ -134,8 +135,11 @@ class ResultPanel(QWidget):
         ok = sum(1 for g in greens if g["eligible"])
         unknown = sum(1 for g in greens if g["eligible"] is None)
         if greens:
+            limit = r.project_trees[0].find("green.intensity")
+            rule = "" if limit.threshold is None else \
+                f"按单位增加值能耗 {limit.op} {num(limit.threshold, limit.unit)}"
             self.cards["green"].show(f"{ok}/{len(greens)} 项可享受",
-                                     f"{unknown} 项数据不全" if unknown else "按单位增加值能耗 < 0.52",
+                                     f"{unknown} 项数据不全" if unknown else rule,
                                      "#1B7F3B" if ok else "#B42318")
         else:
             self.cards["green"].show("无新上项目", "在“新上项目”页添加")

@@ -25,7 +25,8 @@ from rules.assessments.rectification import REASON_TEXTS
 from rules.assessments.sme import SIZE_NAMES, TIER_NAMES
 from rules.catalogue import label as field_label
 from rules.industry import lookup
-from rules.schema import COHORT_INDICATORS, INDICATOR_NAMES
+from rules.schema import BY_KEY, COHORT_INDICATORS, INDICATOR_NAMES, RATIO
+from rules.wording import RESULT_WORDS, project_intensity
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 RED = PatternFill("solid", fgColor="FFC7CE")
@@ -52,6 +53,19 @@ def _row(ws: WriteOnlyWorksheet, values: Sequence[Any]) -> list[Any]:
             for v in values]
 
 
+def _indicator_unit(i: str) -> str:
+    return next(BY_KEY[f"mujun.{c}.{i}.benchmark"].unit for c, ids in COHORT_INDICATORS.items()
+                if i in ids)
+
+
+def _number_format(unit: str) -> str:
+    """How a spreadsheet shows an indicator: a ratio as a percentage (to 0.0001 %, as stored),
+    any other value with its unit after it; the cell stays a number."""
+    if unit == RATIO:
+        return "0.00##%"
+    return f'General" {unit}"'
+
+
 RESULT_HEADERS = [
     "来源工作表", "来源行", "统一社会信用代码", "企业名称", "数据年度", "所在县（市、区）", "所在园区/街道",
     "国民经济行业代码", "行业名称", "分组", "评价状态", "说明", "综合得分", "分类", "分类方式", "同类排名", "同类企业数",
@@ -61,6 +75,11 @@ RESULT_HEADERS = [
     "配置哈希",
     "评估日期",
 ]
+
+
+# Column → number format of the indicator values and benchmarks (RESULT_HEADERS order).
+RESULT_FORMATS = {RESULT_HEADERS.index(f"{INDICATOR_NAMES[i]}{part}"): _number_format(
+    _indicator_unit(i)) for i in INDICATORS for part in ("", "基准值")}
 
 
 class ResultsWriter:
@@ -73,9 +92,18 @@ class ResultsWriter:
         self.ws.freeze_panes = "E2"
         self.ws.append([cell(self.ws, h, font=BOLD) for h in RESULT_HEADERS])
         self.rows = 0
+        # one styled cell per column, whose style the numbers of that column share (setting a
+        # number format on every cell would cost as much again as writing the row)
+        self.styles = {c: cell(self.ws, None, number_format=f)._style
+                       for c, f in RESULT_FORMATS.items()}
 
     def add(self, entry: dict[str, Any], rec: Any, profile: dict[str, str], as_of: str) -> None:
-        self.ws.append(_row(self.ws, result_values(entry, rec, profile, as_of)))
+        row = _row(self.ws, result_values(entry, rec, profile, as_of))
+        for c, style in self.styles.items():
+            if row[c] is not None:
+                row[c] = WriteOnlyCell(self.ws, value=row[c])
+                row[c]._style = style
+        self.ws.append(row)
         self.rows += 1
 
     def close(self) -> Path:
@@ -120,9 +148,10 @@ def write_stored_results(path: Path, store: Any, profile: dict[str, str],
 
 
 def _green(g: dict[str, Any]) -> str:
-    """“项目：可享受（0.4100）” — the verdict and the intensity on the basis used."""
-    x = basis_intensity(g)
-    return f"{g['project']}：{VERDICTS[g['eligible']]}" + (f"（{x:.4f}）" if x is not None else "")
+    """“项目：可享受，0.41 吨标准煤/万元（等价值）” — the verdict and the intensity on the basis
+    used."""
+    return f"{g['project']}：{VERDICTS[g['eligible']]}" + (
+        f"，{project_intensity(g)}" if basis_intensity(g) is not None else "")
 
 
 def result_values(entry: dict[str, Any], rec: Any, profile: dict[str, str],
@@ -147,7 +176,8 @@ def result_values(entry: dict[str, Any], rec: Any, profile: dict[str, str],
         {"percentile": "同类排名", "cutoffs": "分类得分线"}.get(m["class_basis"] or "", ""),
         m.get("rank"), m.get("population"), *ind_cells,
         sum(1 for g in greens if g["eligible"]), len(greens), green_text,
-        TIER_NAMES[s["tier"]], SIZE_NAMES.get(s["size"] or "", "未知"), s["rules"],
+        TIER_NAMES[s["tier"]], SIZE_NAMES.get(s["size"] or "", "未知"),
+        RESULT_WORDS.get(s["rules"], s["rules"]),
         "；".join(s["criteria"][:6]), ("列入" if r["flagged"] else "未列入") if r["in_scope"] else
         ("不在范围" if r["in_scope"] is False else "无法判断"),
         "、".join(REASON_TEXTS[x] for x in r["reasons"]), d["level"],

@@ -53,7 +53,7 @@ def level_of(ctx: Ctx, rec: Record) -> int | None:
 def level(ctx: Ctx, rec: Record) -> tuple[int | None, Node]:
     bands = ctx.ref("digital.level_bands")
     if rec.digital_level is not None:
-        node = info("digital.level", "数字化水平等级（填报）", f"{rec.digital_level} 级",
+        node = info("digital.level", "数字化水平等级（填报）", f"{rec.digital_level} 级", unit="级",
                     value=rec.digital_level)
         node.inputs = {"digital_level": rec.digital_level}
         if rec.digital_score is not None:
@@ -68,7 +68,8 @@ def level(ctx: Ctx, rec: Record) -> tuple[int | None, Node]:
         return None, node
     lv = level_of(ctx, rec)
     node = info("digital.level", "数字化水平等级（按评测得分）",
-                f"{lv} 级" if lv else "评测得分不足 20 分，未达一级", value=lv, params=[bands])
+                f"{lv} 级" if lv else "评测得分不足 20 分，未达一级", value=lv, unit="级",
+                params=[bands])
     node.inputs = {"digital_score": rec.digital_score}
     return lv, node
 

@@ -18,7 +18,7 @@ def basis_intensity(summary: dict[str, Any]) -> float | None:
 
 
 REASONS = {
-    "intensity_not_below_limit": "单位工业增加值能耗不低于 0.52 吨标准煤/万元",
+    "intensity_not_below_limit": "单位工业增加值能耗不低于 {limit} 吨标准煤/万元",
     "value_added_not_positive": "达产年工业增加值不大于 0",
     "region_dual_control": "所在地不能确保完成能耗“双控”目标",
     "region_unknown": "所在地能耗“双控”完成情况未知，企业无法自行核实",
@@ -108,7 +108,7 @@ def assess_project(ctx: Ctx, p: Project) -> tuple[dict[str, Any], Node]:
         "intensity_equal": None if i_equal is None else round(i_equal, 6),
         "intensity_equiv": None if i_equiv is None else round(i_equiv, 6),
         "basis": basis, "eligible": eligible,
-        "reasons": reasons, "reason_texts": [REASONS[r] for r in reasons],
+        "reasons": reasons, "reason_texts": [REASONS[r].format(limit=fmt(main.threshold)) for r in reasons],
         "review_tier": root.children[-1].value,
     }
     return summary, root
@@ -135,7 +135,8 @@ def _coefficient_caveat(ctx: Ctx, p: Project, q: Quantity, va: float | None, mai
     side = "不低于" if main.outcome is Outcome.MET else "低于"
     other = "不可享受" if main.outcome is Outcome.MET else "可享受"
     return (f"结论依赖电力等价值折标系数的默认值 {fmt(ref.value)} 千克标准煤/千瓦时（低可信度）："
-            f"若实际系数{side} {fmt(round(flip, 4))}，结论为“{other}”，请以节能审查采用的系数核对")
+            f"若实际系数{side} {fmt(round(flip, 4))} 千克标准煤/千瓦时，结论为“{other}”，"
+            "请以节能审查采用的系数核对")
 
 
 TIERS = {"none": "不单独进行节能审查", "local": "由市、县节能审查机关审查", "provincial": "由省级节能审查机关审查"}

@@ -318,8 +318,8 @@ def _impute_emission(ctx: Ctx, e: MujunEval, mean: float | None, count: int,
         ind.params += [ctx.ref("mujun.missing_emission"), published]
     else:
         ind.points, ind.ratio = ind.weight, 1.0
-        ind.how = ("缺排放数据，没有可比企业，按满分（比值 1.0）暂计" if single else
-                   "缺排放数据，同类企业均无排放数据，按满分（比值 1.0）暂计")
+        ind.how = ("缺排放数据，没有可比企业，按满分（指标值按基准值的 100% 计）暂计" if single else
+                   "缺排放数据，同类企业均无排放数据，按满分（指标值按基准值的 100% 计）暂计")
         ind.params.append(ctx.ref("mujun.missing_emission"))
 
 
@@ -393,7 +393,7 @@ def classify_one(ctx: Ctx, e: MujunEval, st: CohortStats, single: bool) -> None:
         cls = next((c for c, s in zip("ABC", shares) if meets(share, "<=", s.value)), "D")
         e.klass, e.class_basis, e.rank, e.population = cls, "percentile", rank, n
         e.class_node = Node(
-            "class", f"分类：{cls} 类（{names[cls]}）", Outcome.MET, kind="score",
+            "class", f"分类：{cls} 类（{names[cls]}）", Outcome.MET, kind="fact",
             value=round(share, 4), unit="比例", params=[min_cohort, *shares],
             note=f"同年度同类企业 {n} 家中排名第 {rank}（并列取较好名次），位次比例 "
                  f"{rank}/{n} = {share:.2%}")
@@ -406,7 +406,7 @@ def classify_one(ctx: Ctx, e: MujunEval, st: CohortStats, single: bool) -> None:
         shown = [num_pair(e.score, t, "分") for t in cuts]
         near = max((s for s, _ in shown), key=len)
         e.class_node = Node(
-            "class", f"分类：{cls} 类（{names[cls]}）", Outcome.MET, kind="score",
+            "class", f"分类：{cls} 类（{names[cls]}）", Outcome.MET, kind="fact",
             value=e.score, unit="分", params=[*cut_refs, min_cohort],
             note=f"{why}得分 {near}，按分类得分线：A ≥ {shown[0][1]}，B ≥ {shown[1][1]}，"
                  f"C ≥ {shown[2][1]}（{cut_refs[0].citation}）")
@@ -533,7 +533,7 @@ def _lift_nodes(ctx: Ctx, e: MujunEval, target: float, better: str, names: dict[
                 value=round(target, 4), unit="分", gap=gap,
                 note=(note + "；" if note else "") + f"得分需达到 {fmt(shown_target)} 分，"
                      f"还差 {fmt(round_up(gap, _PLACES))} 分。每项为其他数据不变时单独做到即可"
-                     "的变化（金额已向上取整到 0.01）。")
+                     "的变化（金额已向上取整到 0.01 万元）。")
     cap = ctx.v("mujun.cap")
     rec = e.record
     usable = {i: ind for i, ind in e.indicators.items()
@@ -661,7 +661,8 @@ def tree(ctx: Ctx, e: MujunEval) -> Node:
                              children=ctx_nodes))
     head = {SCORED: Outcome.MET, INCOMPLETE: Outcome.UNKNOWN, NO_WEIGHTS: Outcome.UNKNOWN,
             NOT_GRADED: Outcome.NA}[e.status]
-    return Node("mujun", "亩均效益评价", head, kind="group", children=children, note=e.reason,
+    # a heading: the class below is the result, not a "met" (a D class is no ✔)
+    return Node("mujun", "亩均效益评价", head, kind="section", children=children, note=e.reason,
                 missing=e.missing)
 
 

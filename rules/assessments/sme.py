@@ -585,7 +585,7 @@ def tech_sme(ctx: Ctx, rec: Record, d: Derived) -> Node:
                      {"ip_class1": rec.ip_class1, "ip_class2": rec.ip_class2}, [c1, c2], top=c1.value)
     total = score_total("tech.score", "科技型中小企业评价得分", [staff, rd, ip])
     staff_pos = Node("tech.staff_nonzero", "科技人员指标得分不为 0", Outcome.UNKNOWN,
-                     value=staff.points, inputs=staff.inputs, missing=staff.missing)
+                     value=staff.points, unit="分", inputs=staff.inputs, missing=staff.missing)
     if staff.points_max == 0 or (staff.points or 0) > 0:
         staff_pos.outcome = Outcome.MET if (staff.points or 0) > 0 else Outcome.UNMET
     return all_of("tech_sme", "科技型中小企业（旁证）", [
