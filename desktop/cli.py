@@ -231,6 +231,8 @@ def _assess(args: argparse.Namespace) -> int:
     classes = "，".join(f"{k} 类 {v}" for k, v in sorted(outcome.classes.items()))
     print(f"评估 {outcome.assessed} 家（排名范围 {outcome.population} 家）" +
           (f"：{classes}" if classes else ""), file=sys.stderr)
+    for note, n in outcome.notes.items():
+        print(f"注意：{note}（{n} 家）", file=sys.stderr)
     for path in outcome.written:
         print(f"已写出：{path}", file=sys.stderr)
     return 0

@@ -39,6 +39,8 @@ class Outcome:
     batch: list[Record] = field(default_factory=list)  # the valid rows, in file order
     cohorts: dict[tuple, Any] = field(default_factory=dict)  # (cohort, year) → CohortStats
     cohort_of: dict[tuple, tuple] = field(default_factory=dict)  # (code, year) → (cohort, year)
+    # what the results say about themselves (benchmarks of another year …) → how many firms
+    notes: dict[str, int] = field(default_factory=dict)
 
 
 def file_sha256(path: Path) -> str:
@@ -253,6 +255,8 @@ def _assess_into(outcome: Outcome, imp: ImportResult, batch: list[Record],
                 outcome.cohort_of[(res.record.credit_code, res.record.year)] = (
                     res.mujun["cohort"], res.record.year)
             if i < n_rows:  # a row of the file (stored firms given projects come after)
+                for note in res.notes:
+                    outcome.notes[note] = outcome.notes.get(note, 0) + 1
                 row = next(valid_rows)
                 for bad in _until(pending, pos, row):
                     rejected(bad)

@@ -87,3 +87,23 @@ def test_explain_bad_input_is_one_clear_line(tmp_path: Path) -> None:
     assert "land_mu" in r.stderr and "Traceback" not in r.stderr
     r = run("explain", str(tmp_path / "missing.json"))
     assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_assess_says_which_year_of_benchmarks_it_used(tmp_path: Path) -> None:
+    """The sample park is data year 2025; 黄岩 has published 2021 and 2022 only (RULES §1.2)."""
+    from openpyxl import load_workbook
+
+    from desktop.resources import resource_path
+
+    out = tmp_path / "results.xlsx"
+    r = run("assess", str(resource_path("sample", "sample-park.xlsx")), "--no-store",
+            "--as-of", "2026-11-22", "--xlsx", str(out))
+    assert r.returncode == 0, r.stderr
+    note = "本县尚未公布 2025 年度基准值，暂按 2022 年度基准值估算"
+    # every firm whose indicators were held against benchmarks (not the out-of-scope ones)
+    assert f"注意：{note}（254 家）" in r.stderr
+    ws = load_workbook(out, read_only=True).worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    col, status = rows[0].index("说明"), rows[0].index("评价状态")
+    noted = [row for row in rows[1:] if row[col] and note in row[col]]
+    assert len(noted) == 254 and {row[status] for row in noted} >= {"已计分"}

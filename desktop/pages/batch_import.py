@@ -460,7 +460,8 @@ class ImportPage(QWidget):
         self.summary.setText(
             f"已导入数据库（第 {c.batch_id} 批）：新增 {c.inserted} 家，更新 {c.replaced} 家（旧值已存入历史），"
             f"项目 {c.projects} 个。评估 {outcome.assessed} 家，排名范围 {outcome.population} 家"
-            + (f"：{classes}" if classes else "") + "。" if c else "")
+            + (f"：{classes}" if classes else "") + "。"
+            + "".join(f"\n注意：{note}（{n} 家）" for note, n in outcome.notes.items()) if c else "")
         self.ctx.data_changed.emit()
         bad = len(self.imported.invalid) if self.imported else 0
         self.ctx.status.emit(f"已导入“{self.path.name if self.path else ''}”：评估 {outcome.assessed} 家企业"

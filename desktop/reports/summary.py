@@ -54,10 +54,13 @@ class ParkSummary:
     tiers: dict[str, int] = field(default_factory=dict)
     rejected: list[tuple[str, int, str]] = field(default_factory=list)
     rejected_total: int = 0
+    notes: dict[str, int] = field(default_factory=dict)  # benchmarks of another year … → firms
 
     def add(self, r: EnterpriseResult) -> None:
         m = r.mujun
         self.firms += 1
+        for note in r.notes:
+            self.notes[note] = self.notes.get(note, 0) + 1
         counts = self.cohorts.setdefault(m["cohort"], {})
         key = m["class"] or ("未分类" if m["status"] == "scored" else "未计分")
         counts[key] = counts.get(key, 0) + 1
@@ -131,6 +134,7 @@ def story(s: ParkSummary) -> list[Any]:
               [34 * mm, 52 * mm, 34 * mm, 36 * mm], head=False,
               extra=[("SPAN", (1, 2), (3, 2))]),
         Paragraph(esc(DISCLAIMER), st["note"]),
+        *[Paragraph(esc(f"※ 注意：{note}（{n} 家）"), st["base"]) for note, n in s.notes.items()],
         Paragraph("一、分组与分类", st["h1"]),
     ]
     keys = ["A", "B", "C", "D", "未分类", "未计分"]
