@@ -220,7 +220,8 @@ def node_values(n: Node) -> str:
         return base
     if n.value is not None and n.op and n.threshold is not None:
         v, t = num_pair(n.value, n.threshold, n.unit)
-        return f"{v}（要求 {n.op} {t}）"
+        # a warning sign's threshold is where it triggers, not a requirement
+        return f"{v}（{'触发条件' if n.kind == 'sign' else '要求'} {n.op} {t}）"
     if n.value is not None:
         return num(n.value, n.unit)
     if n.missing:

@@ -28,7 +28,8 @@ from desktop.models import RESULT_COLUMNS, ResultsModel, ResultsProxy, result_te
 from desktop.operations import Operation, ProgressPanel
 from desktop.widgets.charts import CLASS_COLOURS, MUTED, ColumnChart
 from forms.store import BROWSE_COLUMNS
-from rules.assessments.mujun import COHORT_LABELS
+from rules.assessments.mujun import COHORT_LABELS, year_note
+from rules.engine import Ctx
 
 ALL = "全部"
 _P = {c: i for i, c in enumerate(BROWSE_COLUMNS)}
@@ -159,7 +160,9 @@ class ResultsPage(QWidget):
             self.empty.setText(f"{year} 年度有 {stored - len(rows):,} 家企业尚未按当前配置"
                                f"（{self.ctx.profile.name}）评估，点右侧按钮评估。")
         else:
-            self.empty.setText(f"配置：{self.ctx.profile.name} {self.ctx.profile.version}")
+            note = year_note(Ctx(self.ctx.profile, self.ctx.as_of), year)
+            self.empty.setText(f"配置：{self.ctx.profile.name} {self.ctx.profile.version}"
+                               + (f"。注意：{note}" if note else ""))
         self.reassess_button.setEnabled(year is not None)
 
     def _fill_filters(self, rows: list[tuple]) -> None:

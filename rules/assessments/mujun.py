@@ -18,7 +18,7 @@ from typing import Any
 from rules.engine import Ctx, Node, Outcome, ParamRef, all_of, compare, flag, fmt, info, ratio
 from rules.numbers import REL, meets, product, quotient, round_down, round_up
 from rules.record import Record
-from rules.schema import COHORT_NAMES, INDICATOR_NAMES
+from rules.schema import COHORT_INDICATORS, COHORT_NAMES, INDICATOR_NAMES
 from rules.units import EQUAL, Quantity, emission_total, energy_tce
 from rules.wording import num_pair
 
@@ -267,6 +267,15 @@ def benchmark_year(year: int | None, used: set[int | None]) -> tuple[int | None,
     if dy < year:
         return dy, f"本县尚未公布 {year} 年度基准值，暂按 {dy} 年度基准值估算"
     return dy, f"本配置没有 {year} 年度及以前的基准值，暂按 {dy} 年度基准值估算"
+
+
+def year_note(ctx: Ctx, year: int) -> str:
+    """What every result of data ``year`` says about its benchmarks under this profile (the
+    same sentence as ``MujunEval.benchmark_note``; '' when the year's own set exists)."""
+    used = {ctx.ref(f"mujun.{c}.{i}.benchmark", year).data_year
+            for c, ids in COHORT_INDICATORS.items() for i in ids
+            if ctx.ref(f"mujun.{c}.{i}.benchmark", year).value is not None}
+    return benchmark_year(year, used)[1] if used else ""
 
 
 def _score(ev: MujunEval) -> float:
