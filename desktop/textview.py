@@ -35,7 +35,7 @@ def profile_lines(profile: Profile) -> Iterator[str]:
 def tree_lines(node: Node, depth: int = 0) -> Iterator[str]:
     pad = "  " * depth
     text, _ = verdict(node)
-    line = f"{pad}{node.label}  【{text}】"
+    line = f"{pad}{node.label}" + (f"  【{text}】" if text else "")
     values = node_values(node)
     if values and not values.startswith("缺："):
         line += f"  {values}"
