@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -189,12 +191,16 @@ def _assess(args: argparse.Namespace) -> int:
                                accept_renames=args.accept_renames,
                                include_hidden_sheets=args.include_hidden_sheets)
         if summary is not None:
+            from desktop.reports.layout import ReportError
             from desktop.reports.summary import write_park_summary
 
             for row in outcome.imported.invalid:
                 summary.reject(row.sheet, row.row, "；".join(
                     f"{e.column}：{e.message}" for e in row.checked.errors))
-            outcome.written.append(write_park_summary(summary, args.summary_pdf))
+            try:
+                outcome.written.append(write_park_summary(summary, args.summary_pdf))
+            except ReportError as err:
+                print(f"未能生成：{err}", file=sys.stderr)
         if args.pdf_dir:
             from desktop.reports.batch import Job, render_batch
 
@@ -202,11 +208,15 @@ def _assess(args: argparse.Namespace) -> int:
                         outcome.cohorts.get(outcome.cohort_of.get((r.credit_code, r.year), ())))
                     for r in outcome.batch]
             # a frozen build starts its workers as Windows must (spawn), on every system
+            failed: list[str] = []
             paths = render_batch(jobs, args.pdf_dir, profile.ref, as_of,
                                  progress=lambda d, t: progress(d, t, "生成 PDF 报告"),
-                                 start_method="spawn" if getattr(sys, "frozen", False) else None)
+                                 start_method="spawn" if getattr(sys, "frozen", False) else None,
+                                 errors=failed)
             progress.end()
             print(f"已写出 {len(paths)} 份企业报告到 {args.pdf_dir}", file=sys.stderr)
+            for why in failed:
+                print(f"未能生成：{why}", file=sys.stderr)
     except (FileError, pipeline.RenameConflict) as err:
         progress.end()
         return _fail(err.zh, err.en)
@@ -240,6 +250,7 @@ def _assess(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from desktop.reports.firm import write_firm_report
+    from desktop.reports.layout import ReportError
     from forms.cells import CellError, parse_credit_code
     from forms.store import Store, StoreError
     from rules.assess import assess
@@ -264,6 +275,10 @@ def _report(args: argparse.Namespace) -> int:
         cohort = store.cohort_stats(profile.id, args.year, row["cohort"]) if row else None
         result = assess(rec, profile, args.as_of or date.today(), cohort=cohort)
         print(f"已写出：{write_firm_report(result, args.pdf)}")
+    except ReportError as err:
+        return _fail(str(err), "the report cannot be laid out")
+    except OSError as err:
+        return _fail(f"无法写出文件：{err}", f"cannot write output: {err}")
     finally:
         store.close()
     return 0
@@ -298,13 +313,36 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that open transactions roll back and
+    half-written files are removed on the way out (as Ctrl-C's KeyboardInterrupt does)."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"rules": _rules, "explain": _explain, "assess": _assess, "template": _template,
                 "publish": _publish, "report": _report}
-    if args.command in commands:
+    if args.command not in commands:
+        return _gui(args)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
         return commands[args.command](args)
-    return _gui(args)
+    except KeyboardInterrupt:
+        return _stopped("Ctrl-C", 130)
+    except Terminated:
+        return _stopped("SIGTERM", 143)
+
+
+def _stopped(how: str, code: int) -> int:
+    """One line, no traceback: what an interrupted command leaves behind."""
+    print(f"\n已中断（{how}）：数据库保持原样，未写出不完整的文件 / interrupted ({how}): the database "
+          "is unchanged and no partial output was left", file=sys.stderr)
+    return code
 
 
 def _gui(args: argparse.Namespace) -> int:

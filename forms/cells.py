@@ -33,7 +33,15 @@ _INVISIBLE = {"\t": "制表符", "\n": "换行符", "\r": "回车符", "\u200b":
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 _YEAR_TEXT = re.compile(r"^(\d{4})\s*(年|年度)?$")
 _MULTI_SPLIT = re.compile(r"[、,，;；\s]+")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
+# Beyond these no declared figure is real, and beyond 2⁵³ a float no longer holds every integer:
+# a value past them is refused with the cell's place, never stored (an integer field's own
+# maximum, where the catalogue gives one, is stricter).
+MAX_NUMBER = 1e15
+MAX_INT = 10 ** 12
+MAX_TEXT = 500  # characters in a text cell (a firm's name, a park, a project): reports print it
+# Control characters (C0, DEL, C1) other than the tab and line breaks _INVISIBLE names.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class CellError(ValueError):
@@ -47,6 +55,23 @@ class CellError(ValueError):
 def normalise_text(value: str) -> str:
     """Full-width → half-width (NFKC), trimmed."""
     return unicodedata.normalize("NFKC", value).strip()
+
+
+def drop_controls(text: str, notes: Notes | None) -> str:
+    """``text`` without control characters, saying which were removed (they never reach a
+    workbook or a PDF, and are not dropped silently)."""
+    found = sorted(set(_CONTROL.findall(text)))
+    if not found:
+        return text
+    if notes is not None:
+        notes.append("删除了控制字符 " + "、".join(f"U+{ord(c):04X}" for c in found))
+    return _CONTROL.sub("", text)
+
+
+def _foreign_digits(text: str) -> str:
+    """The digits of other scripts in ``text`` (١٢٣, ๑๒๓ …): NFKC turns full-width digits into
+    0–9, but not these, and Python's float() would read them silently."""
+    return "".join(dict.fromkeys(c for c in text if c.isdigit() and not c.isascii()))
 
 
 def is_blank(value: Any) -> bool:
@@ -65,25 +90,41 @@ def parse_number(value: Any, field: Field, notes: Notes | None = None) -> float 
     if isinstance(value, (int, float)):
         if not math.isfinite(value):
             raise CellError("不是有限数字")
-        return float(value)
+        return _in_range(float(value))
     if isinstance(value, (date, datetime)):
         raise CellError(f"应为数字，单元格是日期 {value:%Y-%m-%d}（请检查单元格格式）")
-    text = normalise_text(str(value))
+    text = normalise_text(drop_controls(str(value), notes))
     if text in BLANK_MARKS:
         if notes is not None:
             notes.append(f"写作“{text}”的单元格按空白（未填报）读取，不是 0")
         return None
+    foreign = _foreign_digits(text)
+    if foreign:
+        raise CellError(f"“{_short(text)}”含其他文字的数字“{foreign}”：请改用 0–9 填写")
     if text.upper() in ERROR_VALUES or text.startswith("#"):
         raise CellError(f"单元格是错误值“{text}”，不是数字（请先修正公式或留空）")
     compact = text.replace(",", "").replace(" ", "")
     if field.unit == "%" and compact.endswith("%"):
         compact = compact[:-1]
     if _NUMBER.match(compact):
-        return float(compact)
+        return _in_range(float(compact))
     unit = re.sub(r"^[+-]?[\d.,]+", "", compact)
     if unit and compact[:1].isdigit():
-        raise CellError(f"“{text}”带有文字或单位“{unit}”：请只填数字，单位见表头（{field.unit or '无'}）")
-    raise CellError(f"“{text}”不是数字")
+        raise CellError(f"“{_short(text)}”带有文字或单位“{_short(unit, 20)}”：请只填数字，单位见表头"
+                        f"（{field.unit or '无'}）")
+    raise CellError(f"“{_short(text)}”不是数字")
+
+
+def _in_range(v: float) -> float:
+    if not math.isfinite(v) or abs(v) > MAX_NUMBER:
+        shown = f"{v:g}" if math.isfinite(v) else "过大"
+        raise CellError(f"数值{shown}，超出可用范围（绝对值不超过 {MAX_NUMBER:g}）")
+    return v
+
+
+def _short(text: str, n: int = 40) -> str:
+    """A cell's text as quoted in a message: at most ``n`` characters."""
+    return text if len(text) <= n else text[:n] + f"…（共 {len(text)} 个字符）"
 
 
 def parse_cell(value: Any, field: Field, notes: Notes | None = None) -> Any:
@@ -100,6 +141,8 @@ def parse_cell(value: Any, field: Field, notes: Notes | None = None) -> Any:
         if k is Kind.INT:
             if v != int(v):
                 raise CellError(f"应为整数，得到 {v:g}")
+            if abs(v) > MAX_INT:
+                raise CellError(f"{v:g} 超出整数字段的可用范围（绝对值不超过 {MAX_INT:g}）")
             v = int(v)
         if field.minimum is not None and v < field.minimum and not field.allow_negative_warning:
             raise CellError(f"{v:g} 小于允许的最小值 {field.minimum:g}")
@@ -112,7 +155,11 @@ def parse_cell(value: Any, field: Field, notes: Notes | None = None) -> Any:
         return parse_credit_code(value, notes)
     if k is Kind.BOOL:
         return _yes_no(value, field, notes)
-    text = _text(value)
+    text = drop_controls(_text(value), notes)
+    if is_blank(text):
+        return None
+    if len(text) > MAX_TEXT:
+        raise CellError(f"文字过长：{len(text)} 个字符，最多 {MAX_TEXT} 个（“{_short(text, 20)}”）")
     if k is Kind.TEXT:
         return _industry_code(value, normalise_text(text)) if field.id == "industry_code" else text
     text = normalise_text(text)  # choices compare in half-width

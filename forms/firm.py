@@ -81,8 +81,9 @@ def save_firm(store: Store, record: Record, profile: Profile,
               as_of: date) -> tuple[CommitSummary, EnterpriseResult]:
     """Store the firm's declaration (the old one goes to history, as with an import) and its
     result; returns the commit and the result."""
-    committed = store.commit_import([record], FORM_FILE, "", 0)
-    result = assess_firm(record, profile, as_of, store)
-    store.save_results([result_row(result)], list)
+    with store.atomic():  # the declaration and its result, or neither
+        committed = store.commit_import([record], FORM_FILE, "", 0)
+        result = assess_firm(record, profile, as_of, store)
+        store.save_results([result_row(result)], list)
     return committed, result
 

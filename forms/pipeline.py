@@ -14,7 +14,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Self
 
 from forms.excel.export import ResultsWriter, write_error_report
 from forms.import_report import report_json
@@ -165,8 +165,9 @@ def run(input_path: Path, profile: Profile, as_of: date, store: Store | None = N
     """Process one park file; raises ``forms.excel.reader.FileError`` when it is unusable
     and ``RenameConflict`` when a row would rename a stored firm (unless ``accept_renames``).
     ``imported`` is a dry run of the same file done before (the desktop previews it first).
-    If anything fails or is cancelled after the commit, the commit is undone, so that the
-    store never holds records without their results."""
+    The records, their history and projects, and the results of every firm of the years they
+    touch are written in one transaction: a failure, a cancel or a killed process leaves the
+    store as it was, never records without their results (``Store.atomic``)."""
     imp = imported if imported is not None else dry_run(
         input_path, progress, include_hidden_sheets=include_hidden_sheets,
         stored=store.stored_keys if store is not None else None)
@@ -177,33 +178,61 @@ def run(input_path: Path, profile: Profile, as_of: date, store: Store | None = N
             if conflicts:
                 raise RenameConflict(conflicts)
         batch = with_stored_firms(imp, batch, store)
-    committed = None
     population: list[Record] = list(batch)
-    if store is not None:
-        committed = store.commit_import(batch, Path(input_path).name, file_sha256(input_path),
-                                        len(imp.invalid), progress)
-    try:
-        if store is not None and committed is not None:
-            years = sorted({r.year for r in batch})
-            population += store.iter_records(years, except_batch=committed.batch_id)
-        return _outputs(imp, batch, population, committed, profile, as_of, store, json_out,
-                        xlsx_out, errors_out, progress, on_result)
-    except BaseException:
-        if store is not None and committed is not None:
-            store.undo_batch(committed.batch_id)
-        raise
+    files = PartFiles()
+    with files:  # output files reach their names only when everything, the store too, is done
+        if store is None:
+            outcome = _outputs(imp, batch, population, None, profile, as_of, None, json_out,
+                               xlsx_out, errors_out, progress, on_result, files)
+        else:
+            with store.atomic():
+                committed = store.commit_import(batch, Path(input_path).name,
+                                                file_sha256(input_path), len(imp.invalid),
+                                                progress)
+                years = sorted({r.year for r in batch})
+                population += store.iter_records(years, except_batch=committed.batch_id)
+                outcome = _outputs(imp, batch, population, committed, profile, as_of, store,
+                                   json_out, xlsx_out, errors_out, progress, on_result, files)
+    return outcome
+
+
+class PartFiles:
+    """Output files written under ``NAME.part`` and renamed to ``NAME`` when the work has
+    succeeded (and removed when it has not): an interrupted run never leaves a truncated file
+    under the name the user asked for."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[Path, Path]] = []
+
+    def part(self, path: Path | str) -> Path:
+        final = Path(path)
+        tmp = final.with_name(final.name + ".part")
+        self.parts.append((tmp, final))
+        return tmp
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        for tmp, final in self.parts:
+            if kind is None and tmp.exists():
+                tmp.replace(final)
+            else:
+                tmp.unlink(missing_ok=True)
 
 
 def _outputs(imp: ImportResult, batch: list[Record], population: list[Record],
              committed: CommitSummary | None, profile: Profile, as_of: date, store: Store | None,
              json_out: Path | None, xlsx_out: Path | None, errors_out: Path | None,
              progress: Progress | None,
-             on_result: Callable[[EnterpriseResult], None] | None) -> Outcome:
+             on_result: Callable[[EnterpriseResult], None] | None,
+             files: PartFiles) -> Outcome:
     outcome = Outcome(imp, committed, population=len(population), batch=batch)
     project_notes, orphan_projects = _project_notes(imp)
-    writer = ResultsWriter(xlsx_out) if xlsx_out else None
+    writer = ResultsWriter(files.part(xlsx_out)) if xlsx_out else None
     with ExitStack() as stack:
-        fh = stack.enter_context(Path(json_out).open("w", encoding="utf-8")) if json_out else None
+        fh = stack.enter_context(files.part(json_out).open("w", encoding="utf-8")) \
+            if json_out else None
         stream = JsonStream(fh, profile, as_of) if fh else None
         _assess_into(outcome, imp, batch, population, profile, as_of, store, stream, writer,
                      project_notes, progress, on_result)
@@ -216,11 +245,10 @@ def _outputs(imp: ImportResult, batch: list[Record], population: list[Record],
                                       "classes": outcome.classes}})
             outcome.written.append(Path(json_out))  # type: ignore[arg-type]
     if writer:
-        outcome.written.append(writer.close())
-    if errors_out:
-        path = write_error_report(errors_out, imp)
-        if path:
-            outcome.written.append(path)
+        writer.close()
+        outcome.written.append(Path(xlsx_out))  # type: ignore[arg-type]
+    if errors_out and write_error_report(files.part(errors_out), imp):
+        outcome.written.append(Path(errors_out))
     return outcome
 
 

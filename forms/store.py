@@ -17,6 +17,7 @@ import shutil
 import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -130,6 +131,7 @@ class Store:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.backups: list[Path] = []
+        self._depth = 0  # nesting of ``atomic``
         # SQLite's own limit on a file name (512 bytes on Linux and macOS, whatever Windows
         # allows): beyond it the file cannot be opened even where the system could
         size = len(os.fsencode(self.path.absolute())) + len("-wal")
@@ -195,6 +197,32 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One write transaction around everything inside (an import and its results, an undo
+        and the assessment after it); a nested ``atomic`` joins the outer one. An exception
+        rolls it all back, and a process killed inside it leaves the database as it was:
+        SQLite discards an uncommitted transaction when the file is next opened."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            conn.rollback()
+            raise
+        else:
+            conn.commit()
+        finally:
+            self._depth = 0
+
     # ------------------------------------------------------------------ backup and restore
 
     def backup_to(self, target: Path) -> Path:
@@ -253,7 +281,7 @@ class Store:
         rec_cols = ["credit_code", "year", *(f.id for f in RECORD_FIELDS), "batch_id", "updated_at"]
         proj_cols = ["credit_code", "year", *(f.id for f in PROJECT_VALUE_FIELDS), "batch_id"]
         now = _now()
-        with conn:
+        with self.atomic():
             cur = conn.execute(
                 "insert into batches (file_name, file_sha256, imported_at, rows_valid, rows_invalid)"
                 " values (?, ?, ?, ?, ?)", (file_name, file_sha256, now, len(records), rows_invalid))
@@ -327,7 +355,7 @@ class Store:
         if last != batch_id:
             raise StoreError("只能撤销最近一次导入（请先撤销更晚的导入）")
         cols = ["credit_code", "year", *(f.id for f in RECORD_FIELDS), "batch_id", "updated_at"]
-        with conn:
+        with self.atomic():
             olds = conn.execute("select record_json, projects_json from history where batch_id=?",
                                 (batch_id,)).fetchall()
             conn.execute("delete from projects where batch_id=?", (batch_id,))
@@ -448,7 +476,7 @@ class Store:
         n = 0
         conn = self.db.conn
         cols: list[str] = []
-        with conn:
+        with self.atomic():
             chunk: list[dict] = []
 
             def flush() -> None:
@@ -466,8 +494,10 @@ class Store:
                     flush()
             if chunk:
                 flush()
-            for c in cohorts():
-                self.db["cohorts"].upsert(c, pk=("profile_id", "year", "cohort"))
+            for c in cohorts():  # plain SQL: sqlite-utils' upsert would commit the transaction
+                keys = list(c)
+                conn.execute(f"insert or replace into cohorts ({', '.join(keys)}) values "
+                             f"({', '.join('?' * len(keys))})", [c[k] for k in keys])
         return n
 
     def results(self, year: int, profile_id: str) -> list[dict]:

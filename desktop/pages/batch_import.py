@@ -557,14 +557,22 @@ class ImportPage(QWidget):
                     outcome.cohorts.get(outcome.cohort_of.get((r.credit_code, r.year), ())))
                 for r in outcome.batch]
         ref, as_of = self.ctx.profile.ref, self.ctx.as_of
+        failed: list[str] = []
 
         def work(progress):
             return render_batch(jobs, folder, ref, as_of, processes=processes,
                                 progress=lambda d, t: progress(d, t, f"生成 PDF 报告 {d}/{t}"),
-                                start_method="spawn")
+                                start_method="spawn", errors=failed)
 
-        return self.progress.run(work, "生成 PDF 报告", on_success=lambda paths: self.ctx.status.emit(
-            f"已生成 {len(paths)} 份 PDF 报告：{folder}"))
+        def done(paths: list[Path]) -> None:
+            self.ctx.status.emit(f"已生成 {len(paths)} 份 PDF 报告：{folder}"
+                                 + (f"；{len(failed)} 份未能生成" if failed else ""))
+            if failed:  # said where it can be read whole, not only in the status bar
+                self.summary.setText(self.summary.text() + "\n未能生成的报告：\n"
+                                     + "\n".join(failed[:20])
+                                     + (f"\n……共 {len(failed)} 份" if len(failed) > 20 else ""))
+
+        return self.progress.run(work, "生成 PDF 报告", on_success=done)
 
     def undo(self) -> Operation | None:
         outcome = self.outcome
@@ -582,7 +590,7 @@ class ImportPage(QWidget):
         def work(progress):
             from forms.pipeline import reassess
 
-            with ctx.worker_store() as store:
+            with ctx.worker_store() as store, store.atomic():  # the undo and its results, or neither
                 years = store.batch_years(batch)
                 restored = store.undo_batch(batch)
                 reassess(store, profile, as_of, years, progress)

@@ -6,8 +6,11 @@ were ranked in, so only plain values cross process boundaries, never result tree
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -35,11 +38,22 @@ _STATE: dict[str, Any] = {}
 def _init(profile_ref: str, as_of: date, out_dir: str) -> None:
     from rules.profile import load
 
+    # A worker leaves Ctrl-C to its parent (which stops the pool) and dies with it: on Linux
+    # the kernel sends it SIGTERM when the parent is gone, even after a SIGKILL.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except OSError:  # a libc by another name: the pool's own shutdown still applies
+            pass
     _STATE.update(profile=load(profile_ref), as_of=as_of, out=Path(out_dir))
 
 
-def _render(jobs: list[Job]) -> list[str]:
+def _render(jobs: list[Job]) -> list[tuple[str, str]]:
+    """(path written, "") or ("", why not) per job: a firm whose report cannot be laid out is
+    an error for that firm, and the batch goes on."""
     from desktop.reports.firm import write_firm_report
+    from desktop.reports.layout import ReportError
     from rules.assess import assess
     from rules.record import make_record
 
@@ -48,8 +62,10 @@ def _render(jobs: list[Job]) -> list[str]:
         rec = make_record(job.values, job.projects)
         result = assess(rec, _STATE["profile"], _STATE["as_of"], cohort=job.cohort)
         path = _STATE["out"] / file_name(rec.credit_code, rec.year)
-        write_firm_report(result, path)
-        out.append(str(path))
+        try:
+            out.append((str(write_firm_report(result, path)), ""))
+        except ReportError as e:
+            out.append(("", str(e)))
     return out
 
 
@@ -57,15 +73,18 @@ def render_batch(jobs: Iterable[Job], out_dir: Path, profile_ref: str, as_of: da
                  processes: int | None = None, chunk: int = 8,
                  progress: Callable[[int, int], None] | None = None,
                  cancelled: Callable[[], bool] | None = None,
-                 start_method: str | None = None) -> list[Path]:
+                 start_method: str | None = None,
+                 errors: list[str] | None = None) -> list[Path]:
     """Write ``<credit_code>_<year>.pdf`` for every job into ``out_dir``; returns the paths
-    written (fewer when cancelled). ``processes`` defaults to the machine's cores. The desktop
-    passes ``start_method="spawn"``: forking a process that runs Qt threads is unsafe."""
+    written (fewer when cancelled; a report that cannot be laid out adds its reason to
+    ``errors``). ``processes`` defaults to the machine's cores. The desktop passes
+    ``start_method="spawn"``: forking a process that runs Qt threads is unsafe."""
     jobs = list(jobs)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     chunks = [jobs[i:i + chunk] for i in range(0, len(jobs), chunk)]
     done: list[Path] = []
+    handled = 0
     workers = max(1, min(processes or os.cpu_count() or 1, len(chunks) or 1))
     context = multiprocessing.get_context(start_method) if start_method else None
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
@@ -81,9 +100,14 @@ def render_batch(jobs: Iterable[Job], out_dir: Path, profile_ref: str, as_of: da
         while running:
             finished, running = wait(running, return_when=FIRST_COMPLETED)
             for f in finished:
-                done += [Path(p) for p in f.result()]
+                for path, why in f.result():
+                    if path:
+                        done.append(Path(path))
+                    elif errors is not None:
+                        errors.append(why)
+                    handled += 1
             if progress:
-                progress(len(done), len(jobs))
+                progress(handled, len(jobs))
             if cancelled and cancelled():
                 for f in running:
                     f.cancel()  # chunks already started finish; nothing new starts

@@ -19,6 +19,7 @@ from desktop.reports.layout import (
     MUTED,
     OUTCOME_COLOURS,
     TEXT_WIDTH,
+    build,
     esc,
     indented,
     numbered_canvas,
@@ -280,13 +281,17 @@ def _moving_up(r: EnterpriseResult) -> list[Any]:
 
 
 def write_firm_report(result: EnterpriseResult, path: Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """The firm's PDF at ``path``; raises ``ReportError`` when it cannot be laid out."""
     rec = result.record
-    doc = SimpleDocTemplate(str(path), pagesize=(210 * mm, 297 * mm), **MARGINS,
-                            title=f"亩均自评报告 {rec.name} {rec.year}", author="亩均自评 mujun",
-                            subject="企业自评估算，非官方评价结果")
-    canvas_cls = numbered_canvas(f"亩均自评报告 · {rec.name or ''} · {rec.credit_code or ''}",
+    name = rec.name or ""
+    name = name if len(name) <= 40 else name[:40] + "…"  # one header line; in full on page 1
+    canvas_cls = numbered_canvas(f"亩均自评报告 · {name} · {rec.credit_code or ''}",
                                  f"配置 {result.profile.id} {result.profile.version} · 自评估算，以主管部门公布结果为准")
-    doc.build(story(result), canvasmaker=canvas_cls)
-    return path
+
+    def make(part: Path) -> None:
+        doc = SimpleDocTemplate(str(part), pagesize=(210 * mm, 297 * mm), **MARGINS,
+                                title=f"亩均自评报告 {rec.name} {rec.year}", author="亩均自评 mujun",
+                                subject="企业自评估算，非官方评价结果")
+        doc.build(story(result), canvasmaker=canvas_cls)
+
+    return build(path, make, f"{name or '（未填企业名称）'}（{rec.credit_code}）的报告")

@@ -3,8 +3,9 @@ GB/T 9704, a "第 X 页 共 Y 页" footer, and escaping of every text put into a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -18,6 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus.doctemplate import LayoutError
 
 from desktop.resources import resource_path
 
@@ -84,8 +86,15 @@ def indented(depth: int, strong: bool = False) -> ParagraphStyle:
     return ParagraphStyle(f"{base.name}-{depth}", parent=base, leftIndent=depth * 3.2 * mm)
 
 
+# A table cell holds at most this many characters (then "…"): a cell taller than a page cannot
+# be laid out at all. 300 characters fill about 450 pt of the narrowest column; a firm's full
+# name (up to 500 characters, forms/cells.MAX_TEXT) is printed whole on page 1.
+CELL_LIMIT = 300
+
+
 def para(value: Any, style: str | ParagraphStyle = "cell", colour: Any = None) -> Paragraph:
-    text = esc(value)
+    raw = "" if value is None else str(value)
+    text = esc(raw if len(raw) <= CELL_LIMIT else raw[:CELL_LIMIT] + "…")
     if colour is not None:
         text = f'<font color="{colour.hexval() if hasattr(colour, "hexval") else colour}">{text}</font>'
     return Paragraph(text, style if isinstance(style, ParagraphStyle) else styles()[style])
@@ -145,3 +154,25 @@ def numbered_canvas(header: str, footer_note: str) -> type[canvas.Canvas]:
             self.drawRightString(right, 19 * mm, f"第 {self._pageNumber} 页 共 {total} 页")
 
     return NumberedCanvas
+
+
+class ReportError(Exception):
+    """A report that cannot be laid out or written; the message is for the user."""
+
+
+def build(doc_path: Path, make: Callable[[Path], None], what: str) -> Path:
+    """Build a PDF through ``make(part)`` into ``NAME.part`` and rename it to ``NAME``: a
+    document that cannot be laid out is a ``ReportError`` naming ``what``, and an interrupted
+    build never leaves a truncated file under the final name."""
+    doc_path = Path(doc_path)
+    doc_path.parent.mkdir(parents=True, exist_ok=True)
+    part = doc_path.with_name(doc_path.name + ".part")
+    try:
+        make(part)
+        part.replace(doc_path)
+    except LayoutError as e:
+        raise ReportError(f"{what}无法排版：某个内容超过一页（{str(e)[:120]}）") from e
+    finally:
+        part.unlink(missing_ok=True)
+    return doc_path
+

@@ -20,6 +20,7 @@ from desktop.reports.layout import (
     FONT,
     MARGINS,
     TEXT_WIDTH,
+    build,
     esc,
     numbered_canvas,
     styles,
@@ -185,10 +186,11 @@ def _listing(title: str, head: list[str], rows: list, total: int, widths: list) 
 
 
 def write_park_summary(summary: ParkSummary, path: Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc = SimpleDocTemplate(str(path), pagesize=(210 * mm, 297 * mm), **MARGINS,
-                            title=summary.title, author="亩均自评 mujun")
-    doc.build(story(summary), canvasmaker=numbered_canvas(
-        summary.title, f"配置 {summary.profile['id']} {summary.profile['version']} · 自评估算汇总"))
-    return path
+    """The park summary PDF at ``path``; raises ``ReportError`` when it cannot be laid out."""
+    def make(part: Path) -> None:
+        doc = SimpleDocTemplate(str(part), pagesize=(210 * mm, 297 * mm), **MARGINS,
+                                title=summary.title, author="亩均自评 mujun")
+        doc.build(story(summary), canvasmaker=numbered_canvas(
+            summary.title, f"配置 {summary.profile['id']} {summary.profile['version']} · 自评估算汇总"))
+
+    return build(path, make, "园区汇总")

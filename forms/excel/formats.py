@@ -970,6 +970,9 @@ def read_text(path: Path) -> Book:
     if "\x00" in text:
         raise FileError("不是文本格式的文件", "not a text file")
     delimiter = _delimiter(text)
+    # a cell cannot be longer than the file: read every field whole (an over-long value is then
+    # refused by its field, with its row and column, not the whole file)
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     try:
         rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
                                             quotechar='"', doublequote=True,
