@@ -69,9 +69,10 @@ def drop_controls(text: str, notes: Notes | None) -> str:
 
 
 def _foreign_digits(text: str) -> str:
-    """The digits of other scripts in ``text`` (١٢٣, ๑๒๓ …): NFKC turns full-width digits into
-    0–9, but not these, and Python's float() would read them silently."""
-    return "".join(dict.fromkeys(c for c in text if c.isdigit() and not c.isascii()))
+    """The digits in ``text`` other than 0–9 and full-width ０–９ (١٢٣, ๑๒๓, 𝟏𝟐𝟑, ①): NFKC or
+    Python's float() would read them silently as numbers."""
+    return "".join(dict.fromkeys(c for c in text if c.isdigit()
+                                 and not c.isascii() and not "０" <= c <= "９"))
 
 
 def is_blank(value: Any) -> bool:
@@ -93,16 +94,17 @@ def parse_number(value: Any, field: Field, notes: Notes | None = None) -> float 
         return _in_range(float(value))
     if isinstance(value, (date, datetime)):
         raise CellError(f"应为数字，单元格是日期 {value:%Y-%m-%d}（请检查单元格格式）")
-    text = normalise_text(drop_controls(str(value), notes))
+    raw = drop_controls(str(value), notes)
+    text = normalise_text(raw)
     if text in BLANK_MARKS:
         if notes is not None:
             notes.append(f"写作“{text}”的单元格按空白（未填报）读取，不是 0")
         return None
-    foreign = _foreign_digits(text)
+    foreign = _foreign_digits(raw)
     if foreign:
-        raise CellError(f"“{_short(text)}”含其他文字的数字“{foreign}”：请改用 0–9 填写")
+        raise CellError(f"“{_short(raw.strip())}”含其他文字的数字“{foreign}”：请改用 0–9 填写")
     if text.upper() in ERROR_VALUES or text.startswith("#"):
-        raise CellError(f"单元格是错误值“{text}”，不是数字（请先修正公式或留空）")
+        raise CellError(f"单元格是错误值“{_short(text)}”，不是数字（请先修正公式或留空）")
     compact = text.replace(",", "").replace(" ", "")
     if field.unit == "%" and compact.endswith("%"):
         compact = compact[:-1]
@@ -132,6 +134,8 @@ def parse_cell(value: Any, field: Field, notes: Notes | None = None) -> Any:
     What the reading changed (a year written ``2024年度``, a code cleaned of a tab …) is
     appended to ``notes``."""
     k = field.kind
+    if isinstance(value, str):  # before any trimming: str.strip() drops U+001C–U+001F silently
+        value = drop_controls(value, notes)
     if k is Kind.INT and field.id.endswith("year") and not is_blank(value):
         value = _year(value, notes)
     if k in (Kind.NUMBER, Kind.INT):
@@ -155,9 +159,7 @@ def parse_cell(value: Any, field: Field, notes: Notes | None = None) -> Any:
         return parse_credit_code(value, notes)
     if k is Kind.BOOL:
         return _yes_no(value, field, notes)
-    text = drop_controls(_text(value), notes)
-    if is_blank(text):
-        return None
+    text = _text(value)
     if len(text) > MAX_TEXT:
         raise CellError(f"文字过长：{len(text)} 个字符，最多 {MAX_TEXT} 个（“{_short(text, 20)}”）")
     if k is Kind.TEXT:
@@ -165,13 +167,13 @@ def parse_cell(value: Any, field: Field, notes: Notes | None = None) -> Any:
     text = normalise_text(text)  # choices compare in half-width
     if k is Kind.CHOICE:
         if text not in field.choices:
-            raise CellError(f"“{text}”不是可选值（{'/'.join(field.choices)}）")
+            raise CellError(f"“{_short(text)}”不是可选值（{'/'.join(field.choices)}）")
         return text
     if k is Kind.MULTI:
         items = [t for t in _MULTI_SPLIT.split(text) if t]
         bad = [t for t in items if t not in field.choices]
         if bad:
-            raise CellError(f"不认识的选项“{'、'.join(bad)}”（可选：{'、'.join(field.choices)}）")
+            raise CellError(f"不认识的选项“{_short('、'.join(bad))}”（可选：{'、'.join(field.choices)}）")
         return frozenset(items)
     raise AssertionError(k)  # pragma: no cover
 
@@ -193,7 +195,7 @@ def _yes_no(value: Any, field: Field, notes: Notes | None) -> bool | None:
             notes.append(f"写作“{text}”的单元格按空白（未填报）读取")
         return None
     words = "、".join(sorted(yes | no)[:4])
-    raise CellError(f"“{value}”不是 是/否（也接受 Y/N、1/0、√/×{'、' + words if words else ''}）")
+    raise CellError(f"“{_short(str(value))}”不是 是/否（也接受 Y/N、1/0、√/×{'、' + words if words else ''}）")
 
 
 def _year(value: Any, notes: Notes | None) -> Any:
@@ -228,6 +230,8 @@ def _text(value: Any) -> str:
 
 
 def _industry_code(raw: Any, text: str) -> str:
+    if len(text) > 12:
+        raise CellError(f"行业代码“{_short(text, 20)}”过长：应为 GB/T 4754 的 2–4 位数字")
     if isinstance(raw, (int, float)) and not isinstance(raw, bool) and len(text) in (1, 3):
         raise CellError(f"行业代码被存成了数字 {text}，开头的 0 可能已丢失：请把该列设为文本后重新填写")
     code, error = check_industry_code(text)
@@ -255,7 +259,7 @@ def parse_credit_code(value: Any, notes: Notes | None = None) -> CreditCode:
         found.append("开头的单引号")
         text = stripped[1:]
     if _SCIENTIFIC.match(normalise_text(text)):
-        raise CellError(f"“{normalise_text(text)}”是被 Excel 转成科学计数法的代码，后几位已丢失：请把该列"
+        raise CellError(f"“{_short(normalise_text(text))}”是被 Excel 转成科学计数法的代码，后几位已丢失：请把该列"
                         "设为文本格式后重新粘贴代码（或在代码前加英文单引号 '）")
     if found and notes is not None:
         notes.append(f"信用代码中的{'、'.join(found)}已去除")

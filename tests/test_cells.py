@@ -96,3 +96,56 @@ def test_parsed_cells_are_already_typed_as_records_need(value, field) -> None:
 def test_numbers_in_text_columns_read_as_text(value) -> None:
     got = parse_cell(value, ENTERPRISE_BY_ID["name"])
     assert got == {12.0: "12", 12.5: "12.5"}.get(value, str(value))
+
+
+# ----------------------------------------------------------------------------- hostile values
+# What fuzzing the import found (issue 12): text that overflows a float, integers past 2⁶³,
+# control characters, other scripts' digits, cells far longer than any field.
+CONTROLS = ["\x00", "\x07", "\x1b", "\x1f", "\x7f", "\x85", "\x9c"]
+NUMBERS = ["123", "1e309", "-1e309", "9" * 400, str(2 ** 63), "1.5", "0", "12.34"]
+hostile = st.one_of(
+    st.sampled_from(["1e309", "-1e309", "inf", "NaN", str(2 ** 63), "9" * 400, "١٢٣", "๑๒๓",
+                     "१२३", "𝟏𝟐𝟑", "x" * 200_000, "\x1f123"]),
+    st.builds(lambda c, n, tail: c + n + tail, st.sampled_from(CONTROLS),
+              st.sampled_from(NUMBERS), st.sampled_from(["", "\x07", " "])),
+    st.integers(min_value=-(2 ** 70), max_value=2 ** 70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(alphabet=st.characters(categories=["Nd", "Cc"]), min_size=1, max_size=8),
+)
+
+
+@given(value=hostile, field=st.sampled_from(FIELDS))
+def test_hostile_cells_are_refused_or_read_clean(value, field) -> None:
+    import math
+    import re
+
+    from forms.cells import MAX_INT, MAX_NUMBER, MAX_TEXT
+    from rules.catalogue import Kind
+
+    notes: list[str] = []
+    try:
+        v = parse_cell(value, field, notes)
+    except CellError as e:
+        assert e.message and len(e.message) < 300  # the reason, not the cell, is what is long
+        return
+    if isinstance(v, float):
+        assert math.isfinite(v) and abs(v) <= MAX_NUMBER
+    if field.kind is Kind.INT and v is not None:
+        assert isinstance(v, int) and abs(v) <= MAX_INT
+    if isinstance(v, str):
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", v) and len(v) <= MAX_TEXT
+    if isinstance(value, str) and re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", value) \
+            and v is not None:
+        assert any("控制字符" in n for n in notes), (value, notes)  # removed, and said
+
+
+@pytest.mark.parametrize("text", ["١٢٣", "๑๒๓", "१२३", "𝟏𝟐𝟑", "②"])
+def test_other_scripts_digits_are_an_error_not_123(text: str) -> None:
+    with pytest.raises(CellError, match="其他文字的数字"):
+        parse_cell(text, ENTERPRISE_BY_ID["tax"])
+
+
+def test_overflowing_numbers_are_refused_with_the_reason() -> None:
+    for text, field in (("1e309", "employees"), ("1e309", "tax"), (str(2 ** 63), "employees")):
+        with pytest.raises(CellError, match="超出"):
+            parse_cell(text, ENTERPRISE_BY_ID[field])

@@ -12,6 +12,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -35,10 +36,26 @@ STATUS = {"scored": "已计分", "incomplete": "数据不全", "no_weights": "�
 INDICATORS = list(dict.fromkeys(i for ids in COHORT_INDICATORS.values() for i in ids))
 
 
+EXCEL_TEXT_LIMIT = 32_767  # characters a spreadsheet cell holds
+
+
+def clean_text(text: str) -> str:
+    """Text a workbook can hold: a control character (which openpyxl refuses and Excel cannot
+    show) written as 〈U+001F〉, so the user sees what the cell held; a text longer than a cell
+    shortened with its length said."""
+    text = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"〈U+{ord(m.group()):04X}〉", text)
+    if len(text) > EXCEL_TEXT_LIMIT:
+        tail = f"…（共 {len(text):,} 个字符）"
+        text = text[:EXCEL_TEXT_LIMIT - len(tail)] + tail
+    return text
+
+
 def cell(ws: WriteOnlyWorksheet, value: Any, **style: Any) -> Any:
     """A write-only cell; text that looks like a formula stays text."""
     if isinstance(value, (list, tuple, set, frozenset)):
         value = "、".join(map(str, sorted(value) if isinstance(value, (set, frozenset)) else value))
+    if isinstance(value, str):
+        value = clean_text(value)
     c = WriteOnlyCell(ws, value=value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         c.data_type = "s"
@@ -48,9 +65,11 @@ def cell(ws: WriteOnlyWorksheet, value: Any, **style: Any) -> Any:
 
 
 def _row(ws: WriteOnlyWorksheet, values: Sequence[Any]) -> list[Any]:
-    """Plain values as they are (fast); only formula-like text is wrapped as a text cell."""
-    return [cell(ws, v) if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
-            for v in values]
+    """Plain values as they are (fast); only formula-like or unwritable text is wrapped as a
+    text cell."""
+    return [cell(ws, v) if isinstance(v, str) and (v.startswith(FORMULA_STARTS) or len(v) >
+                                                   EXCEL_TEXT_LIMIT or ILLEGAL_CHARACTERS_RE.search(v))
+            else v for v in values]
 
 
 def _indicator_unit(i: str) -> str:
