@@ -210,7 +210,12 @@ class ProgressPanel(QWidget):
         self.setVisible(True)
 
         def finished() -> None:
-            if self.op is op:  # not when its callback has already started the next operation
+            if self.op is op and op.cancelled:  # said, not just gone: nothing was kept
+                self.label.setText(f"已取消“{title}”：数据库保持原样，未写出不完整的文件。")
+                self.bar.setRange(0, 1)
+                self.bar.setValue(0)
+                self.cancel_button.setEnabled(False)
+            elif self.op is op:  # not when its callback has already started the next operation
                 self.setVisible(False)
             if on_finished:
                 on_finished(op)

@@ -302,6 +302,22 @@ def test_a_bad_file_and_cancel_are_reported(window: MainWindow, tmp_path: Path, 
     assert op.cancelled and page.summary.text() == "已取消。" and page.imported is None
 
 
+def test_a_cancelled_commit_leaves_the_store_as_it_was(window: MainWindow, tmp_path: Path,
+                                                      qtbot) -> None:
+    page = window.pages["import"]
+    page.open_file(park(tmp_path / "park.xlsx", 1500))
+    wait_idle(qtbot, page)
+    assert page.imported is not None and window.ctx.store.count() == 0
+    qtbot.mouseClick(page.buttons["commit"], Qt.MouseButton.LeftButton)
+    op = page.progress.op
+    page.progress.cancel()  # the records, their history and results are one transaction
+    wait_idle(qtbot, page)
+    assert op.cancelled and page.outcome is None
+    store = window.ctx.store
+    assert store.count() == 0 and store.batches() == [] and store.results(2024, "huangyan-2022") == []
+    assert not page.progress.isHidden() and "数据库保持原样" in page.progress.label.text()
+
+
 # ---------------------------------------------------------------------------- 结果一览
 
 def _import(window: MainWindow, qtbot, path: Path) -> None:
