@@ -46,7 +46,8 @@ def quotient(num: Num | None, den: Num | None) -> float | None:
     is missing or the denominator is zero."""
     if num is None or den is None or den == 0:
         return None
-    return _f(_C.divide(dec(num), dec(den)))
+    q = _f(_C.divide(dec(num), dec(den)))
+    return q if math.isfinite(q) else None  # beyond a float (a denominator of 1e-300): no value
 
 
 def product(*xs: Num) -> float:
