@@ -209,14 +209,17 @@ def _assess(args: argparse.Namespace) -> int:
                     for r in outcome.batch]
             # a frozen build starts its workers as Windows must (spawn), on every system
             failed: list[str] = []
+            noted: list[str] = []
             paths = render_batch(jobs, args.pdf_dir, profile.ref, as_of,
                                  progress=lambda d, t: progress(d, t, "生成 PDF 报告"),
                                  start_method="spawn" if getattr(sys, "frozen", False) else None,
-                                 errors=failed)
+                                 errors=failed, warnings=noted)
             progress.end()
             print(f"已写出 {len(paths)} 份企业报告到 {args.pdf_dir}", file=sys.stderr)
             for why in failed:
                 print(f"未能生成：{why}", file=sys.stderr)
+            for note in noted:
+                print(f"提示：{note}", file=sys.stderr)
     except (FileError, pipeline.RenameConflict) as err:
         progress.end()
         return _fail(err.zh, err.en)
@@ -250,7 +253,7 @@ def _assess(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from desktop.reports.firm import write_firm_report
-    from desktop.reports.layout import ReportError
+    from desktop.reports.layout import ReportError, glyph_warning
     from forms.cells import CellError, parse_credit_code
     from forms.store import Store, StoreError
     from rules.assess import assess
@@ -275,6 +278,8 @@ def _report(args: argparse.Namespace) -> int:
         cohort = store.cohort_stats(profile.id, args.year, row["cohort"]) if row else None
         result = assess(rec, profile, args.as_of or date.today(), cohort=cohort)
         print(f"已写出：{write_firm_report(result, args.pdf)}")
+        if glyph_warning():
+            print(f"提示：{glyph_warning()}", file=sys.stderr)
     except ReportError as err:
         return _fail(str(err), "the report cannot be laid out")
     except OSError as err:

@@ -127,6 +127,11 @@ class CommitSummary:
     projects: int
 
 
+# How long a writer waits for another one (an import running in the desktop while the command
+# line imports too) before giving up with one clear line.
+BUSY_MS = 30_000
+
+
 class Store:
     def __init__(self, path: Path | str):
         self.path = Path(path)
@@ -142,7 +147,7 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(self.path)
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA busy_timeout=5000")
+            self.db.execute(f"PRAGMA busy_timeout={BUSY_MS}")
             self._migrate()
         except sqlite3.DatabaseError as e:
             raise StoreError(f"无法打开数据库 {self.path}：{e}（文件可能已损坏或不是数据库）") from e
@@ -211,7 +216,13 @@ class Store:
                 self._depth -= 1
             return
         conn = self.db.conn
-        conn.execute("BEGIN IMMEDIATE")
+        try:  # waits busy_timeout for another writer (an import in the desktop or a second mujun)
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            if "locked" in str(e) or "busy" in str(e):
+                raise StoreError(f"数据库正被另一个程序写入（另一次导入或评估），等待 {BUSY_MS // 1000} 秒后"
+                                 f"仍未释放；请等它完成后再试：{self.path}") from e
+            raise
         self._depth = 1
         try:
             yield

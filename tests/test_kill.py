@@ -129,3 +129,49 @@ def test_a_killed_update_leaves_the_store_whole(park, sig) -> None:
         states.append(_check(run, baseline, updated))
     # the instants spread over the run: some kills came before the commit
     assert "before" in states, states
+
+
+def test_a_killed_run_leaves_no_output_file_under_its_name(park) -> None:
+    tmp, db, update, _, _, took = park
+    run = tmp / "outputs.sqlite3"
+    run.write_bytes(db.read_bytes())
+    out = {k: tmp / f"killed.{k}" for k in ("json", "xlsx")}
+    p = subprocess.Popen(
+        [sys.executable, "-m", "desktop.cli", "assess", str(update), "--db", str(run), "--as-of",
+         AS_OF, "--json", str(out["json"]), "--xlsx", str(out["xlsx"])], cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(took * 0.8)
+    p.send_signal(signal.SIGKILL)
+    p.communicate(timeout=60)
+    assert not out["json"].exists() and not out["xlsx"].exists()
+
+
+def test_two_writers_at_once_keep_both_batches_or_refuse_one_clearly(park) -> None:
+    """A second import waits for the first (busy timeout), then writes; never a traceback, never
+    one batch's undo touching the other's rows (there is no undo: each is one transaction)."""
+    tmp, db, update, _, _, _ = park
+    rnd = random.Random(99)
+    other = _write(tmp / "other.csv", [dict(firm(rnd, 10 * N + i), year=2024, tax=80.0)
+                                      for i in range(N // 2)])
+    run = tmp / "two.sqlite3"
+    run.write_bytes(db.read_bytes())
+    first, second = _assess(run, update), _assess(run, other)
+    outs = [p.communicate(timeout=600) for p in (first, second)]
+    codes = [first.returncode, second.returncode]
+    for code, (_, err) in zip(codes, outs):
+        assert "Traceback" not in err, err[-2000:]
+        if code != 0:
+            assert code == 2 and "数据库正被另一个程序写入" in err.strip().splitlines()[-1], err
+    store = Store(run)
+    try:
+        batches = [b for b in store.batches() if b["undone_at"] is None]
+        assert len(batches) == 1 + codes.count(0)
+        profile = load("huangyan-2022")
+        records = list(store.iter_records([2024]))
+        stored = {r["credit_code"]: (r["score"], r["class"])
+                  for r in store.results(2024, profile.id)}
+        assert set(stored) == {r.credit_code for r in records}
+        for res in iter_population(records, profile, date.fromisoformat(AS_OF)):
+            assert stored[res.record.credit_code] == (res.mujun["score"], res.mujun["class"])
+    finally:
+        store.close()

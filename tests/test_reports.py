@@ -131,3 +131,22 @@ def test_cli_assess_writes_pdfs_and_report_rebuilds_one(tmp_path: Path) -> None:
     text = text_of(one)
     assert f"{row['class']}类" in text and "同年度同类企业12家中排名第" in text
     assert main(["report", credit_code(4242), "--year", "2024", "--pdf", str(one), "--db", str(db)]) == 2
+
+
+def test_characters_the_font_lacks_are_shown_by_code_and_said(tmp_path: Path) -> None:
+    """𠀀 𪚥 (CJK Extension B) and emoji are not in the bundled font: printed as 〔U+…〕 and said
+    once per document, never vanishing (issue 20)."""
+    from pypdf import PdfReader
+
+    from desktop.reports.layout import glyph_warning
+    from rules.assess import assess
+    from tests.test_rule_cases import _record
+
+    rec = _record({"base": "bench22"}, {"name": "𠀀𪚥科技😀有限公司"}, "91350100M000100Y43")
+    pdf = write_firm_report(assess(rec, PROFILE, AS_OF), tmp_path / "glyphs.pdf")
+    text = PdfReader(pdf).pages[0].extract_text()
+    assert "〔U+20000〕〔U+2A6A5〕科技〔U+1F600〕有限公司" in text
+    assert glyph_warning().startswith("内置字体缺少字符 U+1F600、U+20000、U+2A6A5")
+    write_firm_report(assess(_record({"base": "bench22"}, {}, "91350100M000100Y43"), PROFILE,
+                             AS_OF), tmp_path / "plain.pdf")
+    assert glyph_warning() == ""  # per document

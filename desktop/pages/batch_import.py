@@ -558,19 +558,21 @@ class ImportPage(QWidget):
                 for r in outcome.batch]
         ref, as_of = self.ctx.profile.ref, self.ctx.as_of
         failed: list[str] = []
+        noted: list[str] = []
 
         def work(progress):
             return render_batch(jobs, folder, ref, as_of, processes=processes,
                                 progress=lambda d, t: progress(d, t, f"生成 PDF 报告 {d}/{t}"),
-                                start_method="spawn", errors=failed)
+                                start_method="spawn", errors=failed, warnings=noted)
 
         def done(paths: list[Path]) -> None:
             self.ctx.status.emit(f"已生成 {len(paths)} 份 PDF 报告：{folder}"
                                  + (f"；{len(failed)} 份未能生成" if failed else ""))
-            if failed:  # said where it can be read whole, not only in the status bar
-                self.summary.setText(self.summary.text() + "\n未能生成的报告：\n"
-                                     + "\n".join(failed[:20])
-                                     + (f"\n……共 {len(failed)} 份" if len(failed) > 20 else ""))
+            for title, lines in (("未能生成的报告", failed), ("字体缺字的报告", noted)):
+                if lines:  # said where it can be read whole, not only in the status bar
+                    self.summary.setText(self.summary.text() + f"\n{title}：\n"
+                                         + "\n".join(lines[:20])
+                                         + (f"\n……共 {len(lines)} 份" if len(lines) > 20 else ""))
 
         return self.progress.run(work, "生成 PDF 报告", on_success=done)
 

@@ -244,13 +244,20 @@ class SelfCheckPage(QWidget):
 
         def work(progress):
             from desktop.reports.firm import write_firm_report
+            from desktop.reports.layout import glyph_warning
 
             progress(0, 1, "生成 PDF 报告")
             out = write_firm_report(result, path)
             progress(1, 1, "生成 PDF 报告")
-            return out
+            return out, glyph_warning()
 
-        self.progress.run(work, "生成 PDF 报告", on_success=then)
+        def done(made: tuple[Path, str]) -> None:
+            out, warning = made
+            if warning:  # said where the user looks, with the document
+                self.panel.show_message(f"{self.panel.message.text()}\n※ PDF：{warning}")
+            then(out)
+
+        self.progress.run(work, "生成 PDF 报告", on_success=done)
 
     def _temp_pdf(self) -> Path:
         """A fresh file for a preview or a print, in the data folder (never beside the program)."""

@@ -50,10 +50,10 @@ def _init(profile_ref: str, as_of: date, out_dir: str) -> None:
 
 
 def _render(jobs: list[Job]) -> list[tuple[str, str]]:
-    """(path written, "") or ("", why not) per job: a firm whose report cannot be laid out is
-    an error for that firm, and the batch goes on."""
+    """(path written, warning or "") or ("", why not) per job: a firm whose report cannot be
+    laid out is an error for that firm, and the batch goes on."""
     from desktop.reports.firm import write_firm_report
-    from desktop.reports.layout import ReportError
+    from desktop.reports.layout import ReportError, glyph_warning
     from rules.assess import assess
     from rules.record import make_record
 
@@ -63,7 +63,9 @@ def _render(jobs: list[Job]) -> list[tuple[str, str]]:
         result = assess(rec, _STATE["profile"], _STATE["as_of"], cohort=job.cohort)
         path = _STATE["out"] / file_name(rec.credit_code, rec.year)
         try:
-            out.append((str(write_firm_report(result, path)), ""))
+            written = write_firm_report(result, path)
+            warning = glyph_warning()
+            out.append((str(written), f"{path.name}：{warning}" if warning else ""))
         except ReportError as e:
             out.append(("", str(e)))
     return out
@@ -74,10 +76,11 @@ def render_batch(jobs: Iterable[Job], out_dir: Path, profile_ref: str, as_of: da
                  progress: Callable[[int, int], None] | None = None,
                  cancelled: Callable[[], bool] | None = None,
                  start_method: str | None = None,
-                 errors: list[str] | None = None) -> list[Path]:
+                 errors: list[str] | None = None,
+                 warnings: list[str] | None = None) -> list[Path]:
     """Write ``<credit_code>_<year>.pdf`` for every job into ``out_dir``; returns the paths
     written (fewer when cancelled; a report that cannot be laid out adds its reason to
-    ``errors``). ``processes`` defaults to the machine's cores. The desktop passes
+    ``errors``, one with characters the font lacks a line to ``warnings``). ``processes`` defaults to the machine's cores. The desktop passes
     ``start_method="spawn"``: forking a process that runs Qt threads is unsafe."""
     jobs = list(jobs)
     out_dir = Path(out_dir)
@@ -103,6 +106,8 @@ def render_batch(jobs: Iterable[Job], out_dir: Path, profile_ref: str, as_of: da
                 for path, why in f.result():
                     if path:
                         done.append(Path(path))
+                        if why and warnings is not None:
+                            warnings.append(why)
                     elif errors is not None:
                         errors.append(why)
                     handled += 1

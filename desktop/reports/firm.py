@@ -26,6 +26,7 @@ from desktop.reports.layout import (
     para,
     styles,
     table,
+    visible,
 )
 from rules.assess import DISCLAIMER, EnterpriseResult
 from rules.assessments.digital import RECOGNITIONS
@@ -284,7 +285,7 @@ def write_firm_report(result: EnterpriseResult, path: Path) -> Path:
     """The firm's PDF at ``path``; raises ``ReportError`` when it cannot be laid out."""
     rec = result.record
     name = rec.name or ""
-    name = name if len(name) <= 40 else name[:40] + "…"  # one header line; in full on page 1
+    name = visible(name if len(name) <= 40 else name[:40] + "…")  # one header line; whole on p. 1
     canvas_cls = numbered_canvas(f"亩均自评报告 · {name} · {rec.credit_code or ''}",
                                  f"配置 {result.profile.id} {result.profile.version} · 自评估算，以主管部门公布结果为准")
 

@@ -74,9 +74,45 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
+# Characters the bundled font cannot draw, met while building the current document: printed as
+# 〔U+20000〕 rather than vanishing, and said once per document (``glyph_warning``). No fallback
+# font ships with the program (the bundled one covers the GB 18030 basic plane; emoji and CJK
+# Extension B are outside it).
+MISSING: set[str] = set()
+
+
+@lru_cache(maxsize=4096)
+def _drawable(ch: str) -> bool:
+    register_font()
+    return ch in "\n\t" or ord(ch) in pdfmetrics.getFont(FONT).face.charToGlyph
+
+
+def visible(text: str) -> str:
+    if all(_drawable(c) for c in text):
+        return text
+    out = []
+    for c in text:
+        if _drawable(c):
+            out.append(c)
+        else:
+            MISSING.add(c)
+            out.append(f"〔U+{ord(c):04X}〕")
+    return "".join(out)
+
+
+def glyph_warning() -> str:
+    """What the last document could not draw, in one sentence ('' when everything printed)."""
+    if not MISSING:
+        return ""
+    shown = "、".join(f"U+{ord(c):04X}" for c in sorted(MISSING)[:8])
+    more = f"等 {len(MISSING)} 个" if len(MISSING) > 8 else ""
+    return f"内置字体缺少字符 {shown}{more}（如表情符号、生僻字），报告中以〔U+编码〕代替"
+
+
 def esc(value: Any) -> str:
-    """Text made safe for a reportlab Paragraph: ``A&B <Co>`` and ``<b>x</b>`` print literally."""
-    return escape("" if value is None else str(value)).replace("\n", "<br/>")
+    """Text made safe for a reportlab Paragraph: ``A&B <Co>`` and ``<b>x</b>`` print literally,
+    and a character the font lacks reads 〔U+XXXX〕 instead of vanishing."""
+    return escape(visible("" if value is None else str(value))).replace("\n", "<br/>")
 
 
 @lru_cache(maxsize=32)
@@ -167,6 +203,7 @@ def build(doc_path: Path, make: Callable[[Path], None], what: str) -> Path:
     doc_path = Path(doc_path)
     doc_path.parent.mkdir(parents=True, exist_ok=True)
     part = doc_path.with_name(doc_path.name + ".part")
+    MISSING.clear()
     try:
         make(part)
         part.replace(doc_path)
