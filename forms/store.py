@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
+import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -253,33 +255,264 @@ class Store:
 
     def restore_from(self, source: Path) -> Path:
         """Replace everything with the backup ``source``; the database as it was is first copied
-        beside it, and that copy's path is returned (restoring it undoes the restore)."""
+        beside it, and that copy's path is returned (restoring it undoes the restore).
+
+        Only a database this program could have written is accepted (``_check_backup``): one
+        that passes SQLite's integrity check and holds exactly the program's tables, columns
+        and indexes, no trigger and no view, and a known schema version. Anything else is
+        refused with a StoreError naming what is wrong, before the current database is
+        touched or copied."""
         source = Path(source)
         if not source.is_file():
             raise StoreError(f"找不到备份文件：{source}")
+        if source.stat().st_size == 0:
+            raise StoreError(f"“{source.name}”是空文件，不是数据库备份")
+        if source.resolve() == self.path.resolve():
+            raise StoreError(f"“{source.name}”就是正在使用的数据库本身，不能用它恢复")
         try:
             src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
         except sqlite3.Error as e:
             raise StoreError(f"无法打开备份文件 {source}：{e}") from e
         try:
+            try:  # one read transaction: what is checked is exactly what is copied
+                src.execute("PRAGMA trusted_schema=OFF")
+                src.execute("BEGIN")
+            except sqlite3.Error as e:
+                raise StoreError(f"无法读取备份文件 {source}：{e}") from e
             try:
-                tables = {r[0] for r in src.execute("select name from sqlite_master where type='table'")}
-                row = src.execute("select value from meta where key='schema_version'").fetchone() \
-                    if "meta" in tables else None
-            except sqlite3.DatabaseError as e:
-                raise StoreError(f"“{source.name}”不是数据库文件（{e}）") from e
-            if row is None or not {"records", "results", "batches"} <= tables:
-                raise StoreError(f"“{source.name}”不是亩均自评的数据库备份")
-            if int(row[0]) > SCHEMA_VERSION:
-                raise StoreError(f"备份的数据库版本 {row[0]} 比本软件（{SCHEMA_VERSION}）新，请升级软件")
+                self._check_backup(src, source.name)
+                theirs = src.execute("PRAGMA page_size").fetchone()[0]
+            except sqlite3.DatabaseError as e:  # what the checks did not foresee
+                raise StoreError(f"无法检查备份文件“{source.name}”（{e}），不能用来恢复") from e
+            ours = self.db.execute("PRAGMA page_size").fetchone()[0]
+            if theirs != ours:  # SQLite cannot copy it into a database in WAL mode
+                raise StoreError(f"“{source.name}”的页大小是 {theirs} 字节，当前数据库是 {ours} 字节，"
+                                 "SQLite 无法把它恢复进正在使用的数据库；当前数据库没有改动")
             kept = self._backup("before-restore")
-            src.backup(self.db.conn)
+            try:
+                src.backup(self.db.conn)
+            except sqlite3.Error as e:
+                raise StoreError(f"从“{source.name}”恢复失败：{e}；当前数据库没有改动，"
+                                 f"恢复前的副本在 {kept}") from e
             self.db.execute("PRAGMA journal_mode=WAL")
         finally:
             src.close()
         self.backups.clear()
         self._migrate()  # a backup from an older version is brought up to date (after a copy)
         return kept
+
+    # tables SQLite makes itself (AUTOINCREMENT, ANALYZE): they hold no data of ours
+    _SQLITE_OWN_TABLES = frozenset({"sqlite_sequence", "sqlite_stat1", "sqlite_stat4"})
+    _SQL_TOKEN = re.compile(r'\s*(?:("(?:[^"]|"")*"|\[[^\]]*\]|`(?:[^`]|``)*`)'
+                            r"|([A-Za-z_][A-Za-z0-9_]*)|([(),]))")
+
+    def _check_backup(self, src: sqlite3.Connection, name: str) -> None:
+        """Raise a StoreError naming what is wrong unless ``src`` is a database this program
+        wrote: intact, with exactly its tables, columns and indexes at a known schema version,
+        and no trigger or view (one fired on the next import could rewrite every result)."""
+        def unreadable(e: sqlite3.DatabaseError) -> StoreError:
+            code = getattr(e, "sqlite_errorcode", 0) & 0xFF  # the primary result code
+            if code == sqlite3.SQLITE_NOTADB:
+                return StoreError(f"“{name}”不是数据库文件（{e}）")
+            if code == sqlite3.SQLITE_CORRUPT:
+                return StoreError(f"“{name}”已损坏（{e}），不能用来恢复")
+            return StoreError(f"无法读取备份文件“{name}”（{e}），不能用来恢复")
+
+        try:
+            objects = src.execute("select type, name, tbl_name, sql from sqlite_master").fetchall()
+            problems = [str(r[0]) for r in src.execute("PRAGMA integrity_check")]
+        except sqlite3.DatabaseError as e:
+            raise unreadable(e) from e
+        if problems != ["ok"]:
+            more = "……" if len(problems) > 3 else ""
+            raise StoreError(f"“{name}”已损坏（SQLite 完整性检查：{'；'.join(problems[:3])}{more}），"
+                             "不能用来恢复")
+        for kind, word, why in (("trigger", "触发器", "触发器会在导入和评估时暗中改写数据"),
+                                ("view", "视图", "本软件的数据库里只有数据表和索引")):
+            found = sorted(o[1] + (f"（表 {o[2]}）" if o[2] != o[1] else "")
+                           for o in objects if o[0] == kind)
+            if found:
+                raise StoreError(f"“{name}”里有本软件从不创建的{word}：{'、'.join(found)}；"
+                                 f"{why}，不能用它恢复")
+        tables = {o[1]: o[3] for o in objects if o[0] == "table"}
+        if "meta" not in tables:
+            raise StoreError(f"“{name}”不是亩均自评的数据库备份（没有记录数据库版本的 meta 表）")
+        try:
+            row = src.execute("select value from meta where key='schema_version'").fetchone()
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"“{name}”不是亩均自评的数据库备份（读不出数据库版本号：{e}）") from e
+        if row is None:
+            raise StoreError(f"“{name}”不是亩均自评的数据库备份（没有数据库版本号）")
+        if not (isinstance(row[0], str) and re.fullmatch(r"[1-9][0-9]*", row[0])):
+            known = "1" if SCHEMA_VERSION == 1 else f"1 到 {SCHEMA_VERSION} 的整数"
+            raise StoreError(f"“{name}”的数据库版本号“{row[0]}”无效（本软件写的版本号是 {known}），"
+                             "不能用它恢复")
+        version = int(row[0])
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"备份的数据库版本 {version} 比本软件（{SCHEMA_VERSION}）新，请升级软件")
+        want_tables, want_indexes = self._program_schema(version)
+        unknown = sorted(t for t in tables
+                         if t not in want_tables and t not in self._SQLITE_OWN_TABLES)
+        if unknown:
+            raise StoreError(f"“{name}”里有本软件不认识的表：{'、'.join(unknown)}，不能用它恢复")
+        missing = [t for t in want_tables if t not in tables]
+        if missing:
+            raise StoreError(f"“{name}”缺少本软件的数据表：{'、'.join(missing)}，不能用它恢复")
+        have_tables, have_indexes = self._schema_of(src)
+        for table, want in want_tables.items():
+            have = have_tables[table]
+            lacking = [c for c in want if c not in have and c not in self._added_later(table)]
+            if lacking:
+                raise StoreError(f"“{name}”里的表 {table} 缺少列：{'、'.join(lacking)}，不能用它恢复")
+            extra = [c for c in have if c not in want]
+            if extra:
+                raise StoreError(f"“{name}”里的表 {table} 多了本软件不认识的列：{'、'.join(extra)}，"
+                                 "不能用它恢复")
+            shape = self._table_shape_problem(tables[table])
+            if shape:
+                raise StoreError(f"“{name}”里表 {table} 的定义不是本软件写的（{shape}），不能用它恢复")
+            wrong = [f"{c}（{self._describe_column(have[c])}，应为 {self._describe_column(want[c])}）"
+                     for c in have if have[c] != want[c]]
+            if wrong:
+                raise StoreError(f"“{name}”里的表 {table} 有列的定义与本软件不同：{'、'.join(wrong)}，"
+                                 "不能用它恢复")
+        unknown = sorted(i for i in have_indexes if i not in want_indexes)
+        if unknown:  # even a plain one: a unique index makes "insert or replace" delete rows
+            found = "、".join(f"{i}（表 {have_indexes[i][0]}）" for i in unknown)
+            raise StoreError(f"“{name}”里有本软件不建的索引：{found}，不能用它恢复")
+        missing = [i for i in want_indexes if i not in have_indexes]
+        if missing:
+            raise StoreError(f"“{name}”缺少本软件的索引：{'、'.join(missing)}，不能用它恢复")
+        wrong = [i for i in want_indexes if have_indexes[i] != want_indexes[i]]
+        if wrong:
+            raise StoreError(f"“{name}”里索引 {'、'.join(wrong)} 的定义与本软件不同，不能用它恢复")
+
+    @staticmethod
+    def _added_later(table: str) -> set[str]:
+        """The catalogue columns of ``table`` a database made before their field existed may
+        lack: the store adds them on opening (``_add_catalogue_columns``). Required fields and
+        the firm's identity (read by name in ``browse``) were always there."""
+        if table == "records":
+            return {f.id for f in RECORD_FIELDS if not f.required and f.id not in _RECORD_SIDE}
+        if table == "projects":
+            return {f.id for f in PROJECT_VALUE_FIELDS if not f.required}
+        return set()
+
+    @staticmethod
+    def _schema_of(conn: sqlite3.Connection
+                   ) -> tuple[dict[str, dict[str, tuple]], dict[str, tuple]]:
+        """The tables (name → column → type, not null, default, primary-key position, hidden)
+        and indexes (name → table, unique, origin, partial, key columns) of ``conn``."""
+        tables: dict[str, dict[str, tuple]] = {}
+        for (table,) in conn.execute("select name from sqlite_master where type='table'"):
+            if table in Store._SQLITE_OWN_TABLES:
+                continue
+            tables[table] = {
+                c: ({"FLOAT": "REAL"}.get(t.upper(), t.upper()), notnull, default, pk, hidden)
+                for c, t, notnull, default, pk, hidden in conn.execute(
+                    'select name, type, "notnull", dflt_value, pk, hidden '
+                    "from pragma_table_xinfo(?) order by cid", (table,))}
+        indexes: dict[str, tuple] = {}
+        for index, table in conn.execute(
+                "select name, tbl_name from sqlite_master where type='index'"):
+            listed = conn.execute('select "unique", origin, partial from pragma_index_list(?) '
+                                  "where name=?", (table, index)).fetchone()
+            keys = tuple(conn.execute('select name, "desc", coll from pragma_index_xinfo(?) '
+                                      "where key order by seqno", (index,)))
+            indexes[index] = (table, listed, keys)
+        return tables, indexes
+
+    @staticmethod
+    def _program_schema(version: int
+                        ) -> tuple[dict[str, dict[str, tuple]], dict[str, tuple]]:
+        """The tables, columns and indexes this program writes at schema ``version``, read from
+        a database it has just made, so that the expectation cannot drift from the code: a
+        fresh Store for the current version, the migrations up to ``version`` for an older.
+        (Some 20 ms, once a restore: not cached, so it follows whatever MIGRATIONS hold.)"""
+        with tempfile.TemporaryDirectory(prefix="mujun-schema-") as tmp:
+            if version == SCHEMA_VERSION:
+                fresh = Store(Path(tmp) / "fresh.sqlite3")
+                try:
+                    return Store._schema_of(fresh.db.conn)
+                finally:
+                    fresh.close()
+            db = sqlite_utils.Database(Path(tmp) / f"v{version}.sqlite3")
+            try:
+                for v in range(1, version + 1):
+                    MIGRATIONS[v](db)
+                return Store._schema_of(db.conn)
+            finally:
+                db.close()
+
+    @staticmethod
+    def _table_shape_problem(sql: str | None) -> str | None:
+        """What in a CREATE TABLE statement this program would not have written, or None.
+        sqlite-utils writes only ``CREATE TABLE name (column TYPE [PRIMARY KEY], …[, PRIMARY
+        KEY (columns)])`` (columns it adds later are appended the same way); anything else,
+        a CHECK, a COLLATE, a DEFAULT, NOT NULL, REFERENCES, an ON CONFLICT clause, WITHOUT
+        ROWID or STRICT, changes what the program's own statements do."""
+        if not sql:
+            return "没有定义语句"
+        sql = sql.strip()
+        tokens: list[tuple[str, str]] = []
+        pos = 0
+        while pos < len(sql):
+            m = Store._SQL_TOKEN.match(sql, pos)
+            if m is None:  # quote the column definition it is in
+                start = max(sql.rfind(",", 0, pos), sql.find("(")) + 1
+                end = sql.find(",", pos)  # or the table's closing parenthesis
+                text = " ".join(sql[start:end if end > 0 else len(sql) - 1].split())
+                return f"有本软件不会写的“{text[:80]}”"
+            quoted, word, mark = m.groups()
+            tokens.append(("name", quoted) if quoted else ("word", word) if word
+                          else ("mark", mark))
+            pos = m.end()
+        if [(k, w.upper()) for k, w in tokens[:2]] != [("word", "CREATE"), ("word", "TABLE")] \
+                or len(tokens) < 6 \
+                or tokens[3] != ("mark", "("):
+            return "不是一条普通的 CREATE TABLE 语句"
+        items: list[list[tuple[str, str]]] = [[]]
+        depth = 1
+        for n, (kind, text) in enumerate(tokens[4:], start=4):
+            depth += (text == "(") - (text == ")") if kind == "mark" else 0
+            if depth == 0:  # the column list ends here: nothing may follow it
+                if n + 1 < len(tokens):
+                    return f"列定义之后还有“{' '.join(w for _, w in tokens[n + 1:])}”"
+                break
+            if (kind, text, depth) == ("mark", ",", 1):
+                items.append([])
+            else:
+                items[-1].append((kind, text))
+        else:
+            return "括号不配对"
+
+        def named(t: tuple[str, str]) -> bool:
+            return t[0] == "name" or (t[0] == "word" and t[1].upper() not in ("PRIMARY", "KEY"))
+
+        for item in items:
+            if not item:
+                return "有空的列定义"
+            kinds = [k for k, _ in item]
+            words = [w.upper() for _, w in item]
+            if len(item) == 2 and named(item[0]) and kinds[1] == "word":
+                continue  # column TYPE
+            if len(item) == 4 and named(item[0]) and kinds[1] == "word" \
+                    and words[2:] == ["PRIMARY", "KEY"]:
+                continue  # column TYPE PRIMARY KEY
+            inner = item[3:-1]
+            if words[:3] == ["PRIMARY", "KEY", "("] and words[-1] == ")" and inner \
+                    and all(named(t) if i % 2 == 0 else t == ("mark", ",")
+                            for i, t in enumerate(inner)) and len(inner) % 2 == 1:
+                continue  # PRIMARY KEY (columns)
+            return f"有本软件不会写的“{' '.join(w for _, w in item)}”"
+        return None
+
+    @staticmethod
+    def _describe_column(c: tuple) -> str:
+        kind, notnull, default, pk, hidden = c
+        return "".join([kind or "无类型", f"，主键第 {pk} 列" if pk else "", "，不可为空" if notnull else "",
+                        f"，默认值 {default}" if default is not None else "",
+                        "，生成列" if hidden else ""])
 
     # ------------------------------------------------------------------ import
 
@@ -378,11 +611,12 @@ class Store:
                 rec = json.loads(rec_json)
                 conn.execute(f"insert into records ({', '.join(cols)}) values "
                              f"({', '.join('?' * len(cols))})", [rec.get(c) for c in cols])
+                known = {"credit_code", "year", *(f.id for f in PROJECT_VALUE_FIELDS)}
                 for p in json.loads(proj_json):
-                    keys = list(p)
+                    keys = [k for k in p if k in known]  # never a column name from the data
                     conn.execute(f"insert into projects ({', '.join(keys)}, batch_id) values "
                                  f"({', '.join('?' * len(keys))}, ?)",
-                                 [*p.values(), rec.get("batch_id")])
+                                 [*(p[k] for k in keys), rec.get("batch_id")])
             conn.execute("update batches set undone_at=? where id=?", (_now(), batch_id))
         return len(olds)
 
