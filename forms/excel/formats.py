@@ -13,6 +13,7 @@ import codecs
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -21,7 +22,22 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from forms.excel.reader import NEEDS_RESAVE, OLE_MAGIC, ZIP_MAGIC, Book, FileError, Sheet
+from forms.excel.reader import (
+    LIMIT_CELL_CHARS,
+    LIMIT_CELLS,
+    LIMIT_COLS,
+    LIMIT_MARKUP,
+    LIMIT_MERGES,
+    LIMIT_ROWS,
+    LIMIT_TEXT,
+    NEEDS_RESAVE,
+    OLE_MAGIC,
+    ZIP_MAGIC,
+    Book,
+    FileError,
+    Sheet,
+    too_large_file,
+)
 
 __all__ = ["read_html", "read_text", "read_xml2003", "sniff"]
 
@@ -172,15 +188,21 @@ _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)["'
 
 
 def _read_bytes(path: Path) -> bytes:
+    if (refusal := too_large_file(path, LIMIT_MARKUP)) is not None:
+        raise refusal
     try:
         return Path(path).read_bytes()
-    except FileNotFoundError as e:
-        raise FileError(f"找不到文件：{path}", f"file not found: {path}") from e
-    except IsADirectoryError as e:
-        raise FileError(f"这是一个文件夹，不是表格文件：{path}", f"is a folder: {path}") from e
     except OSError as e:
-        raise FileError("文件被其他程序占用或没有读取权限（如在 Excel 中打开，请先关闭）",
-                        f"file is locked or not readable: {e}") from e
+        raise _unreadable(path, e) from e
+
+
+def _unreadable(path: Path, e: OSError) -> FileError:
+    if isinstance(e, FileNotFoundError):
+        return FileError(f"找不到文件：{path}", f"file not found: {path}")
+    if isinstance(e, IsADirectoryError):
+        return FileError(f"这是一个文件夹，不是表格文件：{path}", f"is a folder: {path}")
+    return FileError("文件被其他程序占用或没有读取权限（如在 Excel 中打开，请先关闭）",
+                     f"file is locked or not readable: {e}")
 
 
 def _codec(name: str) -> str | None:
@@ -315,6 +337,7 @@ class _Table:
     rows: int = 0  # <tr> started
     in_row: bool = False
     covered: set[int] = field(default_factory=set)  # columns of this row under a rowspan
+    covered_for: int = -1  # the row ``covered`` was worked out for (-1: to be worked out)
     next_col: int = 0
     cell: _Cell | None = None
 
@@ -344,6 +367,7 @@ class _HtmlTables(HTMLParser):
         self.title_done = False
         self.in_caption = False
         self.count = 0
+        self.cells = 0  # cells of every table, within LIMIT_CELLS
 
     def _style(self, attrs: dict[str, str | None]) -> dict[str, str]:
         """The declarations of a tag's classes and style attribute (shared: not to be
@@ -398,7 +422,8 @@ class _HtmlTables(HTMLParser):
         elif tag == "col":
             span = _int_attr(attrs.get("span"), 1, 1, 1000)
             if self._style(attrs).get("display", "").lower() == "none" or "hidden" in attrs:
-                table.hidden_cols.update(range(table.next_col_def, table.next_col_def + span))
+                table.hidden_cols.update(range(table.next_col_def,
+                                               min(table.next_col_def + span, LIMIT_COLS)))
             table.next_col_def += span
         elif tag == "tr":
             self._start_row(table, attrs)
@@ -488,11 +513,17 @@ class _HtmlTables(HTMLParser):
 
     def _start_row(self, table: _Table, attrs: dict[str, str | None]) -> None:
         r = table.rows
+        if r >= LIMIT_ROWS:
+            raise FileError(f"网页表格超过 {LIMIT_ROWS:,} 行（读取上限）：请拆分成几个文件后再导入",
+                            f"an HTML table over {LIMIT_ROWS:,} rows")
         table.rows += 1
         table.in_row = True
         table.next_col = 0
-        table.active = [m for m in table.active if m[2] >= r]
-        table.covered = {c for m in table.active if m[0] < r for c in range(m[1], m[3] + 1)}
+        active = [m for m in table.active if m[2] >= r]
+        if len(active) != len(table.active) or table.covered_for != r - 1:
+            table.covered = {c for m in active if m[0] < r for c in range(m[1], m[3] + 1)}
+        table.active = active
+        table.covered_for = r  # the same rowspans over the next row: the same columns
         style = self._style(attrs)
         if style.get("display", "").lower() == "none" or "hidden" in attrs:
             table.hidden_rows.add(r)
@@ -512,11 +543,19 @@ class _HtmlTables(HTMLParser):
                 cs = k
                 break
         table.next_col = c + cs
+        self.cells += 1
+        if c + cs > LIMIT_COLS:
+            raise FileError(f"网页表格超过 {LIMIT_COLS:,} 列（读取上限）",
+                            f"an HTML table over {LIMIT_COLS:,} columns")
+        if self.cells > LIMIT_CELLS:
+            raise FileError(f"网页表格超过 {LIMIT_CELLS:,} 个单元格（读取上限）",
+                            f"HTML tables over {LIMIT_CELLS:,} cells")
         if cs > 1 or rs > 1:
             merge = [r, c, r + rs - 1, c + cs - 1]
             table.merged.append(merge)
             if rs > 1:
                 table.active.append(merge)
+                table.covered_for = -1  # covers columns from the next row on
         table.cell = _Cell(r, c, self._style(attrs), attrs)
 
     def _end_cell(self, table: _Table) -> None:
@@ -535,6 +574,7 @@ class _HtmlTables(HTMLParser):
             if m[2] > last >= m[0]:
                 m[2] = last
         table.active = []
+        table.covered_for = -1
 
     def _end_table(self) -> None:
         table = self.tables.pop()
@@ -631,31 +671,49 @@ def _html_sheet(name: str, table: _Table) -> Sheet:
             formula = attrs.get("x:fmla")
             if formula:
                 sheet.formulas[(r, c)] = formula
-    for m in table.merged:
-        m[2] = min(m[2], height - 1)
-        if (m[2], m[3]) != (m[0], m[1]):
+    width = max((max(found) for found in table.cells.values() if found), default=-1) + 1
+    for m in table.merged:  # within the table's rows and cells
+        m[2], m[3] = min(m[2], height - 1), min(m[3], width - 1)
+        if (m[2], m[3]) != (m[0], m[1]) and m[2] >= m[0] and m[3] >= m[1]:
             sheet.merged.append((m[0], m[1], m[2], m[3]))
-    sheet.rows = iter(_grid(values, height, sheet.merged))
+    sheet.rows = _grid(values, height, sheet.merged, name)
     sheet.hidden_rows = {r for r in table.hidden_rows if r < height}
     sheet.hidden_cols = set(table.hidden_cols)
     return sheet
 
 
 def _grid(cells: dict[int, dict[int, Any]], height: int,
-          merged: list[tuple[int, int, int, int]]) -> list[list[Any]]:
+          merged: list[tuple[int, int, int, int]], name: str) -> Iterator[list[Any]]:
     """Rows of values, '' where there is none; a row reaches at least to the end of the
-    merged ranges crossing it, so a covered cell is there, as ''."""
+    merged ranges crossing it, so a covered cell is there, as ''. The rows are made as they
+    are asked for, and refused at once (not lazily) beyond the limits of reading."""
+    if height > LIMIT_ROWS:
+        raise FileError(f"表格“{name}”超过 {LIMIT_ROWS:,} 行（读取上限）：请拆分成几个文件后再导入",
+                        f"table {name!r}: over {LIMIT_ROWS:,} rows")
     widths = {r: max(found) + 1 for r, found in cells.items() if found}
+    spread = 0
     for r0, _, r1, c1 in merged:
+        spread += max(min(r1, height - 1) - r0 + 1, 0)
+        if spread > LIMIT_CELLS:
+            break
         for r in range(r0, min(r1, height - 1) + 1):
             widths[r] = max(widths.get(r, 0), c1 + 1)
-    rows: list[list[Any]] = []
+    if max(widths.values(), default=0) > LIMIT_COLS:
+        raise FileError(f"表格“{name}”超过 {LIMIT_COLS:,} 列（读取上限）",
+                        f"table {name!r}: over {LIMIT_COLS:,} columns")
+    if spread > LIMIT_CELLS or sum(widths.values()) > LIMIT_CELLS:
+        raise FileError(f"表格“{name}”超过 {LIMIT_CELLS:,} 个单元格（读取上限）",
+                        f"table {name!r}: over {LIMIT_CELLS:,} cells")
+    return _grid_rows(cells, height, widths)
+
+
+def _grid_rows(cells: dict[int, dict[int, Any]], height: int,
+               widths: dict[int, int]) -> Iterator[list[Any]]:
     for r in range(height):
         row: list[Any] = [""] * widths.get(r, 0)
         for c, value in cells.get(r, {}).items():
             row[c] = value
-        rows.append(row)
-    return rows
+        yield row
 
 
 # ----------------------------------------------------------------------- XML Spreadsheet 2003
@@ -744,7 +802,7 @@ class _Xml2003:
         elif local == "Column" and parent == "Table":
             first = _index(a.get("Index"), self.next_column_def, MAX_COLS)
             span = _count(a.get("Span"), MAX_COLS - first)
-            cols = range(first, first + span + 1)
+            cols = range(first, min(first + span + 1, LIMIT_COLS))  # none beyond it is read
             if _true(a.get("Hidden")):
                 self.sheet.hidden_cols.update(cols)
             if a.get("StyleID"):
@@ -917,12 +975,14 @@ def read_xml2003(path: Path) -> Book:
 
 
 def _xml_sheet(x: _XmlSheet) -> Sheet:
+    """The sheet of its cells; merged ranges within them (a range may claim A1:XFD1048576)."""
     height = max((r for r, cells in x.cells.items() if cells), default=-1) + 1
     width = max((max(cells) for cells in x.cells.values() if cells), default=-1) + 1
-    for r0, c0, r1, c1 in x.merged:
-        height, width = max(height, r1 + 1), max(width, c1 + 1)
-    rows = _grid(x.cells, height, x.merged)
-    return Sheet(x.name, iter(rows), height, problems=x.problems, merged=x.merged,
+    merged = [(r0, c0, min(r1, height - 1), min(c1, width - 1)) for r0, c0, r1, c1 in x.merged
+              if r0 < height and c0 < width]
+    x.merged = [m for m in merged if (m[2], m[3]) != (m[0], m[1])][:LIMIT_MERGES]
+    rows = _grid(x.cells, height, x.merged, x.name)
+    return Sheet(x.name, rows, height, problems=x.problems, merged=x.merged,
                  hidden_rows={r for a, b in x.hidden_rows for r in range(a, min(b, height))},
                  hidden_cols={c for c in x.hidden_cols if c < width},
                  percent_cells=x.percent_cells, formulas=x.formulas, hidden=x.hidden,
@@ -930,56 +990,198 @@ def _xml_sheet(x: _XmlSheet) -> Sheet:
 
 
 # --------------------------------------------------------------------------------------- text
+#
+# A text file is streamed: a first pass decides the encoding, counts the rows (refusing a file
+# over LIMIT_ROWS before anything is checked) and the fields of each row; the rows are then
+# parsed again as the import asks for them, so that memory stays that of one row. The
+# delimiter is decided by parsing (quotes respected) the first MiB with each candidate: the
+# one under which the most rows agree on their number of fields wins. A row whose number of
+# fields differs from the table's (the count most rows have) is an error on that row — a name
+# with an unquoted comma shifts every later cell of its row, and a shifted row is never read.
+
+_DELIMITERS = (",", "\t", ";")
+_SAMPLE_CHARS = 1 << 20
+LIMIT_LINE_CHARS = 4 * LIMIT_CELL_CHARS  # one physical line of a text file
 
 
-def _decode_text(data: bytes) -> tuple[str, str]:
-    encoding, bom = _bom(data)
+@dataclass(frozen=True)
+class _Dialect:
+    delimiter: str
+    skip_space: bool  # fields are separated by ", " and quotes follow the space
+
+    def reader(self, lines: Iterator[str]) -> Any:
+        return csv.reader(lines, delimiter=self.delimiter, quotechar='"', doublequote=True,
+                          skipinitialspace=self.skip_space, strict=False)
+
+
+def _text_encodings(path: Path) -> tuple[list[str], int]:
+    """The encodings to try, in order, and the length of the byte-order mark."""
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    encoding, bom = _bom(head)
+    return ([encoding] if encoding is not None else ["utf-8", "gb18030"]), bom
+
+
+def _lines(path: Path, encoding: str, bom: int) -> Iterator[str]:
+    """The file's lines, decoded as they are read (a line's end kept, as csv needs)."""
+    with path.open("rb") as raw:
+        raw.seek(bom)
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
+        number = 0
+        while line := text.readline(LIMIT_LINE_CHARS):
+            number += 1
+            if len(line) >= LIMIT_LINE_CHARS and not line.endswith(("\n", "\r")):
+                raise FileError(f"文本文件第 {number:,} 行超过 {LIMIT_LINE_CHARS:,} 个字符（读取上限），"
+                                "不是表格数据或缺少换行",
+                                f"line {number:,} is over {LIMIT_LINE_CHARS:,} characters")
+            if "\x00" in line:
+                raise FileError("不是文本格式的文件", "not a text file")
+            yield line
+
+
+def _csv_failed(e: csv.Error, line: int) -> FileError:
+    """``line``: where the row being read began (1-based)."""
+    if "field larger than field limit" in str(e):
+        return FileError(f"文本文件第 {line:,} 行起有一个单元格超过 {LIMIT_CELL_CHARS:,} 个字符"
+                         "（读取上限）：可能是引号不配对",
+                         f"from line {line:,}: a field over {LIMIT_CELL_CHARS:,} characters")
+    return FileError("文本文件无法按表格读取（某个单元格过长或引号不配对）",
+                     f"cannot read the text as delimited rows: {e}")
+
+
+def _dialect(path: Path, encoding: str, bom: int) -> _Dialect:
+    """The delimiter (and whether quotes follow a space after it) under which most rows of
+    the first MiB agree on their number of fields, parsed with quotes respected. A file of
+    one column: a tab when its first line has one, else a comma."""
+    parts: list[str] = []
+    size = 0
+    cut = False
+    for line in _lines(path, encoding, bom):
+        parts.append(line)
+        size += len(line)
+        if size >= _SAMPLE_CHARS:
+            cut = True
+            break
+    sample = "".join(parts)
+    first = sample.split("\n", 1)[0]
+    best: tuple[tuple[int, int, int], _Dialect] | None = None
+    for rank, delimiter in enumerate(_DELIMITERS):
+        for skip in (False, True):
+            dialect = _Dialect(delimiter, skip)
+            counts: dict[int, int] = {}
+            last = 0
+            try:
+                for r in dialect.reader(io.StringIO(sample, newline="")):
+                    if any(r):
+                        last = len(r)
+                        counts[last] = counts.get(last, 0) + 1
+            except csv.Error:
+                continue  # a field over the limit: this candidate cannot be right
+            if cut and last:
+                counts[last] -= 1  # the sample may end inside its last row
+            width, agree = max(counts.items(), key=lambda kv: (kv[1], kv[0]), default=(0, 0))
+            if width < 2:
+                continue
+            score = (agree, -int(skip), -rank)
+            if best is None or score > best[0]:
+                best = (score, dialect)
+    if best is not None:
+        return best[1]
+    return _Dialect("\t" if "\t" in first else ",", False)
+
+
+@dataclass
+class _Survey:
+    """The first pass over a text file: its rows and how many fields they have."""
+
+    rows: int = 0
+    counts: dict[int, int] = field(default_factory=dict)  # fields → rows with that many
+    first_at: dict[int, int] = field(default_factory=dict)  # fields → first row with that many
+
+    @property
+    def width(self) -> int:
+        """The table's number of fields: the count most non-blank rows have."""
+        return max(self.counts.items(), key=lambda kv: (kv[1], kv[0]), default=(0, 0))[0]
+
+
+def _too_many_rows(path: Path) -> FileError:
+    return FileError(f"文件超过 {LIMIT_ROWS:,} 行（读取上限）：请拆分成几个文件后再导入",
+                     f"{path.name}: over {LIMIT_ROWS:,} rows")
+
+
+def _survey(path: Path, encoding: str, bom: int, dialect: _Dialect) -> _Survey:
+    out = _Survey()
+    reader = dialect.reader(_lines(path, encoding, bom))
+    line = 0  # lines before the row being read
     try:
-        if encoding is not None:
-            return data[bom:].decode(encoding), encoding
-    except UnicodeDecodeError as e:
-        raise FileError("文本文件的编码有误（按文件开头标记的 UTF-16/UTF-8 无法读取），文件可能不完整",
-                        f"the text does not decode as its BOM says ({encoding}): {e}") from e
-    for enc in ("utf-8", "gb18030"):
-        try:
-            return data.decode(enc), enc
-        except UnicodeDecodeError:
-            continue  # the next encoding; the caller names the one used in the book's notes
-    raise FileError("无法识别文本文件的编码（应为 UTF-8、GBK 或 UTF-16）",
-                    "unknown text encoding (expected UTF-8, GBK or UTF-16)")
+        for i, row in enumerate(reader):
+            if i >= LIMIT_ROWS:
+                raise _too_many_rows(path)
+            out.rows, line = i + 1, reader.line_num
+            if any(row):
+                k = len(row)
+                out.counts[k] = out.counts.get(k, 0) + 1
+                out.first_at.setdefault(k, i)
+    except csv.Error as e:
+        raise _csv_failed(e, line + 1) from e
+    return out
 
 
-def _delimiter(text: str) -> str:
-    sample = text[:4096]
-    if len(text) > 4096 and "\n" in sample:
-        sample = sample[:sample.rfind("\n") + 1]  # whole lines only
-    first = text.split("\n", 1)[0]
-    fallback = "\t" if "\t" in first else ","
+def _text_rows(path: Path, encoding: str, bom: int, dialect: _Dialect, survey: _Survey,
+               problems: dict[tuple[int, int], str]) -> Iterator[list[str]]:
+    """The rows, parsed again as they are asked for; a row whose number of fields differs
+    from the table's is marked in ``problems`` (every one of its cells) as it is given."""
+    width = survey.width
+    start = survey.first_at.get(width, 0)  # title lines above the table are not rows of it
+    reader = dialect.reader(_lines(path, encoding, bom))
+    line = 0
     try:
-        found = csv.Sniffer().sniff(sample, delimiters="\t,;").delimiter
-    except csv.Error:
-        return fallback
-    return found if found in first else fallback
+        for i, row in enumerate(reader):
+            line = reader.line_num
+            if i >= LIMIT_ROWS:
+                raise _too_many_rows(path)
+            if i > start and len(row) != width and any(row):
+                what = "多" if len(row) > width else "少"
+                reason = (f"这一行有 {len(row)} 个字段，比表头（{width} 个）{what}：数据可能错位"
+                          "（如名称中含分隔符却没有加引号），本行不读取，请修正后再导入")
+                for c in range(max(width, len(row))):
+                    problems[(i, c)] = reason
+            yield row
+    except csv.Error as e:
+        raise _csv_failed(e, line + 1) from e
+    except UnicodeDecodeError as e:  # the file changed since it was surveyed
+        raise FileError("文本文件的编码有误，文件可能不完整", f"the text does not decode: {e}") from e
+    except OSError as e:
+        raise FileError("读取文本文件时出错", f"cannot read the file: {e}") from e
 
 
 def read_text(path: Path) -> Book:
     """A delimited text file: CSV (comma or semicolon), or Excel's tab-separated "Unicode 文本"
-    (UTF-16) and "文本文件(制表符分隔)". One sheet named after the file; values stay text."""
+    (UTF-16) and "文本文件(制表符分隔)". One sheet named after the file; values stay text.
+    Streamed (see above): a row is held, not the file."""
     path = Path(path)
-    text, encoding = _decode_text(_read_bytes(path))
-    if "\x00" in text:
-        raise FileError("不是文本格式的文件", "not a text file")
-    delimiter = _delimiter(text)
-    # a cell cannot be longer than the file: read every field whole (an over-long value is then
-    # refused by its field, with its row and column, not the whole file)
-    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    if (refusal := too_large_file(path, LIMIT_TEXT)) is not None:
+        raise refusal
     try:
-        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
-                                            quotechar='"', doublequote=True,
-                                            skipinitialspace=False, strict=False)]
-    except csv.Error as e:
-        raise FileError("文本文件无法按表格读取（某个单元格过长或引号不配对）",
-                        f"cannot read the text as delimited rows: {e}") from e
-    notes = _note("utf-8" if encoding == "utf-8" else encoding)
-    fmt = "csv" if delimiter == "," else "text"
-    return Book([Sheet(path.stem, iter(rows), len(rows))], fmt, notes)
+        encodings, bom = _text_encodings(path)
+    except OSError as e:
+        raise _unreadable(path, e) from e
+    csv.field_size_limit(LIMIT_CELL_CHARS)  # a longer field is refused, naming the limit
+    for n, encoding in enumerate(encodings):
+        try:
+            dialect = _dialect(path, encoding, bom)
+            survey = _survey(path, encoding, bom, dialect)
+            break
+        except UnicodeDecodeError as e:
+            if bom:
+                raise FileError("文本文件的编码有误（按文件开头标记的 UTF-16/UTF-8 无法读取），文件可能不完整",
+                                f"the text does not decode as its BOM says ({encoding}): {e}") from e
+            if n == len(encodings) - 1:
+                raise FileError("无法识别文本文件的编码（应为 UTF-8、GBK 或 UTF-16）",
+                                "unknown text encoding (expected UTF-8, GBK or UTF-16)") from e
+        except OSError as e:
+            raise _unreadable(path, e) from e
+    sheet = Sheet(path.stem, iter(()), survey.rows)
+    sheet.rows = _text_rows(path, encoding, bom, dialect, survey, sheet.problems)
+    fmt = "csv" if dialect.delimiter == "," else "text"
+    return Book([sheet], fmt, _note(encoding))
