@@ -600,6 +600,7 @@ class Store:
             raise StoreError("只能撤销最近一次导入（请先撤销更晚的导入）")
         cols = ["credit_code", "year", *(f.id for f in RECORD_FIELDS), "batch_id", "updated_at"]
         with self.atomic():
+            known = {"credit_code", "year", *(f.id for f in PROJECT_VALUE_FIELDS)}
             olds = conn.execute("select record_json, projects_json from history where batch_id=?",
                                 (batch_id,)).fetchall()
             conn.execute("delete from projects where batch_id=?", (batch_id,))
@@ -611,7 +612,6 @@ class Store:
                 rec = json.loads(rec_json)
                 conn.execute(f"insert into records ({', '.join(cols)}) values "
                              f"({', '.join('?' * len(cols))})", [rec.get(c) for c in cols])
-                known = {"credit_code", "year", *(f.id for f in PROJECT_VALUE_FIELDS)}
                 for p in json.loads(proj_json):
                     keys = [k for k in p if k in known]  # never a column name from the data
                     conn.execute(f"insert into projects ({', '.join(keys)}, batch_id) values "

@@ -858,28 +858,40 @@ class _Replay:
                             f"sheet {self.label!r}: the range {span} is over {LIMIT_CELLS:,} cells")
 
 
+def _safe_parser(where: str) -> Any:
+    """An expat parser that refuses entity declarations (an entity bomb inside a zip part);
+    ``where`` names the part in the refusal."""
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+
+    def refuse(*_: Any) -> None:
+        raise FileError(f"{where}的 XML 中定义了实体（<!ENTITY>），出于安全原因拒绝读取",
+                        "XML entity declarations are refused")
+
+    parser.EntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    return parser
+
+
+def _feed(parser: Any, fh: Any) -> None:
+    """Parse a part chunk by chunk: memory follows the handlers, not the part's size."""
+    while chunk := fh.read(_CHUNK):
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+
+
 def _replay(z: zipfile.ZipFile, member: str, label: str) -> tuple[list[tuple[int, int]], str]:
     """Where calamine would place each value of a part (``_Replay``): the byte spans of the
     few stray values to drop, and the name of one of them. Raises ``FileError`` beyond the
     limits."""
-    parser = expat.ParserCreate()
-    parser.buffer_text = True
+    parser = _safe_parser(f"工作表“{label}”")
     replay = _Replay(label, parser)
-
-    def refuse(*_: Any) -> None:
-        raise FileError(f"工作表“{label}”的 XML 中定义了实体（<!ENTITY>），出于安全原因拒绝读取",
-                        "XML entity declarations are refused")
-
     parser.StartElementHandler = replay.start
     parser.EndElementHandler = replay.end
     parser.CharacterDataHandler = replay.text
-    parser.EntityDeclHandler = refuse
-    parser.ExternalEntityRefHandler = refuse
     try:
         with z.open(member) as fh:
-            while chunk := fh.read(_CHUNK):
-                parser.Parse(chunk, False)
-        parser.Parse(b"", True)
+            _feed(parser, fh)
     except expat.ExpatError as e:
         raise FileError(f"工作表“{label}”的 XML 格式有误（文件已损坏）",
                         f"sheet {label!r}: malformed XML: {e}") from e
@@ -1129,24 +1141,14 @@ class _OdsGrid:
 def _check_ods(path: Path) -> None:
     """Before calamine reads an .ods (any zip with a content.xml): each table's grid within
     the limits (calamine's own limit is 100 million cells, 3 GB)."""
-    parser = expat.ParserCreate()
-    parser.buffer_text = True
+    parser = _safe_parser("表格")
     grid = _OdsGrid()
-
-    def refuse(*_: Any) -> None:
-        raise FileError("表格的 XML 中定义了实体（<!ENTITY>），出于安全原因拒绝读取",
-                        "XML entity declarations are refused")
-
     parser.StartElementHandler = grid.start
     parser.EndElementHandler = grid.end
     parser.CharacterDataHandler = grid.text
-    parser.EntityDeclHandler = refuse
-    parser.ExternalEntityRefHandler = refuse
     try:
         with zipfile.ZipFile(path) as z, z.open(_member(z, "content.xml")) as fh:
-            while chunk := fh.read(_CHUNK):
-                parser.Parse(chunk, False)
-            parser.Parse(b"", True)
+            _feed(parser, fh)
     except KeyError:
         return  # no content.xml: not read as OpenDocument
     except expat.ExpatError as e:

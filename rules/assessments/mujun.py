@@ -272,9 +272,9 @@ def benchmark_year(year: int | None, used: set[int | None]) -> tuple[int | None,
 def year_note(ctx: Ctx, year: int) -> str:
     """What every result of data ``year`` says about its benchmarks under this profile (the
     same sentence as ``MujunEval.benchmark_note``; '' when the year's own set exists)."""
-    used = {ctx.ref(f"mujun.{c}.{i}.benchmark", year).data_year
-            for c, ids in COHORT_INDICATORS.items() for i in ids
-            if ctx.ref(f"mujun.{c}.{i}.benchmark", year).value is not None}
+    refs = [ctx.ref(f"mujun.{c}.{i}.benchmark", year)
+            for c, ids in COHORT_INDICATORS.items() for i in ids]
+    used = {r.data_year for r in refs if r.value is not None}
     return benchmark_year(year, used)[1] if used else ""
 
 
