@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from desktop import settings as user_settings
+from desktop.profile_loading import load_bounded
 from desktop.settings import Settings
 from forms.store import Store, StoreError
 from rules.profile import DEFAULT_PROFILE, Profile, ProfileError, load
@@ -29,9 +30,11 @@ class AppContext(QObject):
             settings, self.problems = user_settings.load()
         self.settings = settings
         try:
-            self.profile: Profile = load(settings.profile)
+            # the remembered profile may be a file from anywhere: bounded in time and memory
+            self.profile: Profile = load_bounded(settings.profile)
         except ProfileError as e:
-            self.problems.append(f"配置“{settings.profile}”无法载入，已改用默认配置：{e.issues[0]}")
+            more = f"（共 {len(e.issues)} 处问题）" if len(e.issues) > 1 else ""
+            self.problems.append(f"配置“{settings.profile}”无法载入，已改用默认配置：{e.issues[0]}{more}")
             self.settings.profile = DEFAULT_PROFILE
             self.profile = load(DEFAULT_PROFILE)
         try:

@@ -33,6 +33,9 @@ OS_ERRORS = {errno.EEXIST: "路径中有一个同名的文件，不能当作文�
              errno.EROFS: "这个位置是只读的", errno.EISDIR: "这是一个文件夹，请指定文件名"}
 
 
+SHOWN_ISSUES = 10  # problems of a profile listed in an error box (all of them in its details)
+
+
 class Cancelled(Exception):
     """The user pressed 取消."""
 
@@ -47,7 +50,9 @@ def user_message(exc: BaseException) -> str:
     if isinstance(exc, FileError):
         return exc.zh
     if isinstance(exc, ProfileError):
-        return "配置文件有错误：\n" + "\n".join(str(i) for i in exc.issues[:20])
+        more = len(exc.issues) - SHOWN_ISSUES
+        tail = f"\n……另有 {more} 处问题（全部列在详细信息中）" if more > 0 else ""
+        return "配置文件有错误：\n" + "\n".join(str(i) for i in exc.issues[:SHOWN_ISSUES]) + tail
     if isinstance(exc, (StoreError, PublishError)):
         return str(exc)
     if isinstance(exc, PermissionError):
@@ -160,16 +165,28 @@ class Operation(QObject):
         elif error is not None:
             if self.on_failure:
                 self.on_failure(error)
-            self.dialog = show_error(self.widget, self.title, user_message(error))
+            self.dialog = show_error(self.widget, self.title, user_message(error),
+                                     details=error_details(error))
         elif self.on_success:
             self.on_success(result)
         self.finished.emit()
 
 
-def show_error(parent: QWidget, title: str, text: str) -> QMessageBox:
+def error_details(exc: BaseException) -> str:
+    """Every line of a failure that ``user_message`` shortens (all problems of a profile)."""
+    from rules.profile import ProfileError
+
+    if isinstance(exc, ProfileError) and len(exc.issues) > SHOWN_ISSUES:
+        return "\n".join(str(i) for i in exc.issues)
+    return ""
+
+
+def show_error(parent: QWidget, title: str, text: str, details: str = "") -> QMessageBox:
     """A window-modal error box that does not block the event loop (``open``, not ``exec``)."""
     box = QMessageBox(QMessageBox.Icon.Warning, f"{title}失败", text, QMessageBox.StandardButton.Ok,
                       parent)
+    if details:
+        box.setDetailedText(details)
     box.setWindowModality(Qt.WindowModality.WindowModal)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()

@@ -14,11 +14,12 @@ import json
 from datetime import date
 from pathlib import Path
 
+from forms.pipeline import PartFiles
 from forms.store import Store
 from rules.assess import iter_population
 from rules.assessments.mujun import CohortStats
 from rules.engine import Ctx
-from rules.profile import Profile, load
+from rules.profile import Profile, ProfileError, load
 from rules.schema import BY_KEY, COHORT_INDICATORS, COHORT_NAMES, INDICATOR_NAMES
 
 
@@ -121,6 +122,12 @@ def publish(store: Store, base: Profile, year: int, out: Path, today: date | Non
                 if y == year and st.emission_mean is not None and c in cuts}
     text = _overlay(base, year, today, len(records), used, cuts, emission, means, counts, park)
     out = Path(out)
-    out.write_text(text, encoding="utf-8")
-    load(out)  # what we publish must load
+    with PartFiles() as files:  # what we publish must load, or nothing is left under ``out``
+        part = files.part(out)
+        part.write_text(text, encoding="utf-8")
+        try:
+            load(part)
+        except ProfileError as e:
+            raise PublishError("发布的配置未通过检查，未写入：\n" + "\n".join(
+                f"{i.line} 行 {i.key}：{i.message}" for i in e.issues[:20])) from e
     return out

@@ -9,11 +9,20 @@ Every parameter carries ``value``, ``unit``, ``effective`` (a date), ``source`` 
 ``sources``) and ``clause``; it may instead be a list of such entries, one per effective date.
 Loading is strict: every problem is collected as ``file:line: key: message`` and raised together
 in one ``ProfileError``.
+
+A profile file is untrusted input (parks publish them, firms load them): the YAML reader refuses
+anchors, aliases and explicit tags (profiles never need them; an alias bomb expands a few lines
+into gigabytes), and limits file size, nesting depth, text length and the base chain, so that a
+hostile file is refused in a fraction of a second. Every number must be finite and inside the
+range that ``rules.schema`` declares for its parameter.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
+import re
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -35,6 +44,15 @@ _SOURCE_KEYS = {"title", "ref", "url", "confidence", "note"}
 _PARAM_KEYS = {"value", "unit", "effective", "source", "clause", "confidence", "note",
                "data_year"}
 
+# Limits for a profile from anywhere (the bundled files are at most 21 KB, 6 levels deep, with
+# texts of at most 80 characters). The YAML reader is pure Python (≈ 3 s per MiB).
+MAX_FILE_BYTES = 256 * 1024
+MAX_TOTAL_BYTES = 1024 * 1024  # all files of a profile and its bases together
+MAX_FILES = 32  # YAML files in one profile folder
+MAX_CHAIN = 8  # profiles in a base chain
+MAX_DEPTH = 12  # nesting of mappings and lists
+MAX_TEXT = 1000  # characters of one scalar (a clause, a title, a note …)
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -44,7 +62,8 @@ class Issue:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.key}: {self.message}"
+        key = "" if self.key == "-" else f"{self.key}: "  # "-": the file as a whole
+        return f"{self.file}:{self.line}: {key}{self.message}"
 
 
 class ProfileError(Exception):
@@ -162,6 +181,48 @@ class Profile:
 # ----------------------------------------------------------------------------- parsing
 
 
+class _Refused(yaml.YAMLError):
+    """Something a profile never needs and a hostile file uses: said in Chinese, with a line."""
+
+    def __init__(self, problem: str, mark: yaml.Mark | None):
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = mark
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without anchors, aliases or tags, and with bounded depth and text.
+
+    Refused while composing, before anything is expanded or constructed: an alias bomb costs
+    no more than reading its few lines."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(f"不允许使用 YAML 别名（*{event.anchor}）：配置文件中的每个值须直接写出",
+                           event.start_mark)
+        if event.anchor is not None:
+            raise _Refused(f"不允许使用 YAML 锚点（&{event.anchor}）：配置文件中的每个值须直接写出",
+                           event.start_mark)
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            raise _Refused(f"不允许使用 YAML 标签（{tag}）", event.start_mark)
+        if isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_TEXT:
+            raise _Refused(f"文本过长（{len(event.value):,} 个字符，上限 {MAX_TEXT:,}）",
+                           event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(f"嵌套层数超过 {MAX_DEPTH} 层", event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
 @dataclass
 class _File:
     path: Path
@@ -169,6 +230,7 @@ class _File:
     meta_line: int = 0
     sources: dict[str, tuple[Source, int]] = field(default_factory=dict)
     params: dict[str, tuple[yaml.Node, int]] = field(default_factory=dict)
+    data: bytes = b""  # as read and parsed (the hash names exactly this)
 
 
 class _Reader:
@@ -212,20 +274,32 @@ class _Reader:
             return None
         return str(node.value).strip()
 
-    def read(self) -> _File | None:
+    def read(self, budget: list[int]) -> _File | None:
+        """Parse the file; ``budget`` holds the bytes still allowed for the whole profile."""
         f = _File(self.path)
+        data = self._bytes(budget)
+        if data is None:
+            return None
+        f.data = data
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            self.err(None, "-", f"无法读取文件：{e}")
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            self.err(None, "-", "不是 UTF-8 编码的文本；请用文本编辑器另存为 UTF-8",
+                     line=data.count(b"\n", 0, e.start) + 1)
             return None
         try:
-            self.loader = yaml.SafeLoader(text)
+            self.loader = _StrictLoader(text)
             root = self.loader.get_single_node()
+        except _Refused as e:
+            self.err(None, "-", e.problem, line=e.problem_mark.line + 1 if e.problem_mark else 1)
+            return None
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
             self.err(None, "-", f"YAML 语法错误：{getattr(e, 'problem', e)}",
                      line=mark.line + 1 if mark else 1)
+            return None
+        except RecursionError:  # pragma: no cover — MAX_DEPTH stops nesting long before this
+            self.err(None, "-", f"嵌套层数超过 {MAX_DEPTH} 层")
             return None
         if root is None:
             return f  # an empty file (the template) is an empty overlay
@@ -252,6 +326,32 @@ class _Reader:
                     else:
                         f.params[k] = (v, ln)
         return f
+
+    def _bytes(self, budget: list[int]) -> bytes | None:
+        """The file's bytes, if it is a regular file within the size limits (a FIFO or a
+        device would block or never end)."""
+        try:
+            st = self.path.stat()
+            if not stat.S_ISREG(st.st_mode):
+                self.err(None, "-", "不是普通文件，无法作为配置读取")
+                return None
+            if st.st_size > MAX_FILE_BYTES:
+                self.err(None, "-", f"文件过大（{st.st_size:,} 字节，单个配置文件上限 "
+                                    f"{MAX_FILE_BYTES:,} 字节）")
+                return None
+            if st.st_size > budget[0]:
+                self.err(None, "-", f"配置及其基础配置的文件合计超过 {MAX_TOTAL_BYTES:,} 字节")
+                return None
+            with self.path.open("rb") as fh:
+                data = fh.read(MAX_FILE_BYTES + 1)
+        except OSError as e:
+            self.err(None, "-", f"无法读取文件：{e.strerror or e}")
+            return None
+        if len(data) > MAX_FILE_BYTES:  # grew while being read
+            self.err(None, "-", f"文件过大（单个配置文件上限 {MAX_FILE_BYTES:,} 字节）")
+            return None
+        budget[0] -= len(data)
+        return data
 
     def _source(self, key: str, node: yaml.Node) -> Source | None:
         full = f"sources.{key}"
@@ -340,7 +440,8 @@ class _Reader:
                 ok = False
             else:
                 text = self.scalar_str(ynode, f"{key}.data_year")
-                if text is None or not text.isdigit() or not 1990 <= int(text) <= 2100:
+                if text is None or not re.fullmatch(r"[0-9]{4}", text) \
+                        or not 1990 <= int(text) <= 2100:
                     self.err(ynode, f"{key}.data_year", f"数据年度应为 1990–2100 的年份，得到“{text}”")
                     ok = False
                 else:
@@ -367,6 +468,11 @@ class _Reader:
         if spec.type is T.DATE:
             d = self._date(node, key)
             return _BAD if d is None else d
+        if isinstance(node, yaml.MappingNode):
+            before = len(self.issues)
+            self.mapping(node, key)  # a key written twice would silently keep the last
+            if len(self.issues) > before:
+                return _BAD
         try:
             v = self.construct(node)
         except (yaml.YAMLError, ValueError) as e:
@@ -386,33 +492,57 @@ def _is_num(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+def _out_of(r: schema.Range | None, x: Any) -> bool:
+    """True when ``x`` is NaN, infinite or outside ``r`` (ints of any size compare exactly)."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return True
+    return r is not None and not r.holds(x)
+
+
 def _check_value(spec: schema.ParamSpec, v: Any) -> str:
     """A Chinese description of what is wrong with ``v`` for ``spec``, or ''."""
     t = spec.type
-    if t is T.NUMBER:
-        return "" if _is_num(v) else f"应为数字，得到 {v!r}"
-    if t is T.INT:
-        return "" if isinstance(v, int) and not isinstance(v, bool) else f"应为整数，得到 {v!r}"
+    r = spec.bounds
+    if t in (T.NUMBER, T.INT):
+        if t is T.INT and not (isinstance(v, int) and not isinstance(v, bool)):
+            return f"应为整数，得到 {_brief(v)}"
+        if not _is_num(v):
+            return f"应为数字，得到 {_brief(v)}"
+        if _out_of(r, v):
+            return f"{_brief(v)} 不可用：{r.describe() if r else '应为有限的数'}"
+        return ""
     if t is T.STRING:
-        return "" if isinstance(v, str) else f"应为文本，得到 {v!r}"
+        return "" if isinstance(v, str) else f"应为文本，得到 {_brief(v)}"
     if t is T.ENUM:
-        return "" if v in spec.choices else f"应为 {'/'.join(spec.choices)} 之一，得到 {v!r}"
+        return "" if v in spec.choices else f"应为 {'/'.join(spec.choices)} 之一，得到 {_brief(v)}"
     if t is T.STRING_LIST:
         ok = isinstance(v, list) and v and all(isinstance(x, str) for x in v)
         return "" if ok else "应为非空的文本列表"
     if t is T.INT_LIST:
         ok = isinstance(v, list) and v and all(isinstance(x, int) and not isinstance(x, bool)
                                                for x in v)
-        return "" if ok else "应为非空的整数列表"
+        if not ok:
+            return "应为非空的整数列表"
+        bad = [x for x in v if _out_of(r, x)]
+        return f"行业大类代码应在 01–99 之间，得到 {bad[0]}" if bad else ""
     if t is T.INT_RANGES:
         ok = isinstance(v, list) and v and all(
-            isinstance(r, list) and len(r) == 2 and all(isinstance(x, int) for x in r)
-            and r[0] <= r[1] for r in v)
-        return "" if ok else "应为 [[起, 止], …] 的整数区间列表（起 ≤ 止）"
+            isinstance(x, list) and len(x) == 2 and all(
+                isinstance(y, int) and not isinstance(y, bool) for y in x) and x[0] <= x[1]
+            for x in v)
+        if not ok:
+            return "应为 [[起, 止], …] 的整数区间列表（起 ≤ 止）"
+        bad = [y for x in v for y in x if _out_of(r, y)]
+        return f"行业大类代码应在 01–99 之间，得到 {bad[0]}" if bad else ""
     if t in (T.BANDS_GE, T.BANDS_LE):
         if not (isinstance(v, list) and v and all(
                 isinstance(b, list) and len(b) == 2 and all(_is_num(x) for x in b) for b in v)):
             return "应为 [[门槛, 分值], …] 的列表"
+        for th, pts in v:
+            if _out_of(r, th):
+                return f"门槛 {_brief(th)} 不可用：{r.describe() if r else '应为有限的数'}"
+            if _out_of(schema.POINTS_RANGE, pts):
+                return f"分值 {_brief(pts)} 不可用：{schema.POINTS_RANGE.describe()}"
         th = [b[0] for b in v]
         rising = all(a < b for a, b in pairwise(th))
         falling = all(a > b for a, b in pairwise(th))
@@ -420,6 +550,8 @@ def _check_value(spec: schema.ParamSpec, v: Any) -> str:
             return "“不低于”分档的门槛应从高到低排列"
         if t is T.BANDS_LE and not rising:
             return "“不高于”分档的门槛应从低到高排列"
+        if not all(a >= b for a, b in pairwise(b[1] for b in v)):
+            return "分值应逐档不增（越难达到的门槛得分越高）"
         return ""
     if t in (T.POINTS_MAP, T.STRING_MAP):
         if not isinstance(v, dict):
@@ -428,8 +560,21 @@ def _check_value(spec: schema.ParamSpec, v: Any) -> str:
         if keys != set(spec.choices):
             return f"键应恰为 {'、'.join(spec.choices)}"
         want = _is_num if t is T.POINTS_MAP else (lambda x: isinstance(x, str))
-        return "" if all(want(x) for x in v.values()) else "值的类型不对"
+        if not all(want(x) for x in v.values()):
+            return "值的类型不对"
+        bad = [x for x in v.values() if t is T.POINTS_MAP and _out_of(r, x)]
+        return f"分值 {_brief(bad[0])} 不可用：{r.describe()}" if bad and r else ""
     raise AssertionError(t)  # pragma: no cover
+
+
+def _brief(v: Any) -> str:
+    """A value for a message: never more than 40 characters, whatever was written."""
+    if isinstance(v, float) and not math.isfinite(v):
+        return "NaN（非数）" if math.isnan(v) else ("∞" if v > 0 else "−∞")
+    if isinstance(v, int) and abs(v) >= 10**15:
+        return f"{len(str(abs(v)))} 位的整数"
+    text = repr(v)
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _freeze(spec: schema.ParamSpec, v: Any) -> Any:
@@ -454,10 +599,19 @@ def _short(path: Path) -> str:
 # ----------------------------------------------------------------------------- loading
 
 
-def _files_of(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
-    return [path]
+def _files_of(path: Path, issues: list[Issue]) -> list[Path]:
+    if not path.is_dir():
+        return [path]
+    try:
+        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+    except OSError as e:
+        issues.append(Issue(_short(path), 1, "-", f"无法读取文件夹：{e.strerror or e}"))
+        return []
+    if len(files) > MAX_FILES:
+        issues.append(Issue(_short(path), 1, "-",
+                            f"文件夹中有 {len(files)} 个 YAML 文件，一个配置最多 {MAX_FILES} 个"))
+        return []
+    return files
 
 
 def resolve(ref: str | Path) -> Path:
@@ -476,27 +630,32 @@ def available() -> list[str]:
 
 
 def load(ref: str | Path = DEFAULT_PROFILE) -> Profile:
-    """Load a profile (with its base chain), validating everything; raises ``ProfileError``."""
-    return _load(resolve(ref), [])
+    """Load a profile (with its base chain), validating everything; raises ``ProfileError``
+    listing every problem found (a file that cannot be parsed hides only its own)."""
+    return _load(resolve(ref), [], [MAX_TOTAL_BYTES])
 
 
-def _load(path: Path, seen: list[Path]) -> Profile:
+def _load(path: Path, seen: list[Path], budget: list[int]) -> Profile:
     real = path.resolve()
     if real in seen:
         raise ProfileError([Issue(_short(path), 1, "profile.base", "配置的 base 形成循环")])
+    if len(seen) >= MAX_CHAIN:
+        raise ProfileError([Issue(_short(path), 1, "profile.base",
+                                  f"基础配置的层级超过 {MAX_CHAIN} 层")])
     issues: list[Issue] = []
     files: list[_File] = []
-    for fp in _files_of(path):
-        f = _Reader(fp, issues).read()
+    paths = _files_of(path, issues)
+    for fp in paths:
+        f = _Reader(fp, issues).read(budget)
         if f is not None:
             files.append(f)
-    if issues:
-        raise ProfileError(issues)
+    complete = len(files) == len(paths) and paths  # else some parameters may not have been seen
     metas = [f for f in files if f.meta_line]
     if len(metas) != 1:
-        where = _short(path)
-        raise ProfileError([Issue(where, 1, "profile",
-                                  "应恰有一个文件含 profile: 块" if metas else "缺少 profile: 块")])
+        if len(metas) > 1 or not issues:  # else the file that holds it could not be read
+            issues.append(Issue(_short(path), 1, "profile",
+                                "应恰有一个文件含 profile: 块" if metas else "缺少 profile: 块"))
+        raise ProfileError(issues)
     mf = metas[0]
     r = _Reader(mf.path, issues)
     meta: dict[str, Any] = {}
@@ -504,21 +663,33 @@ def _load(path: Path, seen: list[Path]) -> Profile:
         meta[k] = r._date(node, f"profile.{k}") if k == "effective" else r.scalar_str(
             node, f"profile.{k}")
     for k in ("id", "name", "version", "effective"):
-        if not meta.get(k):
+        if not meta.get(k) and f"profile.{k}" not in {i.key for i in issues}:
             r.err(None, f"profile.{k}", "缺少", mf.meta_line)
-    if issues:
-        raise ProfileError(issues)
 
     base: Profile | None = None
+    base_failed = False
     if meta.get("base"):
         bref = meta["base"]
-        bpath = (path if path.is_dir() else path.parent).parent / bref
-        if not bpath.exists():
-            bpath = PROFILES_DIR / bref
-        if not bpath.exists():
-            raise ProfileError([Issue(r.name, mf.meta[("base")][1], "profile.base",
-                                      f"找不到基础配置“{bref}”")])
-        base = _load(bpath, [*seen, real])
+        # Beside the profile (a folder's sibling; for a file, a file in its folder or a sibling
+        # of its folder), else bundled.
+        near = [path.parent / bref] if path.is_dir() else [path.parent / bref,
+                                                            path.parent.parent / bref]
+        found = [p for p in near if p.exists()]
+        bpath = found[0] if found else PROFILES_DIR / bref
+        if len(found) > 1 and found[0].resolve() != found[1].resolve():
+            issues.append(Issue(r.name, mf.meta["base"][1], "profile.base",
+                                f"基础配置“{bref}”有两处：{found[0]} 与 {found[1]}；请写明路径"))
+            base_failed = True
+        elif not bpath.exists():
+            issues.append(Issue(r.name, mf.meta["base"][1], "profile.base",
+                                f"找不到基础配置“{bref}”"))
+            base_failed = True
+        else:
+            try:
+                base = _load(bpath, [*seen, real], budget)
+            except ProfileError as e:
+                issues.extend(e.issues)
+                base_failed = True
 
     sources: dict[str, Source] = dict(base.sources) if base else {}
     for f in files:
@@ -526,22 +697,26 @@ def _load(path: Path, seen: list[Path]) -> Profile:
             sources[k] = src
     params: dict[str, Param] = dict(base.params) if base else {}
     where: dict[str, tuple[str, int]] = {}
+    failed: set[str] = set()
     for f in files:
         reader = _Reader(f.path, issues)
-        reader.loader = yaml.SafeLoader("")
+        reader.loader = _StrictLoader("")
         for key, (node, ln) in f.params.items():
             if key in where:
                 reader.err(None, key, f"参数在 {where[key][0]}:{where[key][1]} 已定义", ln)
                 continue
             where[key] = (reader.name, ln)
             p = reader.param(key, node, sources)
-            if p is not None:
+            if p is None:
+                failed.add(key)
+            else:
                 params[key] = p
-    if base is None:
+    if base is None and not base_failed and complete:
         for spec in schema.SPECS:
-            if not spec.optional and spec.key not in params:
+            if not spec.optional and spec.key not in where:
                 issues.append(Issue(r.name, mf.meta_line, spec.key, "基础配置缺少此参数"))
-    _check_consistency(params, where, issues, r.name)
+    if not base_failed and complete:
+        _check_consistency(params, where, issues, r.name, failed)
     if issues:
         raise ProfileError(issues)
 
@@ -549,7 +724,7 @@ def _load(path: Path, seen: list[Path]) -> Profile:
     # The hash names the content, wherever the folder lies: the base's hash, then own files.
     digest = hashlib.sha256((base.sha256 if base else "").encode())
     for f in files:
-        digest.update(f.path.name.encode() + b"\0" + f.path.read_bytes() + b"\0")
+        digest.update(f.path.name.encode() + b"\0" + f.data + b"\0")
     return Profile(
         id=meta["id"], name=meta["name"], version=meta["version"],
         county=meta.get("county") or (base.county if base else ""),
@@ -559,16 +734,14 @@ def _load(path: Path, seen: list[Path]) -> Profile:
 
 
 def _check_consistency(params: dict[str, Param], where: dict[str, tuple[str, int]],
-                       issues: list[Issue], meta_file: str) -> None:
-    """Rules that span several parameters: weights sum to 100, cut-offs fall, shares rise."""
+                       issues: list[Issue], meta_file: str, failed: set[str]) -> None:
+    """Rules that span several parameters: weights sum to 100, cut-offs fall, shares rise,
+    and the pairs of ``schema.ORDERED`` keep their order. A group with a parameter that could
+    not be read is not checked (its own error is said already)."""
 
     def loc(keys: list[str]) -> tuple[str, int]:
         here = [where[k] for k in keys if k in where]
         return here[-1] if here else (meta_file, 1)
-
-    def vals(key: str) -> list[Any]:
-        p = params.get(key)
-        return [v.value for v in p.versions if v.value is not None] if p else []
 
     def per_year(key: str) -> dict[int | None, Any]:
         """The value in force last for each data year (a by-year parameter)."""
@@ -596,6 +769,8 @@ def _check_consistency(params: dict[str, Param], where: dict[str, tuple[str, int
         ckeys = [f"mujun.{cohort}.cutoff_{c}" for c in "abc"]
         wkeys = [f"mujun.{cohort}.{i}.weight" for i in ids]
         bkeys = [f"mujun.{cohort}.{i}.benchmark" for i in ids]
+        if failed & {*ckeys, *wkeys, *bkeys}:
+            continue
         tagged = sorted({y for k in (*ckeys, *wkeys, *bkeys) for y in per_year(k)
                          if y is not None})
         for year in tagged or [None]:
@@ -622,7 +797,26 @@ def _check_consistency(params: dict[str, Param], where: dict[str, tuple[str, int
                     bf, bl = loc([bkey, wkey])
                     issues.append(Issue(bf, bl, bkey,
                                         f"权重大于 0 的指标须有大于 0 的基准值{tag(year)}"))
-    shares = [vals(f"mujun.share_{c}") for c in "abc"]
-    if all(shares) and not (0 < shares[0][-1] < shares[1][-1] < shares[2][-1] < 1):
-        f, ln = loc([f"mujun.share_{c}" for c in "abc"])
-        issues.append(Issue(f, ln, "mujun.share_*", "排名比例应满足 0 < A < B < C < 1"))
+    def dated(keys: list[str]) -> list[list[Any]]:
+        """The values of ``keys`` in force at each date where one of them changes."""
+        ps = [params.get(k) for k in keys]
+        if any(p is None for p in ps) or failed & set(keys):
+            return []
+        dates = sorted({v.effective for p in ps for v in p.versions})
+        return [[p.at(d).value for p in ps] for d in dates]
+
+    share_keys = [f"mujun.share_{c}" for c in "abc"]
+    for shares in dated(share_keys):
+        if None not in shares and not (0 < shares[0] < shares[1] < shares[2] < 1):
+            f, ln = loc(share_keys)
+            issues.append(Issue(f, ln, "mujun.share_*", "排名比例应满足 0 < A < B < C < 1"))
+            break
+    for low, high, strict in schema.ORDERED:
+        for lo_v, hi_v in dated([low, high]):
+            if lo_v is None or hi_v is None or lo_v < hi_v or (lo_v == hi_v and not strict):
+                continue
+            f, ln = loc([low, high])
+            rel = "小于" if strict else "不大于"
+            issues.append(Issue(f, ln, high, f"{schema.BY_KEY[low].name}（{lo_v:g}）应{rel}"
+                                             f"{schema.BY_KEY[high].name}（{hi_v:g}）"))
+            break

@@ -3,6 +3,8 @@
 Profiles (``rules/profiles/*``) hold the values with their citations; this table says what a
 profile may contain. The loader rejects a key that is not here, a value of the wrong type and a
 unit that differs from the one declared, so that a number can never silently change meaning.
+Every number must also lie in its declared ``Range`` (by unit, or the parameter's own): a
+profile from anywhere cannot set a NaN, a negative weight or a threshold no method could mean.
 """
 
 from __future__ import annotations
@@ -27,6 +29,32 @@ class T(str, Enum):
 
 
 @dataclass(frozen=True)
+class Range:
+    """The values a number may take: ``lo`` … ``hi``, each end included unless open."""
+
+    lo: float
+    hi: float
+    lo_open: bool = False
+    hi_open: bool = False
+
+    def holds(self, x: float) -> bool:
+        """True only for a finite number inside the range (NaN compares false throughout)."""
+        above = x > self.lo if self.lo_open else x >= self.lo
+        below = x < self.hi if self.hi_open else x <= self.hi
+        return above and below
+
+    def describe(self) -> str:
+        lo = f"大于 {self.lo:g}" if self.lo_open else f"不小于 {self.lo:g}"
+        hi = f"小于 {self.hi:g}" if self.hi_open else f"不大于 {self.hi:g}"
+        return f"应{lo}、{hi}"
+
+
+def positive(hi: float) -> Range:
+    """More than 0 (a divisor, a factor, a benchmark), up to ``hi``."""
+    return Range(0, hi, lo_open=True)
+
+
+@dataclass(frozen=True)
 class ParamSpec:
     key: str
     type: T
@@ -38,10 +66,20 @@ class ParamSpec:
     # ``data_year`` it belongs to (benchmarks, weights and cut-offs: a class is a rank inside a
     # county, a cohort and a year, RULES §1.2).
     by_data_year: bool = False
+    range: Range | None = None  # of the number, or of a band's threshold; else by unit
 
     @property
     def assessment(self) -> str:
         return self.key.split(".", 1)[0]
+
+    @property
+    def bounds(self) -> Range | None:
+        """The range of the number (a band's threshold, a list's integers), or None for text."""
+        if self.type in (T.INT_LIST, T.INT_RANGES):
+            return DIVISIONS
+        if self.type in (T.POINTS_MAP,):
+            return POINTS_RANGE
+        return self.range or UNIT_RANGES.get(self.unit)
 
 
 # Units, spelled once. A profile must write exactly these strings.
@@ -57,6 +95,28 @@ KWH10K = "万千瓦时"
 COUNT = "项"
 NONE = "无"
 DATE = "日期"
+
+# What a number in each unit may be. Limits are far beyond any real method (a county's
+# benchmarks, thresholds and factors) and exclude what none can mean: NaN, ∞, negative amounts,
+# zero or negative divisors (factors, benchmarks), fractions outside 0–1.
+UNIT_RANGES: dict[str, Range] = {
+    "千克标准煤/千瓦时": positive(1), "千克标准煤/千克": positive(5),
+    "千克标准煤/立方米": positive(5), "千克标准煤/兆焦": positive(1),
+    "千克/当量": positive(1000),
+    WAN: Range(0, 1e8), MU: Range(0, 1e5), YEARS: Range(0, 100), PEOPLE: Range(0, 1e6),
+    RATIO: Range(0, 1), PCT: Range(0, 100), POINTS: Range(0, 100), TCE: positive(1e8),
+    KWH10K: positive(1e8), COUNT: Range(0, 1e4), "家": Range(1, 1e6), "级": Range(0, 5),
+    "吨标准煤/万元": positive(100), "万元/亩": positive(1e5),
+    "万元/吨标准煤": positive(1e5), "万元/千当量": positive(1e7),
+    "万元/人": positive(1e4), "万元/万千瓦时": positive(1e4),
+}
+SHARE = Range(0, 1, lo_open=True, hi_open=True)
+POINTS_RANGE = Range(0, 100)  # a band's or a choice's points
+DIVISIONS = Range(1, 99)  # GB/T 4754 industry divisions (大类 01–97)
+GROWTH = Range(-1, 10)  # a growth rate: −100 % … +1000 %
+# A class's lowest score: points are not capped everywhere, and a negative value added scores
+# below zero.
+SCORE = Range(-1e9, 1e9)
 
 _INDICATOR_UNITS = {
     "tax_per_mu": "万元/亩", "value_added_per_mu": "万元/亩", "value_added_per_energy": "万元/吨标准煤",
@@ -94,15 +154,17 @@ def _indicator_specs() -> list[ParamSpec]:
             n = INDICATOR_NAMES[i]
             out.append(_p(f"mujun.{cohort}.{i}.weight", T.NUMBER, POINTS, f"{c}{n}权重",
                           optional=True, by_data_year=True))
-            out.append(_p(f"mujun.{cohort}.{i}.benchmark", T.NUMBER, _INDICATOR_UNITS[i],
-                          f"{c}{n}基准值", optional=True, by_data_year=True))
+            unit = _INDICATOR_UNITS[i]
+            out.append(_p(f"mujun.{cohort}.{i}.benchmark", T.NUMBER, unit,
+                          f"{c}{n}基准值", optional=True, by_data_year=True,
+                          range=positive(UNIT_RANGES[unit].hi)))
         for cls in CLASSES[:3]:
             out.append(_p(f"mujun.{cohort}.cutoff_{cls.lower()}", T.NUMBER, POINTS,
-                          f"{c}{cls}类最低得分", optional=True, by_data_year=True))
+                          f"{c}{cls}类最低得分", optional=True, by_data_year=True, range=SCORE))
         if "value_added_per_emission" in ids:
             out.append(_p(f"mujun.{cohort}.missing_emission_points", T.NUMBER, POINTS,
                           f"{c}缺排放数据时单位排放增加值的得分（园区发布的同类企业平均得分）",
-                          optional=True, by_data_year=True))
+                          optional=True, by_data_year=True, range=SCORE))
     return out
 
 
@@ -132,11 +194,12 @@ SPECS: tuple[ParamSpec, ...] = (
     _p("mujun.min_years_since_land", T.INT, YEARS, "取得土地不满此年限不分类"),
     _p("mujun.missing_emission", T.ENUM, NONE, "规上企业缺排放数据的计分办法",
        choices=("cohort_mean", "incomplete")),
-    _p("mujun.cap", T.NUMBER, RATIO, "单项指标与基准值之比的上限", optional=True),
+    _p("mujun.cap", T.NUMBER, RATIO, "单项指标与基准值之比的上限", optional=True,
+       range=Range(1, 100)),
     _p("mujun.min_cohort", T.INT, "家", "按排名分类所需最少企业数"),
-    _p("mujun.share_a", T.NUMBER, RATIO, "A类排名比例上限"),
-    _p("mujun.share_b", T.NUMBER, RATIO, "B类排名比例上限"),
-    _p("mujun.share_c", T.NUMBER, RATIO, "C类排名比例上限"),
+    _p("mujun.share_a", T.NUMBER, RATIO, "A类排名比例上限", range=SHARE),
+    _p("mujun.share_b", T.NUMBER, RATIO, "B类排名比例上限", range=SHARE),
+    _p("mujun.share_c", T.NUMBER, RATIO, "C类排名比例上限", range=SHARE),
     _p("mujun.class_names", T.STRING_MAP, NONE, "分类名称", choices=CLASSES),
     *_indicator_specs(),
     _p("mujun.target_rd_ratio", T.NUMBER, RATIO, "规上工业企业研发经费占营业收入比重目标（2025）"),
@@ -167,7 +230,8 @@ SPECS: tuple[ParamSpec, ...] = (
     _p("sme.2022.innovative.min_specialisation", T.NUMBER, POINTS, "专业化程度得分下限"),
     _p("sme.2022.innovative.ip_points", T.POINTS_MAP, POINTS, "知识产权得分", choices=IP_LEVELS),
     _p("sme.2022.innovative.rd_ratio_points", T.BANDS_GE, RATIO, "研发费用占营业收入比重得分"),
-    _p("sme.2022.innovative.growth_points", T.BANDS_GE, RATIO, "主营业务收入增长率得分"),
+    _p("sme.2022.innovative.growth_points", T.BANDS_GE, RATIO, "主营业务收入增长率得分",
+       range=GROWTH),
     _p("sme.2022.innovative.debt_points", T.BANDS_LE, RATIO, "资产负债率得分"),
     _p("sme.2022.innovative.strategic_points", T.POINTS_MAP, POINTS, "主导产品属战略性新兴产业得分",
        choices=YES_NO),
@@ -184,8 +248,10 @@ SPECS: tuple[ParamSpec, ...] = (
     _p("sme.2022.specialised.direct_maker_rank", T.ENUM, NONE, "直通：“创客中国”大赛全国名次（及以上）",
        choices=MAKER_MIN_RANKS),
     _p("sme.2022.specialised.main_share_points", T.BANDS_GE, RATIO, "主营业务收入占比得分"),
-    _p("sme.2022.specialised.growth_points", T.BANDS_GE, RATIO, "近两年主营业务收入平均增长率得分"),
-    _p("sme.2022.specialised.niche_years_per_point", T.NUMBER, YEARS, "细分市场年限每得 1 分所需年数"),
+    _p("sme.2022.specialised.growth_points", T.BANDS_GE, RATIO, "近两年主营业务收入平均增长率得分",
+       range=GROWTH),
+    _p("sme.2022.specialised.niche_years_per_point", T.NUMBER, YEARS, "细分市场年限每得 1 分所需年数",
+       range=positive(100)),
     _p("sme.2022.specialised.niche_points_max", T.NUMBER, POINTS, "细分市场年限得分上限"),
     _p("sme.2022.specialised.product_field_points", T.POINTS_MAP, POINTS, "主导产品领域得分",
        choices=("补短板", "六基或配套", "其他")),
@@ -204,7 +270,8 @@ SPECS: tuple[ParamSpec, ...] = (
     # 2022 小巨人
     _p("sme.2022.little_giant.min_niche_years", T.NUMBER, YEARS, "从事细分市场年限下限"),
     _p("sme.2022.little_giant.min_main_share", T.NUMBER, RATIO, "主营业务收入占比下限"),
-    _p("sme.2022.little_giant.min_growth", T.NUMBER, RATIO, "近两年主营业务收入平均增长率下限"),
+    _p("sme.2022.little_giant.min_growth", T.NUMBER, RATIO, "近两年主营业务收入平均增长率下限",
+       range=GROWTH),
     _p("sme.2022.little_giant.max_debt", T.NUMBER, RATIO, "资产负债率上限"),
     _p("sme.2022.little_giant.min_national_share", T.NUMBER, PCT, "国内细分市场占有率下限"),
     _p("sme.2022.little_giant.large_revenue", T.NUMBER, WAN, "营业收入较高档下限"),
@@ -233,7 +300,8 @@ SPECS: tuple[ParamSpec, ...] = (
     _p("sme.2026.little_giant.min_niche_years", T.NUMBER, YEARS, "从事细分市场年限下限"),
     _p("sme.2026.little_giant.min_revenue", T.NUMBER, WAN, "营业收入下限"),
     _p("sme.2026.little_giant.min_main_share", T.NUMBER, RATIO, "主营业务收入占比下限"),
-    _p("sme.2026.little_giant.min_growth", T.NUMBER, RATIO, "近两年营业收入复合增长率下限"),
+    _p("sme.2026.little_giant.min_growth", T.NUMBER, RATIO, "近两年营业收入复合增长率下限",
+       range=GROWTH),
     _p("sme.2026.little_giant.max_debt", T.NUMBER, RATIO, "资产负债率上限"),
     _p("sme.2026.little_giant.min_rd_2y", T.NUMBER, WAN, "近两年研发费用总额下限"),
     _p("sme.2026.little_giant.min_rd_ratio", T.NUMBER, RATIO, "每年研发费用占营业收入比重下限"),
@@ -285,6 +353,27 @@ SPECS: tuple[ParamSpec, ...] = (
 
 BY_KEY: dict[str, ParamSpec] = {s.key: s for s in SPECS}
 assert len(BY_KEY) == len(SPECS), "duplicate parameter key in SPECS"
+
+# Pairs that a method cannot reverse: (lower key, higher key, strictly lower).
+ORDERED: tuple[tuple[str, str, bool], ...] = (
+    ("sme.size.small_employees", "sme.size.medium_employees", True),
+    ("sme.size.medium_employees", "sme.size.large_employees", True),
+    ("sme.size.small_revenue", "sme.size.medium_revenue", True),
+    ("sme.size.medium_revenue", "sme.size.large_revenue", True),
+    ("sme.2022.little_giant.mid_revenue", "sme.2022.little_giant.large_revenue", True),
+    ("sme.hntech.small_max_revenue", "sme.hntech.mid_max_revenue", True),
+    ("sme.hntech.large_min_rd_ratio", "sme.hntech.mid_min_rd_ratio", False),
+    ("sme.hntech.mid_min_rd_ratio", "sme.hntech.small_min_rd_ratio", False),
+    ("sme.champion.min_revenue", "sme.champion.max_revenue", True),
+    ("green.no_review_max_tce", "green.provincial_min_tce", False),
+    ("rect.min_land_below_scale", "rect.large_land_below_scale", False),
+    ("digital.workshop_min_level", "digital.factory_min_level", False),
+    ("digital.factory_min_level", "digital.future_min_level", False),
+    ("digital.workshop_min_investment", "digital.factory_min_investment", False),
+    ("digital.workshop_min_investment_mountain", "digital.workshop_min_investment", False),
+    ("digital.factory_min_investment_mountain", "digital.factory_min_investment", False),
+)
+assert all(a in BY_KEY and b in BY_KEY for a, b, _ in ORDERED)
 
 # Parameter groups by key prefix, in the order `mujun rules` prints them.
 GROUP_NAMES = {"mujun": "亩均效益评价", "energy": "能源折标系数", "emission": "排放当量",

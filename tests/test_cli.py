@@ -102,8 +102,9 @@ def test_assess_says_which_year_of_benchmarks_it_used(tmp_path: Path) -> None:
     note = "本县尚未公布 2025 年度基准值，暂按 2022 年度基准值估算"
     # every firm whose indicators were held against benchmarks (not the out-of-scope ones)
     assert f"注意：{note}（254 家）" in r.stderr
-    ws = load_workbook(out, read_only=True).worksheets[0]
-    rows = list(ws.iter_rows(values_only=True))
+    wb = load_workbook(out, read_only=True)
+    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    wb.close()  # read-only keeps the file open until closed
     col, status = rows[0].index("说明"), rows[0].index("评价状态")
     noted = [row for row in rows[1:] if row[col] and note in row[col]]
     assert len(noted) == 254 and {row[status] for row in noted} >= {"已计分"}

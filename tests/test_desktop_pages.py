@@ -386,6 +386,40 @@ def test_switch_profile_and_see_a_broken_overlay(window: MainWindow, qtbot) -> N
     page.progress.op.dialog.close()
 
 
+def test_a_hostile_profile_neither_freezes_the_window_nor_replaces_the_profile(
+        window: MainWindow, qtbot) -> None:
+    """The alias bomb that once grew past 5 GB: refused with its file and line while the event
+    loop keeps turning (a 20 ms timer never waits long); the settings page's choice of a
+    remembered file goes the same bounded way."""
+    import time
+    from itertools import pairwise
+
+    from PySide6.QtCore import QTimer
+
+    page = window.pages["rules"]
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(20)
+    bomb = TESTS / "profiles" / "broken" / "alias_bomb_enum.yaml"
+    page.load_profile(str(bomb))
+    wait_idle(qtbot, page)
+    timer.stop()
+    assert len(ticks) > 3 and max(b - a for a, b in pairwise(ticks)) < 0.5
+    assert window.ctx.profile.id == "huangyan-2022"
+    issues = [page.issues.item(i).text() for i in range(page.issues.count())]
+    assert issues == [f"{bomb}:17: 不允许使用 YAML 锚点（&a0）：配置文件中的每个值须直接写出"]
+    page.progress.op.dialog.close()
+    settings = window.pages["settings"]
+    settings.profile.addItem(str(bomb), str(bomb))
+    settings._profile_chosen(settings.profile.count() - 1)
+    wait_idle(qtbot, settings)
+    assert window.ctx.profile.id == "huangyan-2022"
+    assert settings.profile.currentData() == "huangyan-2022"  # the choice went back
+    assert "锚点" in settings.progress.op.dialog.text()
+    settings.progress.op.dialog.close()
+
+
 def test_publish_from_the_stored_year(window: MainWindow, tmp_path: Path, qtbot) -> None:
     _import(window, qtbot, park(tmp_path / "park.xlsx", 30))
     page = window.pages["rules"]

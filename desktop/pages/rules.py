@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 
 from desktop.context import AppContext
 from desktop.operations import Operation, ProgressPanel
+from desktop.profile_loading import load_bounded
 from rules.assessments.mujun import COHORT_LABELS
-from rules.profile import Profile, ProfileError, available, load
+from rules.profile import Profile, ProfileError, available
 from rules.schema import GROUP_NAMES, NONE, RATIO, SPECS
 from rules.wording import param_value
 
@@ -177,8 +178,9 @@ class RulesPage(QWidget):
             return None
         self.issues.clear()
         self.issues.setVisible(False)
-        return self.progress.run(lambda _: load(ref), "载入配置", on_success=self._loaded,
-                                 on_failure=self._failed)
+        # A file from anywhere loads in a child process with a time and memory limit.
+        return self.progress.run(lambda progress: load_bounded(ref, progress), "载入配置",
+                                 on_success=self._loaded, on_failure=self._failed)
 
     def _loaded(self, profile: Profile) -> None:
         self.ctx.set_profile(profile)

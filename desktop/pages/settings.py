@@ -34,9 +34,10 @@ from desktop import settings as user_settings
 from desktop.context import AppContext
 from desktop.logs import log_path
 from desktop.operations import Operation, ProgressPanel, show_error, user_message
+from desktop.profile_loading import load_bounded
 from desktop.resources import LIBRARIES, resource_path
 from forms.store import Store, StoreError
-from rules.profile import ProfileError, available, load
+from rules.profile import available
 from rules.wording import param_value
 
 
@@ -204,13 +205,14 @@ class SettingsPage(QWidget):
 
         return self._on_store("从备份恢复", lambda store: store.restore_from(source), done)
 
-    def _profile_chosen(self, index: int) -> None:
+    def _profile_chosen(self, index: int) -> Operation | None:
         ref = self.profile.itemData(index)
-        try:
-            self.ctx.set_profile(load(ref))
-        except ProfileError as e:
-            show_error(self, "切换配置", user_message(e))
+        if self.progress.busy:
             self.refresh()
+            return None
+        return self.progress.run(lambda progress: load_bounded(ref, progress), "切换配置",
+                                 on_success=self.ctx.set_profile,
+                                 on_failure=lambda _: self.refresh())
 
     def _as_of_changed(self) -> None:
         s = self.ctx.settings
