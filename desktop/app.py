@@ -6,7 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSize, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QSize, Qt, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -63,6 +63,7 @@ def run(screenshot: Path | None = None, page: str | None = None,
             return 2
         window.show_page(name)
     if screenshot is not None:
+        window.setWindowState(Qt.WindowState.WindowNoState)  # the size asked, not maximized
         window.resize(QSize(*size))
         window.show()
         for _ in range(5):

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QUrl
-from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop import paths
 from desktop.context import AppContext
 from desktop.pages.batch_import import ImportPage
+from desktop.pages.history import HistoryPage
 from desktop.pages.results import ResultsPage
 from desktop.pages.rules import RulesPage
 from desktop.pages.selfcheck import SelfCheckPage
@@ -31,9 +32,9 @@ from desktop.pages.welcome import WelcomePage
 
 # name (for --page and navigation) → page class; the order of the navigation list
 PAGES: dict[str, type[QWidget]] = {"welcome": WelcomePage, "selfcheck": SelfCheckPage,
-                                   "import": ImportPage, "results": ResultsPage,
-                                   "rules": RulesPage, "settings": SettingsPage,
-                                   "about": AboutPage}
+                                   "import": ImportPage, "history": HistoryPage,
+                                   "results": ResultsPage, "rules": RulesPage,
+                                   "settings": SettingsPage, "about": AboutPage}
 
 
 def page_name(text: str) -> str | None:
@@ -107,8 +108,12 @@ class MainWindow(QMainWindow):
                 page.load_raw(first, second)  # type: ignore[attr-defined]
             else:
                 page.open_firm(first, second)  # type: ignore[attr-defined]
+        elif name == "rules" and payload == "choose_file":
+            page.choose_file()  # type: ignore[attr-defined]
         elif name == "rules" and payload:
             page.show_param(payload)  # type: ignore[attr-defined]
+        elif name == "history" and payload == "remove_sample":
+            page.confirm_remove_sample()  # type: ignore[attr-defined]
         elif name == "import" and payload is not None:
             page.show_payload(payload)  # type: ignore[attr-defined]
         return page
@@ -122,11 +127,38 @@ class MainWindow(QMainWindow):
         geometry = s.value("geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1366, 768)
+        self.fit_screen(restored=isinstance(geometry, QByteArray))
         page = s.value("page")
         if isinstance(page, str) and page in self.pages:
             self.nav.setCurrentRow(list(self.pages).index(page))
+
+    # title bar and borders a window manager adds, before the window is shown and they are
+    # known (openbox ≈ 22 px, Windows ≈ 31 px)
+    FRAME = QSize(16, 40)
+
+    def fit_screen(self, restored: bool = False) -> None:
+        """Open inside the screen's available area (without the task bar), status bar
+        included. A screen that cannot hold 1366×768 with its title bar (a 1366×768 laptop)
+        gets the window maximized, as the window manager fits it to the work area; a larger
+        one gets 1366×768, or the remembered size where it fits."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        most = QSize(area.width() - self.FRAME.width(), area.height() - self.FRAME.height())
+        self.setMinimumSize(QSize(min(1100, most.width()), min(600, most.height())))
+        want = self.size() if restored else QSize(1366, 768)
+        if want.width() > most.width() or want.height() > most.height():
+            if not restored:
+                self.resize(want.boundedTo(most))
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+                return
+            want = want.boundedTo(most)
+        self.resize(want)
+        pos = self.pos()
+        x = min(max(pos.x(), area.left()), area.right() + 1 - want.width() - self.FRAME.width())
+        y = min(max(pos.y(), area.top()), area.bottom() + 1 - want.height() - self.FRAME.height())
+        self.move(max(x, area.left()), max(y, area.top()))
 
     def save_state(self) -> None:
         s = self._state()

@@ -10,13 +10,15 @@ from typing import Any
 
 from forms.pipeline import result_row
 from forms.record import Checked, Issue, check_values
-from forms.store import CommitSummary, Store
+from forms.store import FORM, FORM_FILE, REAL, SAMPLE, CommitSummary, Store
 from rules.assess import EnterpriseResult, assess
 from rules.catalogue import ENTERPRISE_BY_ID, PROJECT_BY_ID
 from rules.profile import Profile
 from rules.record import Record, record_of_checked
 
-FORM_FILE = "企业自评表单"  # the batch name of a save from the form
+SAMPLE_NOTE = "这是示例园区的企业（合成数据），只在示例企业之间排名"
+NOT_AMONG_SAMPLE = ("数据库中这一年度只有示例园区（合成数据）的排名；真实企业不与示例企业一起排名，"
+                    "所以本企业暂无按排名得出的分类")
 
 
 @dataclass
@@ -68,12 +70,19 @@ def check_form(raw: Mapping[str, Any], project_rows: Sequence[Mapping[str, Any]]
 def assess_firm(record: Record, profile: Profile, as_of: date,
                 store: Store | None = None) -> EnterpriseResult:
     """Assess one firm; when the store holds its cohort's ranking for this profile and year,
-    the class comes from that ranking (as in the park's batch), else from the cut-off scores."""
+    the class comes from that ranking (as in the park's batch), else from the cut-off scores.
+    A stored sample firm is ranked among the sample; any other firm among real firms only."""
     result = assess(record, profile, as_of)
     if store is not None and result.mujun["status"] == "scored":
-        stats = store.cohort_stats(profile.id, record.year, result.mujun["cohort"])
+        pool = SAMPLE if store.pool_of(record.credit_code, record.year) == SAMPLE else REAL
+        cohort = result.mujun["cohort"]
+        stats = store.cohort_stats(profile.id, record.year, cohort, pool)
         if stats is not None:
             result = assess(record, profile, as_of, cohort=stats)
+            if pool == SAMPLE:
+                result.notes.append(SAMPLE_NOTE)
+        elif pool == REAL and store.cohort_stats(profile.id, record.year, cohort, SAMPLE):
+            result.notes.append(NOT_AMONG_SAMPLE)
     return result
 
 
@@ -82,7 +91,7 @@ def save_firm(store: Store, record: Record, profile: Profile,
     """Store the firm's declaration (the old one goes to history, as with an import) and its
     result; returns the commit and the result."""
     with store.atomic():  # the declaration and its result, or neither
-        committed = store.commit_import([record], FORM_FILE, "", 0)
+        committed = store.commit_import([record], FORM_FILE, "", 0, kind=FORM)
         result = assess_firm(record, profile, as_of, store)
         store.save_results([result_row(result)], list)
     return committed, result

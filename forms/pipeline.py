@@ -19,7 +19,7 @@ from typing import IO, Any, Self
 from forms.excel.export import ResultsWriter, write_error_report
 from forms.import_report import report_json
 from forms.importer import ImportResult, Row, dry_run
-from forms.store import CommitSummary, Store, cohort_row
+from forms.store import IMPORT, POOLS, REAL, SAMPLE, CommitSummary, Store, cohort_row
 from rules.assess import EnterpriseResult, iter_population
 from rules.catalogue import label
 from rules.profile import Profile
@@ -161,13 +161,16 @@ def run(input_path: Path, profile: Profile, as_of: date, store: Store | None = N
         errors_out: Path | None = None, progress: Progress | None = None,
         on_result: Callable[[EnterpriseResult], None] | None = None,
         imported: ImportResult | None = None, accept_renames: bool = False,
-        include_hidden_sheets: bool = False) -> Outcome:
+        include_hidden_sheets: bool = False, kind: str = IMPORT) -> Outcome:
     """Process one park file; raises ``forms.excel.reader.FileError`` when it is unusable
     and ``RenameConflict`` when a row would rename a stored firm (unless ``accept_renames``).
     ``imported`` is a dry run of the same file done before (the desktop previews it first).
     The records, their history and projects, and the results of every firm of the years they
     touch are written in one transaction: a failure, a cancel or a killed process leaves the
-    store as it was, never records without their results (``Store.atomic``)."""
+    store as it was, never records without their results (``Store.atomic``).
+    ``kind`` SAMPLE marks the bundled sample park: its firms are ranked only among themselves,
+    and real firms never among them."""
+    pool = SAMPLE if kind == SAMPLE else REAL
     imp = imported if imported is not None else dry_run(
         input_path, progress, include_hidden_sheets=include_hidden_sheets,
         stored=store.stored_keys if store is not None else None)
@@ -183,16 +186,21 @@ def run(input_path: Path, profile: Profile, as_of: date, store: Store | None = N
     with files:  # output files reach their names only when everything, the store too, is done
         if store is None:
             outcome = _outputs(imp, batch, population, None, profile, as_of, None, json_out,
-                               xlsx_out, errors_out, progress, on_result, files)
+                               xlsx_out, errors_out, progress, on_result, files, pool)
         else:
             with store.atomic():
                 committed = store.commit_import(batch, Path(input_path).name,
                                                 file_sha256(input_path), len(imp.invalid),
-                                                progress)
+                                                progress, kind=kind)
                 years = sorted({r.year for r in batch})
-                population += store.iter_records(years, except_batch=committed.batch_id)
+                population += store.iter_records(years, except_batch=committed.batch_id,
+                                                 pool=pool)
                 outcome = _outputs(imp, batch, population, committed, profile, as_of, store,
-                                   json_out, xlsx_out, errors_out, progress, on_result, files)
+                                   json_out, xlsx_out, errors_out, progress, on_result, files,
+                                   pool)
+                moved = store.sample_years_replaced(committed.batch_id) if pool == REAL else []
+                if moved:  # sample firms became real: the sample's own ranking is made again
+                    reassess(store, profile, as_of, moved, pools=(SAMPLE,))
     return outcome
 
 
@@ -226,7 +234,7 @@ def _outputs(imp: ImportResult, batch: list[Record], population: list[Record],
              json_out: Path | None, xlsx_out: Path | None, errors_out: Path | None,
              progress: Progress | None,
              on_result: Callable[[EnterpriseResult], None] | None,
-             files: PartFiles) -> Outcome:
+             files: PartFiles, pool: str = REAL) -> Outcome:
     outcome = Outcome(imp, committed, population=len(population), batch=batch)
     project_notes, orphan_projects = _project_notes(imp)
     writer = ResultsWriter(files.part(xlsx_out)) if xlsx_out else None
@@ -235,7 +243,7 @@ def _outputs(imp: ImportResult, batch: list[Record], population: list[Record],
             if json_out else None
         stream = JsonStream(fh, profile, as_of) if fh else None
         _assess_into(outcome, imp, batch, population, profile, as_of, store, stream, writer,
-                     project_notes, progress, on_result)
+                     project_notes, progress, on_result, pool)
         if stream:
             stream.close({"import": report_json(imp), "rejected_projects": orphan_projects,
                           "summary": {"valid": len(imp.valid),
@@ -256,7 +264,7 @@ def _assess_into(outcome: Outcome, imp: ImportResult, batch: list[Record],
                  population: list[Record], profile: Profile, as_of: date, store: Store | None,
                  stream: JsonStream | None, writer: ResultsWriter | None,
                  project_notes: dict[tuple, list[dict]], progress: Progress | None,
-                 on_result: Callable[[EnterpriseResult], None] | None) -> None:
+                 on_result: Callable[[EnterpriseResult], None] | None, pool: str = REAL) -> None:
     """Assess the population; the batch's firms (first in ``population``) go to the outputs,
     interleaved with the rejected rows in file order; every result goes to the store, streamed
     inside one transaction so that memory does not grow with the park."""
@@ -306,8 +314,8 @@ def _assess_into(outcome: Outcome, imp: ImportResult, batch: list[Record],
             progress(len(population), len(population), "评估完成")
 
     if store is not None:
-        store.save_results(results(), lambda: [cohort_row(profile.id, profile.sha256, as_of, st)
-                                               for st in stats.values()])
+        store.save_results(results(), lambda: [
+            cohort_row(profile.id, profile.sha256, as_of, st, pool) for st in stats.values()])
     else:
         for _ in results():
             pass
@@ -348,24 +356,62 @@ def _project_notes(imp: ImportResult) -> tuple[dict[tuple, list[dict]], list[dic
 
 
 def reassess(store: Store, profile: Profile, as_of: date, years: list[int],
-             progress: Progress | None = None) -> dict[str, int]:
+             progress: Progress | None = None,
+             pools: tuple[str, ...] = POOLS) -> dict[str, int]:
     """Assess every stored firm of ``years`` again and store the results (after an undo, or
-    under another profile); returns the class counts."""
-    population = list(store.iter_records(years))
+    under another profile), each pool ranked on its own (real firms never among sample ones);
+    returns the class counts."""
+    classes: dict[str, int] = {}
+    with store.atomic():
+        for pool in pools:
+            population = list(store.iter_records(years, pool=pool))
+            if population or pool == REAL:
+                for k, n in _reassess_pool(store, profile, as_of, population, pool,
+                                           progress).items():
+                    classes[k] = classes.get(k, 0) + n
+    return classes
+
+
+def _reassess_pool(store: Store, profile: Profile, as_of: date, population: list[Record],
+                   pool: str, progress: Progress | None) -> dict[str, int]:
     stats: dict[tuple, Any] = {}
     classes: dict[str, int] = {}
 
     def rows() -> Iterator[dict[str, Any]]:
         for i, res in enumerate(iter_population(population, profile, as_of, stats_out=stats)):
             if progress and i % 500 == 0:
-                progress(i, len(population), "评估")
+                progress(i, len(population), "评估" + ("示例企业" if pool == SAMPLE else ""))
             if res.mujun["class"]:
                 classes[res.mujun["class"]] = classes.get(res.mujun["class"], 0) + 1
             yield result_row(res)
 
-    store.save_results(rows(), lambda: [cohort_row(profile.id, profile.sha256, as_of, st)
+    store.save_results(rows(), lambda: [cohort_row(profile.id, profile.sha256, as_of, st, pool)
                                         for st in stats.values()])
     if progress:
         progress(len(population), len(population), "评估完成")
     return classes
 
+
+
+def undo(store: Store, batch: int, profile: Profile, as_of: date,
+         progress: Progress | None = None) -> tuple[int, list[int]]:
+    """Undo ``batch`` (refused with the reason when a later batch changed its firms) and
+    assess the years it touched again, in one transaction; returns (firm-years restored,
+    years)."""
+    with store.atomic():
+        years = store.batch_years(batch)
+        restored = store.undo_batch(batch)
+        reassess(store, profile, as_of, years, progress)
+    return restored, years
+
+
+def remove_sample(store: Store, profile: Profile, as_of: date,
+                  progress: Progress | None = None) -> tuple[int, list[int]]:
+    """Take the sample park out and assess the real firms of the years it touched again (a
+    firm-year the sample had replaced comes back), in one transaction; returns (firm-years
+    removed, years)."""
+    with store.atomic():
+        removed, years = store.remove_sample()
+        if years:
+            reassess(store, profile, as_of, years, progress, pools=(REAL,))
+    return removed, years

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from forms.pipeline import PartFiles
-from forms.store import Store
+from forms.store import REAL, SAMPLE, Store
 from rules.assess import iter_population
 from rules.assessments.mujun import CohortStats
 from rules.engine import Ctx
@@ -88,8 +88,11 @@ def _overlay(base: Profile, year: int, today: date, n: int, used: dict[str, tupl
 def publish(store: Store, base: Profile, year: int, out: Path, today: date | None = None,
             park: str = "") -> Path:
     today = today or date.today()
-    records = list(store.iter_records([year]))
+    records = list(store.iter_records([year], pool=REAL))  # never the sample park's firms
     if not records:
+        if next(store.iter_records([year], pool=SAMPLE), None) is not None:
+            raise PublishError(f"数据库中 {year} 年度只有示例园区的企业（合成数据），不能据此发布基准值；"
+                               "请先导入本园区的真实数据")
         raise PublishError(f"数据库中没有 {year} 年度的企业数据，无法发布")
     sums: dict[str, dict[str, list[float]]] = {}
     counts: dict[str, int] = {}

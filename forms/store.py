@@ -7,6 +7,10 @@
 - ``results`` keeps each firm's assessment summary per profile, and ``cohorts`` the statistics
   its class was ranked against, so that one firm's full result tree can be rebuilt later.
 - The database carries a schema version; before any migration the file is copied beside itself.
+- Each batch has a kind: an import, the bundled sample park, or a save from the form. A record
+  belongs to the *sample* pool when the batch that wrote it is the sample, else to the *real*
+  pool; firms are ranked only among firms of their own pool, so synthetic firms never set a
+  real firm's class, and the sample can be removed at any time.
 """
 
 from __future__ import annotations
@@ -31,7 +35,13 @@ from rules.assessments.mujun import CohortStats
 from rules.catalogue import ENTERPRISE_FIELDS, PROJECT_FIELDS, Field, Kind
 from rules.record import Record, make_record
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# batch kinds, and the two ranking pools
+IMPORT, SAMPLE, FORM = "import", "sample", "form"
+REAL = "real"
+POOLS = (REAL, SAMPLE)
+SAMPLE_FILE = "sample-park.xlsx"  # the bundled sample's name (batches of version 1 have no kind)
+FORM_FILE = "企业自评表单"  # the batch name of a save from the form
 SQLITE_MAX_PATHNAME = 512  # bytes, SQLite's unix VFS
 _SQL_TYPE = {Kind.NUMBER: float, Kind.INT: int, Kind.BOOL: int, Kind.TEXT: str, Kind.CODE: str,
              Kind.CHOICE: str, Kind.MULTI: str}
@@ -44,7 +54,7 @@ MULTI_SEP = "、"
 _RECORD_SIDE = ("credit_code", "name", "county", "park", "industry_code")
 BROWSE_COLUMNS = ("credit_code", "name", "county", "park", "industry_code", "cohort", "status",
                   "score", "class", "rank", "population", "sme_tier", "rect_flagged",
-                  "digital_level", "green_eligible", "green_projects")
+                  "digital_level", "green_eligible", "green_projects", "pool")
 
 
 def _same_name(a: str | None, b: str | None) -> bool:
@@ -117,8 +127,27 @@ def _create_v1(db: sqlite_utils.Database) -> None:
                           "emission_count": int}, pk=("profile_id", "year", "cohort"))
 
 
+def _pools_v2(db: sqlite_utils.Database) -> None:
+    """Batches get a kind (import, sample, form: a version-1 database names the sample and the
+    form only by file name), and cohort statistics a pool, so that sample and real firms are
+    ranked apart. The cohorts table is rebuilt with the pool in its key, its rows kept."""
+    db["batches"].add_column("kind", str)
+    db.execute("update batches set kind = case file_name when ? then ? when ? then ? else ? end",
+               (SAMPLE_FILE, SAMPLE, FORM_FILE, FORM, IMPORT))
+    db.execute("alter table cohorts rename to cohorts_v1")
+    db["cohorts"].create({"profile_id": str, "profile_sha256": str, "year": int, "cohort": str,
+                          "pool": str, "as_of": str, "scores_json": str, "emission_mean": float,
+                          "emission_count": int}, pk=("profile_id", "year", "cohort", "pool"))
+    # the version-1 rankings mixed both pools: kept as the real pool's until the next assessment
+    db.execute("insert into cohorts (profile_id, profile_sha256, year, cohort, pool, as_of, "
+               "scores_json, emission_mean, emission_count) select profile_id, profile_sha256, "
+               "year, cohort, ?, as_of, scores_json, emission_mean, emission_count from cohorts_v1",
+               (REAL,))
+    db.execute("drop table cohorts_v1")
+
+
 # version N → the function that brings a version N-1 database to N
-MIGRATIONS: dict[int, Migration] = {1: _create_v1}
+MIGRATIONS: dict[int, Migration] = {1: _create_v1, 2: _pools_v2}
 
 
 @dataclass
@@ -517,18 +546,22 @@ class Store:
     # ------------------------------------------------------------------ import
 
     def commit_import(self, records: Sequence[Record], file_name: str, file_sha256: str,
-                      rows_invalid: int, progress: Callable[[int, int, str], None] | None = None
-                      ) -> CommitSummary:
+                      rows_invalid: int, progress: Callable[[int, int, str], None] | None = None,
+                      kind: str = IMPORT) -> CommitSummary:
         """Upsert ``records`` (and replace their projects) in one transaction, keeping every
-        replaced record in ``history``. All or nothing: a crash leaves the database as it was."""
+        replaced record in ``history``. All or nothing: a crash leaves the database as it was.
+        ``kind``: IMPORT, SAMPLE (the bundled sample park) or FORM (a save from the form)."""
+        if kind not in (IMPORT, SAMPLE, FORM):
+            raise ValueError(kind)
         conn = self.db.conn
         rec_cols = ["credit_code", "year", *(f.id for f in RECORD_FIELDS), "batch_id", "updated_at"]
         proj_cols = ["credit_code", "year", *(f.id for f in PROJECT_VALUE_FIELDS), "batch_id"]
         now = _now()
         with self.atomic():
             cur = conn.execute(
-                "insert into batches (file_name, file_sha256, imported_at, rows_valid, rows_invalid)"
-                " values (?, ?, ?, ?, ?)", (file_name, file_sha256, now, len(records), rows_invalid))
+                "insert into batches (file_name, file_sha256, imported_at, rows_valid, rows_invalid,"
+                " kind) values (?, ?, ?, ?, ?, ?)",
+                (file_name, file_sha256, now, len(records), rows_invalid, kind))
             batch = int(cur.lastrowid)
             conn.execute("create temp table if not exists incoming (credit_code text, year int)")
             conn.execute("delete from incoming")
@@ -590,35 +623,132 @@ class Store:
               json.dumps(projects.get((row[0], row[1]), []), ensure_ascii=False)) for row in old))
         return len(old)
 
+    def undo_blocker(self, batch_id: int) -> str | None:
+        """Why ``batch_id`` cannot be undone now, in words, or None. Any batch can be undone
+        while none of the firms it wrote has been changed since by a batch still in force (an
+        import, or a save from the form, of one of those same firms); other batches, form
+        saves of other firms included, do not stand in the way."""
+        row = self.db.execute("select undone_at from batches where id=?", (batch_id,)).fetchone()
+        if row is None:
+            return f"没有第 {batch_id} 批"
+        if row[0]:
+            return f"第 {batch_id} 批已于 {row[0][:16].replace('T', ' ')} 撤销"
+        later = self.db.execute(
+            "select h.batch_id, b.file_name, count(*) from history h join batches b "
+            "on b.id = h.batch_id where b.undone_at is null and h.batch_id > ? "
+            "and json_extract(h.record_json, '$.batch_id') = ? group by h.batch_id "
+            "order by h.batch_id", (batch_id, batch_id)).fetchall()
+        if later:
+            n = sum(c for _, _, c in later)
+            which = "、".join(f"第 {b} 批（{name}）" for b, name, _ in later[:3])
+            return (f"本批有 {n} 家企业年度数据之后又被{which}更新；"
+                    "要撤销本批，须先撤销那些更晚的批次")
+        return None
+
     def undo_batch(self, batch_id: int) -> int:
         """Put back what an import replaced and remove what it added (and the results of its
-        firms: assess the years again afterwards); returns rows restored. Only the latest
-        import that is not yet undone can be undone."""
+        firms: assess the years again afterwards); returns rows restored. Refused with the
+        reason (``undo_blocker``) when a later batch changed one of its firms."""
         conn = self.db.conn
-        last = conn.execute("select max(id) from batches where undone_at is null").fetchone()[0]
-        if last != batch_id:
-            raise StoreError("只能撤销最近一次导入（请先撤销更晚的导入）")
-        cols = ["credit_code", "year", *(f.id for f in RECORD_FIELDS), "batch_id", "updated_at"]
-        with self.atomic():
-            known = {"credit_code", "year", *(f.id for f in PROJECT_VALUE_FIELDS)}
+        with self.atomic():  # the check and the undo see the same database
+            why = self.undo_blocker(batch_id)
+            if why:
+                raise StoreError(why)
             olds = conn.execute("select record_json, projects_json from history where batch_id=?",
                                 (batch_id,)).fetchall()
-            conn.execute("delete from projects where batch_id=?", (batch_id,))
-            # the results of this batch's firms described the undone values
-            conn.execute("delete from results where (credit_code, year) in "
-                         "(select credit_code, year from records where batch_id=?)", (batch_id,))
-            conn.execute("delete from records where batch_id=?", (batch_id,))
-            for rec_json, proj_json in olds:
-                rec = json.loads(rec_json)
-                conn.execute(f"insert into records ({', '.join(cols)}) values "
-                             f"({', '.join('?' * len(cols))})", [rec.get(c) for c in cols])
-                for p in json.loads(proj_json):
-                    keys = [k for k in p if k in known]  # never a column name from the data
-                    conn.execute(f"insert into projects ({', '.join(keys)}, batch_id) values "
-                                 f"({', '.join('?' * len(keys))}, ?)",
-                                 [*(p[k] for k in keys), rec.get("batch_id")])
+            self._drop_batch_rows(batch_id)
+            self._restore(olds)
             conn.execute("update batches set undone_at=? where id=?", (_now(), batch_id))
         return len(olds)
+
+    def remove_sample(self) -> tuple[int, list[int]]:
+        """Take every sample firm out (at any time, whatever came after): the records written by
+        a sample batch, their projects and results, and the sample pool's rankings; what a
+        sample batch had replaced comes back unless a later batch has written that firm-year
+        since. Returns (records removed, data years touched: assess the real pool again)."""
+        conn = self.db.conn
+        with self.atomic():
+            live = [b for (b,) in conn.execute(
+                "select id from batches where kind=? and undone_at is null order by id desc",
+                (SAMPLE,))]
+            years = sorted({y for (y,) in conn.execute(
+                "select distinct year from records where batch_id in "
+                "(select id from batches where kind=?)", (SAMPLE,))})
+            removed = conn.execute("select count(*) from records where batch_id in "
+                                   "(select id from batches where kind=?)", (SAMPLE,)).fetchone()[0]
+            for (b,) in conn.execute("select id from batches where kind=?", (SAMPLE,)).fetchall():
+                self._drop_batch_rows(b)
+            for b in live:
+                olds = conn.execute(
+                    "select record_json, projects_json from history where batch_id=?",
+                    (b,)).fetchall()
+                self._restore(olds, only_missing=True)
+                years = sorted({*years, *(json.loads(r)["year"] for r, _ in olds)})
+                conn.execute("update batches set undone_at=? where id=?", (_now(), b))
+            conn.execute("delete from cohorts where pool=?", (SAMPLE,))
+        return removed, years
+
+    def _drop_batch_rows(self, batch_id: int) -> None:
+        """Delete the records a batch wrote (still in force), their projects and results."""
+        conn = self.db.conn
+        conn.execute("delete from projects where batch_id=?", (batch_id,))
+        # the results of this batch's firms described the removed values
+        conn.execute("delete from results where (credit_code, year) in "
+                     "(select credit_code, year from records where batch_id=?)", (batch_id,))
+        conn.execute("delete from records where batch_id=?", (batch_id,))
+
+    def _restore(self, olds: list[tuple[str, str]], only_missing: bool = False) -> None:
+        """Write history rows (record JSON, projects JSON) back as records and projects;
+        ``only_missing`` skips a firm-year that a later batch has written since."""
+        conn = self.db.conn
+        cols = ["credit_code", "year", *(f.id for f in RECORD_FIELDS), "batch_id", "updated_at"]
+        known = {"credit_code", "year", *(f.id for f in PROJECT_VALUE_FIELDS)}
+        for rec_json, proj_json in olds:
+            rec = json.loads(rec_json)
+            if only_missing and conn.execute(
+                    "select 1 from records where credit_code=? and year=?",
+                    (rec.get("credit_code"), rec.get("year"))).fetchone():
+                continue
+            conn.execute(f"insert into records ({', '.join(cols)}) values "
+                         f"({', '.join('?' * len(cols))})", [rec.get(c) for c in cols])
+            for p in json.loads(proj_json):
+                keys = [k for k in p if k in known]  # never a column name from the data
+                conn.execute(f"insert into projects ({', '.join(keys)}, batch_id) values "
+                             f"({', '.join('?' * len(keys))}, ?)",
+                             [*(p[k] for k in keys), rec.get("batch_id")])
+
+    def batch_list(self) -> list[dict[str, Any]]:
+        """Every batch, newest first, with its kind, how many firm-years it added and how many
+        it replaced (kept in history), and why it cannot be undone now (None: it can)."""
+        rows = [dict(r) for r in self.db.query(
+            "select b.*, (select count(*) from history h where h.batch_id = b.id) as replaced "
+            "from batches b order by b.id desc")]
+        for r in rows:
+            r["inserted"] = (r["rows_valid"] or 0) - r["replaced"]
+            r["why_not"] = self.undo_blocker(r["id"])
+        return rows
+
+    def pool_of(self, credit_code: str, year: int) -> str | None:
+        """The ranking pool of a stored firm-year (REAL or SAMPLE), None when not stored."""
+        row = self.db.execute(
+            "select b.kind from records r left join batches b on b.id = r.batch_id "
+            "where r.credit_code=? and r.year=?", (credit_code, year)).fetchone()
+        if row is None:
+            return None
+        return SAMPLE if row[0] == SAMPLE else REAL
+
+    def sample_years_replaced(self, batch_id: int) -> list[int]:
+        """The data years in which ``batch_id`` replaced sample firms (they leave the sample
+        pool, whose ranking must then be made again)."""
+        return [y for (y,) in self.db.execute(
+            "select distinct h.year from history h where h.batch_id = ? and "
+            "json_extract(h.record_json, '$.batch_id') in (select id from batches where kind=?) "
+            "order by 1", (batch_id, SAMPLE))]
+
+    def sample_count(self) -> int:
+        """Stored firm-years of the sample park."""
+        return self.db.execute("select count(*) from records where batch_id in "
+                               "(select id from batches where kind=?)", (SAMPLE,)).fetchone()[0]
 
     # ------------------------------------------------------------------ reading
 
@@ -632,9 +762,11 @@ class Store:
 
     def iter_records(self, years: Iterable[int] | None = None,
                      keys: Iterable[tuple[str, int]] | None = None,
-                     except_batch: int | None = None) -> Iterator[Record]:
+                     except_batch: int | None = None, pool: str | None = None
+                     ) -> Iterator[Record]:
         """Stored records (with projects) of the given years, or of the given (code, year);
-        ``except_batch`` leaves out the records an import batch has just written."""
+        ``except_batch`` leaves out the records an import batch has just written; ``pool``
+        (REAL or SAMPLE) keeps only the records of that ranking pool."""
         cols = ["credit_code", "year", *(f.id for f in RECORD_FIELDS)]
         conds: list[str] = []
         params: list[Any] = []
@@ -646,6 +778,11 @@ class Store:
             conds.append("(credit_code, year) not in (select credit_code, year from records "
                          "where batch_id = ?)")
             params.append(except_batch)
+        if pool is not None:
+            conds.append("(credit_code, year) " + ("" if pool == SAMPLE else "not ")
+                         + "in (select credit_code, year from records where batch_id in "
+                         "(select id from batches where kind = ?))")
+            params.append(SAMPLE)
         where = ("where " + " and ".join(conds)) if conds else ""
         projects: dict[tuple, list[dict]] = {}
         pcols = ["credit_code", "year", *(f.id for f in PROJECT_VALUE_FIELDS)]
@@ -751,12 +888,15 @@ class Store:
 
     def browse(self, year: int, profile_id: str) -> list[tuple]:
         """Every stored result of a year with the firm's identity, one tuple per firm in the
-        order of ``BROWSE_COLUMNS`` (the results page reads 100,000 of these at once)."""
-        cols = ", ".join(f"{'r' if c in _RECORD_SIDE else 's'}.{c}" for c in BROWSE_COLUMNS)
+        order of ``BROWSE_COLUMNS`` (the results page reads 100,000 of these at once); the
+        last item is the firm's pool (REAL or SAMPLE)."""
+        cols = ", ".join(f"{'r' if c in _RECORD_SIDE else 's'}.{c}" for c in BROWSE_COLUMNS[:-1])
         return self.db.execute(
-            f"select {cols} from results s join records r on r.credit_code = s.credit_code "
-            "and r.year = s.year where s.year = ? and s.profile_id = ? order by s.credit_code",
-            (year, profile_id)).fetchall()
+            f"select {cols}, case when b.kind = ? then ? else ? end from results s "
+            "join records r on r.credit_code = s.credit_code and r.year = s.year "
+            "left join batches b on b.id = r.batch_id "
+            "where s.year = ? and s.profile_id = ? order by s.credit_code",
+            (SAMPLE, SAMPLE, REAL, year, profile_id)).fetchall()
 
     def result_years(self, profile_id: str) -> list[int]:
         return [r[0] for r in self.db.execute(
@@ -788,10 +928,11 @@ class Store:
                 yield (json.loads(row[0]), row[1],
                        {"county": row[2], "park": row[3], "industry_code": row[4]})
 
-    def cohort_stats(self, profile_id: str, year: int, cohort: str) -> CohortStats | None:
+    def cohort_stats(self, profile_id: str, year: int, cohort: str,
+                     pool: str = REAL) -> CohortStats | None:
         row = self.db.execute(
             "select scores_json, emission_mean, emission_count from cohorts where profile_id=? "
-            "and year=? and cohort=?", (profile_id, year, cohort)).fetchone()
+            "and year=? and cohort=? and pool=?", (profile_id, year, cohort, pool)).fetchone()
         if row is None:
             return None
         scores = json.loads(row[0])
@@ -801,8 +942,9 @@ class Store:
         return CohortStats(cohort, year, scores, row[1], row[2])  # older rows: no flags
 
 
-def cohort_row(profile_id: str, profile_sha: str, as_of: date, st: CohortStats) -> dict[str, Any]:
+def cohort_row(profile_id: str, profile_sha: str, as_of: date, st: CohortStats,
+               pool: str = REAL) -> dict[str, Any]:
     return {"profile_id": profile_id, "profile_sha256": profile_sha, "year": st.year,
-            "cohort": st.cohort, "as_of": as_of.isoformat(),
+            "cohort": st.cohort, "pool": pool, "as_of": as_of.isoformat(),
             "scores_json": json.dumps({"scores": st.ascending, "imputed": st.imputed}),
             "emission_mean": st.emission_mean, "emission_count": st.emission_count}

@@ -110,7 +110,8 @@ def good_rows_csv(path: Path, encoding: str = "gb18030", n: int = 3) -> None:
     path.write_bytes((head + "".join(rows)).encode(encoding))
 
 
-def park(path: Path, n: int, year: int = 2024, seed: int = 7, names: dict | None = None) -> Path:
+def park(path: Path, n: int, year: int = 2024, seed: int = 7, names: dict | None = None,
+         first: int = 500) -> Path:
     """A tidy park sheet of ``n`` 规上 firms with varied figures (all valid)."""
     rnd = random.Random(seed)
     wb = Workbook()
@@ -121,7 +122,7 @@ def park(path: Path, n: int, year: int = 2024, seed: int = 7, names: dict | None
                "是否规上工业企业", "国民经济行业代码"])
     for i in range(n):
         land = rnd.uniform(10, 80)
-        ws.append([(names or {}).get(i, f"企业{i:03d}"), credit_code(500 + i), year, land,
+        ws.append([(names or {}).get(i, f"企业{i:03d}"), credit_code(first + i), year, land,
                    land * rnd.uniform(3, 40), land * rnd.uniform(50, 200), rnd.uniform(500, 4000),
                    rnd.uniform(0.2, 3), rnd.randint(30, 400), rnd.uniform(10, 300),
                    rnd.uniform(2500, 20000), "是", "3311"])

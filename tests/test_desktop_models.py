@@ -29,7 +29,7 @@ def row(code: str, name: str, score: float | None, klass: str | None, *, county:
               "industry_code": industry, "cohort": cohort, "status": status, "score": score,
               "class": klass, "rank": None, "population": None, "sme_tier": tier,
               "rect_flagged": rect, "digital_level": None, "green_eligible": green[0],
-              "green_projects": green[1]}
+              "green_projects": green[1], "pool": "real"}
     return tuple(values[c] for c in BROWSE_COLUMNS)
 
 

@@ -88,7 +88,10 @@ def test_fill_the_form_and_assess(window: MainWindow, qtbot) -> None:
     r = page.result
     assert r is not None and r.record.name == "星河机械有限公司"
     cards = page.panel.cards
-    assert cards["mujun"].main.text() == f"{r.mujun['score']:.2f} 分"  # alone: no cut-offs
+    # alone, without cut-offs: no class, and the card says why and how to get one
+    assert cards["mujun"].main.text() == f"{r.mujun['score']:.2f} 分 · 未分类"
+    assert "单家企业自评没有可排名的同类企业" in cards["mujun"].detail.text()
+    assert "载入园区发布的基准值与得分线" in cards["mujun"].link.text()
     assert cards["green"].main.text() == "1/1 项可享受"  # 300 tce / 1000 万元 = 0.30 < 0.52
     bars = page.panel.chart.bars
     assert [b.label for b in bars] == [INDICATOR_NAMES[i] for i in COHORT_INDICATORS["above_scale"]]
@@ -476,11 +479,18 @@ def test_first_run_loads_the_sample_park_from_the_welcome_page(window: MainWindo
     assert {"A", "B", "C", "D"} <= classes
     assert imp.errors.rowCount() == 19  # the rows wrong on purpose, each with its reason
     assert "19 行有错未导入" in window.statusBar().currentMessage()
-    assert "示例园区是最近一次导入" in welcome.state.text() and welcome.remove.isVisibleTo(welcome)
+    assert "其中 273 条是示例园区（合成数据）" in welcome.state.text()
+    assert welcome.remove.isVisibleTo(welcome)
     window.show_page("welcome")
+    history = window.pages["history"]
+    asked = []
+    history._ask = lambda title, text: asked.append(text) or True
     qtbot.mouseClick(welcome.remove, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.ctx.store.count() == 0 and not imp.progress.busy, timeout=30_000)
-    assert "已撤销" in imp.summary.text() and not welcome.remove.isVisibleTo(welcome)
+    qtbot.waitUntil(lambda: window.ctx.store.count() == 0 and not history.progress.busy,
+                    timeout=30_000)
+    assert "全部 273 条" in asked[0]
+    assert "已移除示例园区的 273 条企业年度数据" in history.outcome.text()
+    assert not welcome.remove.isVisibleTo(welcome)
     assert results.model.rowCount() == 0 or not results.isVisible()
 
 

@@ -2,6 +2,10 @@
 
 The form's state is autosaved as a draft (``drafts/form.json``) a moment after every change,
 so that a crash or a closed window loses nothing; the draft is restored when the page opens.
+
+A result shown is always the form's: an edit greys it at once with a banner that stays until
+the next 评估, and 预览 / 打印 / 导出PDF assess the form again first. 新建, 打开 and fixing a rejected
+row clear the result, and ask before discarding edits that were not saved.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -90,12 +96,22 @@ class SelfCheckPage(QWidget):
         lay = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for key, text, slot in (("new", "新建", self.new), ("open", "打开企业……", self.open_dialog),
-                                ("assess", "评估", self.assess), ("save", "保存", self.save),
-                                ("preview", "预览", self.preview), ("print", "打印……", self.print),
-                                ("pdf", "导出PDF……", self.export_pdf)):
+        for key, text, slot, keys in (
+                ("new", "新建", self.new, ["Ctrl+N"]),
+                ("open", "打开企业……", self.open_dialog, ["Ctrl+O"]),
+                ("assess", "评估", self.assess, ["F5", "Ctrl+Return"]),
+                ("save", "保存", self.save, ["Ctrl+S"]),
+                ("preview", "预览", self.preview, []),
+                ("print", "打印……", self.print, ["Ctrl+P"]),
+                ("pdf", "导出PDF……", self.export_pdf, ["Ctrl+E"])):
             b = QPushButton(text)
             b.clicked.connect(slot)
+            if keys:
+                b.setToolTip(f"快捷键：{' 或 '.join(keys)}")
+            for k in keys:  # while this page is shown, wherever the focus is on it
+                sc = QShortcut(QKeySequence(k), self)
+                sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                sc.activated.connect(slot)
             self.buttons[key] = b
             bar.addWidget(b)
             if key in ("open", "save"):
@@ -113,6 +129,7 @@ class SelfCheckPage(QWidget):
         self.form = FirmForm()
         self.panel = ResultPanel()
         self.panel.citation_clicked.connect(lambda key: ctx.navigate.emit("rules", key))
+        self.panel.action_requested.connect(self._card_action)
         split.addWidget(self.form)
         split.addWidget(self.panel)
         split.setStretchFactor(0, 4)
@@ -125,13 +142,45 @@ class SelfCheckPage(QWidget):
         self.autosave.setInterval(600)
         self.autosave.timeout.connect(self.save_draft)
         self.form.changed.connect(self._form_changed)
+        for ed in self.form.editors.values():  # Enter in a field assesses, as F5 does
+            if ed.edit is not None:
+                ed.edit.returnPressed.connect(self.assess)
+        self.clean: tuple[dict, list] = self._state()  # the form as last saved, opened or new
         self.restore_draft()
 
     # -- drafts
+    def _state(self) -> tuple[dict, list]:
+        return ({k: v for k, v in self.form.raw().items() if v not in (None, "")},
+                [r for r in self.form.project_rows() if any(v not in (None, "") for v in r.values())])
+
+    @property
+    def dirty(self) -> bool:
+        """The form holds edits that are not in the database (nor just opened from it)."""
+        return self._state() != self.clean
+
     def _form_changed(self) -> None:
         self.autosave.start()
         if self.result is not None:
-            self.draft_label.setText("表格已修改，请重新评估")
+            self.panel.set_stale(True)
+
+    def _ask(self, title: str, text: str) -> bool:
+        """Yes/no from the user (tests replace this)."""
+        return QMessageBox.question(self, title, text) == QMessageBox.StandardButton.Yes
+
+    def may_discard(self, what: str) -> bool:
+        """True when the form's unsaved edits may go: there are none, or the user agrees."""
+        if not self.dirty:
+            return True
+        name = self.form.raw().get("name") or "（未填企业名称）"
+        return self._ask(what, f"表格里“{name}”有尚未保存到数据库的修改。{what}会放弃这些修改，"
+                               "确定吗？\n\n（不想放弃：选“否”，再点“保存”。）")
+
+    def _card_action(self, action: str) -> None:
+        if action == "load_profile":
+            page = self.ctx.navigate_to("rules")
+            page.choose_file()  # type: ignore[attr-defined]
+        elif action == "import":
+            self.ctx.navigate.emit("import", "choose")
 
     def save_draft(self) -> Path | None:
         """Write the form to ``drafts/form.json``; ``None`` (and a note under the form) when the
@@ -164,34 +213,50 @@ class SelfCheckPage(QWidget):
         return True
 
     # -- actions
-    def new(self) -> None:
+    def new(self) -> bool:
+        if not self.may_discard("新建"):
+            return False
         self.form.set_raw({}, [])
         self.result = None
-        self.panel.show_message("新的填报。必填项标有 *，未知的数据请留空（不要填 0）。")
+        self.clean = self._state()
+        self.save_draft()
+        self.panel.clear("新的填报。必填项标有 *，未知的数据请留空（不要填 0）。")
+        return True
 
     def open_dialog(self) -> None:
+        if not self.may_discard("打开另一家企业"):
+            return
         dlg = OpenFirmDialog(self.ctx, self)
         if dlg.exec() == QDialog.DialogCode.Accepted and dlg.chosen():
-            self.open_firm(*dlg.chosen())  # type: ignore[misc]
+            self.open_firm(*dlg.chosen(), asked=True)  # type: ignore[misc]
 
-    def open_firm(self, credit_code: str, year: int) -> bool:
+    def open_firm(self, credit_code: str, year: int, asked: bool = False) -> bool:
         rec = self.ctx.store.record(credit_code, year)
         if rec is None:
             self.panel.show_message(f"数据库中没有 {credit_code} 的 {year} 年度数据", error=True)
             return False
+        if not asked and not self.may_discard("打开另一家企业"):
+            return False
         self.form.set_record(rec)
+        self.clean = self._state()
+        self.panel.clear()
         self.save_draft()
         self.assess()
         return True
 
-    def load_raw(self, values: dict[str, Any], note: str = "") -> None:
+    def load_raw(self, values: dict[str, Any], note: str = "") -> bool:
         """Fill the form with raw values (a rejected import row to fix) and show what to fix."""
+        if not self.may_discard("改正导入被拒的行"):
+            return False
         self.form.set_raw(values, [])
         self.result = None
+        self.clean = ({}, [])  # not in the database: everything in it is unsaved
+        self.panel.clear()
         self.save_draft()
         check = check_form(self.form.raw(), [])
         self.form.show_errors({i.field: i.message for i in check.firm.errors})
         self.panel.show_message(note or "请改正标红的字段后点“评估”“保存”。", error=True)
+        return True
 
     def _checked(self):
         check = check_form(self.form.raw(), self.form.project_rows())
@@ -207,6 +272,9 @@ class SelfCheckPage(QWidget):
         check = self._checked()
         if check is None:
             self.result = None
+            self.panel.set_stale(False)  # the cards stay grey under the list of problems
+            for c in self.panel.cards.values():
+                c.set_stale(True)
             return None
         rec = check.record()
         self.result = assess_firm(rec, self.ctx.profile, self.ctx.as_of, self.ctx.store)
@@ -231,6 +299,7 @@ class SelfCheckPage(QWidget):
             return
         rec = check.record()
         committed, self.result = save_firm(self.ctx.store, rec, self.ctx.profile, self.ctx.as_of)
+        self.clean = self._state()
         self.panel.show_result(self.result)
         self._show_history()
         what = "更新（旧数据已存入历史）" if committed.replaced else "新增"
@@ -238,9 +307,10 @@ class SelfCheckPage(QWidget):
         self.ctx.data_changed.emit()
 
     def _report(self, path: Path, then) -> None:
-        if self.result is None and self.assess() is None:
+        # always the form's figures: assessed again now, whatever was shown before
+        result = self.assess()
+        if result is None:
             return
-        result = self.result
 
         def work(progress):
             from desktop.reports.firm import write_firm_report
@@ -282,9 +352,10 @@ class SelfCheckPage(QWidget):
         self._report(self._temp_pdf(), lambda path: print_pdf(path, self))
 
     def export_pdf(self) -> None:
-        if self.result is None and self.assess() is None:
+        result = self.assess()
+        if result is None:
             return
-        rec = self.result.record  # type: ignore[union-attr]
+        rec = result.record
         default = str(Path.home() / f"{rec.name}_{rec.year}_亩均自评报告.pdf")
         out, _ = QFileDialog.getSaveFileName(self, "导出 PDF 报告", default, "PDF 文件 (*.pdf)")
         if out:

@@ -15,9 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import AppContext
-from desktop.resources import resource_path
-
-SAMPLE = resource_path("sample", "sample-park.xlsx")
+from desktop.resources import SAMPLE_PARK as SAMPLE
 
 CHOICES = (
     ("sample", "载入示例园区",
@@ -104,25 +102,18 @@ class WelcomePage(QWidget):
             "<li>没填的数据记为“未知”，不会当作 0；结果会说明缺了哪些数据、差多少能升一档。</li>"
             "<li>在“设置”里可以备份和恢复数据库；程序出错时会保存正在填的表并写下日志。</li></ul>")
 
-    def sample_batch(self) -> int | None:
-        """The sample's import batch, if it is the latest one still in force (only the latest
-        import can be undone)."""
-        live = [b for b in self.ctx.store.batches() if not b["undone_at"]]
-        if live and live[-1]["file_name"] == SAMPLE.name:
-            return int(live[-1]["id"])
-        return None
-
     def refresh(self) -> None:
         n = self.ctx.store.count()
-        batch = self.sample_batch()
+        sample = self.ctx.store.sample_count()
         where = f"数据库：{self.ctx.db_path}"
         if n == 0:
             self.state.setText(f"数据库里还没有企业。{where}")
-        elif batch is not None:
-            self.state.setText(f"数据库里有 {n} 条企业年度数据，其中示例园区是最近一次导入。{where}")
+        elif sample:
+            self.state.setText(f"数据库里有 {n} 条企业年度数据，其中 {sample} 条是示例园区（合成数据）；"
+                               f"真实企业只与真实企业一起排名，示例数据随时可以移除。{where}")
         else:
             self.state.setText(f"数据库里有 {n} 条企业年度数据。{where}")
-        self.remove.setVisible(batch is not None)
+        self.remove.setVisible(sample > 0)
         self.tips.setText(self._tips())
 
     # -- the three ways in
@@ -136,6 +127,4 @@ class WelcomePage(QWidget):
         self.ctx.navigate.emit("selfcheck", None)
 
     def remove_sample(self) -> None:
-        batch = self.sample_batch()
-        if batch is not None:
-            self.ctx.navigate.emit("import", ("undo", batch))
+        self.ctx.navigate.emit("history", "remove_sample")  # asks there, then removes

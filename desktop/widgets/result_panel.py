@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.widgets.charts import CLASS_COLOURS, Bar, RatioChart, TrendChart
 from desktop.widgets.result_tree import ResultTree
+from forms.firm import SAMPLE_NOTE
 from rules.assess import DISCLAIMER, EnterpriseResult
 from rules.assessments.digital import RECOGNITIONS
 from rules.assessments.mujun import COHORT_LABELS
@@ -27,11 +28,18 @@ from rules.catalogue import label
 from rules.schema import INDICATOR_NAMES
 from rules.wording import num
 
+STALE_TEXT = ("表格已修改：下面是修改前的结果，已不对应表格中的数字。请点“评估”（F5）更新；"
+              "预览、打印和导出PDF会先按表格重新评估。")
 STATUS_TEXT = {"incomplete": "数据不全，无法计分", "no_weights": "配置未设权重",
                "not_graded": "不参与分类"}
 
 
 class Card(QFrame):
+    """One assessment's headline: what it came to, and the reason in words on the card itself
+    (never only in a tooltip); an optional link offers the way forward."""
+
+    link_clicked = Signal(str)
+
     def __init__(self, title: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -48,20 +56,38 @@ class Card(QFrame):
         self.detail = QLabel("")
         self.detail.setWordWrap(True)
         self.detail.setStyleSheet("color: #3E4C59;")
+        self.link = QLabel("")
+        self.link.setWordWrap(True)
+        self.link.linkActivated.connect(self.link_clicked)
+        self.link.setVisible(False)
         lay.addWidget(head)
         lay.addWidget(self.main)
         lay.addWidget(self.detail)
+        lay.addWidget(self.link)
         lay.addStretch(1)
+        self.colour = "#1F2933"
 
-    def show(self, main: str, detail: str = "", colour: str = "#1F2933") -> None:  # type: ignore[override]
+    def show(self, main: str, detail: str = "", colour: str = "#1F2933",  # type: ignore[override]
+             links: dict[str, str] | None = None) -> None:
+        """``links``: action name → its words, shown as links under the detail."""
+        self.colour = colour
         self.main.setText(main)
-        self.main.setStyleSheet(f"font-size: 17px; font-weight: bold; color: {colour};")
         self.detail.setText(detail)
         self.setToolTip(detail)
+        self.link.setText("　".join(f'<a href="{k}">{v}</a>' for k, v in (links or {}).items()))
+        self.link.setVisible(bool(links))
+        self.set_stale(False)
+
+    def set_stale(self, stale: bool) -> None:
+        """Grey the card while the form no longer holds the figures it was computed from."""
+        colour = "#9AA5B1" if stale else self.colour
+        self.main.setStyleSheet(f"font-size: 17px; font-weight: bold; color: {colour};")
+        self.detail.setStyleSheet(f"color: {'#9AA5B1' if stale else '#3E4C59'};")
 
 
 class ResultPanel(QWidget):
     citation_clicked = Signal(str)
+    action_requested = Signal(str)  # a card's link: "load_profile", "import"
 
     TABS = (("mujun", "亩均效益"), ("green", "绿色通道"), ("sme", "专精特新梯度"),
             ("rectification", "高耗低效整治"), ("digital", "数字化认定"))
@@ -74,12 +100,19 @@ class ResultPanel(QWidget):
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.message)
+        self.stale_banner = QLabel(STALE_TEXT)
+        self.stale_banner.setWordWrap(True)
+        self.stale_banner.setStyleSheet("background: #FFF4CC; color: #7A4B00; border: 1px solid "
+                                        "#E8C15A; border-radius: 4px; padding: 4px 8px;")
+        self.stale_banner.setVisible(False)
+        lay.addWidget(self.stale_banner)
         grid = QGridLayout()
         self.cards = {k: Card(t) for k, t in (("mujun", "亩均效益分类"), ("green", "绿色通道"),
                                               ("sme", "梯度培育"), ("rect", "高耗低效整治"),
                                               ("digital", "数字化"))}
         for i, c in enumerate(self.cards.values()):
             grid.addWidget(c, 0, i)
+            c.link_clicked.connect(self.action_requested)
         lay.addLayout(grid)
         self.tabs = QTabWidget()
         self.chart = RatioChart("各指标与基准值之比")
@@ -110,22 +143,54 @@ class ResultPanel(QWidget):
         self.tabs.addTab(hist, "历年对比")
         lay.addWidget(self.tabs, 1)
         self.result: EnterpriseResult | None = None
+        self.stale = False
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
         self.message.setStyleSheet("color: #B42318;" if error else "")
 
+    def set_stale(self, stale: bool) -> None:
+        """The form changed after this result: say so until the next assessment, and grey
+        every card and tree (the figures shown are no longer the form's)."""
+        self.stale = stale and self.result is not None
+        self.stale_banner.setVisible(self.stale)
+        for c in self.cards.values():
+            c.set_stale(stale and self.result is not None)
+        self.tabs.setEnabled(not (stale and self.result is not None))
+
+    def clear(self, text: str = "") -> None:
+        """Nothing shown: a new firm, another firm opened, a rejected row to fix."""
+        self.result = None
+        for c in self.cards.values():
+            c.show("—", "")
+        self.chart.set_bars([])
+        for t in self.trees.values():
+            t.clear()
+        self.show_history([])
+        self.set_stale(False)
+        self.show_message(text)
+
     def show_result(self, r: EnterpriseResult) -> None:
         self.result = r
+        self.set_stale(False)
         m = r.mujun
+        sample = SAMPLE_NOTE in r.notes
         if m["class"]:
             basis = {"percentile": "按同类企业排名", "cutoffs": "按分类得分线"}.get(m["class_basis"] or "", "")
             rank = f"，第 {m['rank']}/{m['population']} 名" if m.get("rank") else ""
+            among = "（只在示例企业之间排名）" if sample else ""
             self.cards["mujun"].show(f"{m['class']} 类 · {m['score']:.2f} 分",
-                                     f"{COHORT_LABELS.get(m['cohort'], m['cohort'])}；{basis}{rank}",
-                                     CLASS_COLOURS[m["class"]].name())
+                                     f"{COHORT_LABELS.get(m['cohort'], m['cohort'])}；{basis}{rank}"
+                                     f"{among}", CLASS_COLOURS[m["class"]].name())
         elif m["score"] is not None:
-            self.cards["mujun"].show(f"{m['score']:.2f} 分", m.get("reason") or "未分类")
+            try:
+                why = r.trees["mujun"].find("class").note or ""
+            except KeyError:  # no class node: the reason of the status says it
+                why = m.get("reason") or ""
+            self.cards["mujun"].show(
+                f"{m['score']:.2f} 分 · 未分类", why, "#B54708",
+                links={"load_profile": "载入园区发布的基准值与得分线……",
+                       "import": "导入园区企业一起排名……"})
         else:
             missing = "、".join(label(x) for x in m.get("missing", []))
             self.cards["mujun"].show(STATUS_TEXT.get(m["status"], "未计分"),

@@ -1,0 +1,162 @@
+"""The desktop a firm and a park manager can trust (issue 13): a result is always the form's;
+nothing typed is dropped without asking; a firm without a class is told why on the card; the
+sample park is kept apart from real firms and can go at any time; any batch can be undone,
+after a restart too; the window fits a 1366×768 laptop."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QPushButton
+
+from desktop.context import AppContext
+from desktop.mainwindow import MainWindow
+from desktop.settings import Settings
+from forms import pipeline
+from forms.firm import NOT_AMONG_SAMPLE
+from forms.store import SAMPLE
+from tests.conftest import ROOT, credit_code
+from tests.fixtures import park
+from tests.test_desktop_pages import AS_OF, FIRM, type_firm, wait_idle
+
+SAMPLE_FILE = ROOT / "resources" / "sample" / "sample-park.xlsx"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    d = tmp_path / "数据"
+    monkeypatch.setenv("MUJUN_DATA_DIR", str(d))
+    return d
+
+
+def _window(qtbot) -> MainWindow:
+    win = MainWindow(AppContext(Settings(as_of=AS_OF)))
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+@pytest.fixture
+def window(data_dir: Path, qtbot) -> MainWindow:
+    return _window(qtbot)
+
+
+def _pdf_text(path: Path) -> str:
+    return "".join(p.extract_text() for p in PdfReader(path).pages)
+
+
+def test_an_edit_after_assessing_greys_the_result_and_the_export_holds_the_new_figure(
+        window: MainWindow, tmp_path: Path, qtbot) -> None:
+    page = window.pages["selfcheck"]
+    type_firm(qtbot, page, FIRM)
+    page.assess()
+    panel = page.panel
+    assert not panel.stale and not panel.stale_banner.isVisibleTo(panel)
+    type_firm(qtbot, page, {"land_mu": "500"})
+    assert panel.stale and panel.stale_banner.isVisibleTo(panel)
+    assert "已不对应表格中的数字" in panel.stale_banner.text()
+    assert "#9AA5B1" in panel.cards["mujun"].main.styleSheet()  # greyed
+    qtbot.wait(800)  # the draft autosave must not take the banner away
+    assert panel.stale_banner.isVisibleTo(panel)
+    out = tmp_path / "新.pdf"
+    page.export_to(out)
+    wait_idle(qtbot, page)
+    text = _pdf_text(out)
+    assert "500" in text and "0.6 万元/亩" in text  # 300 万元 ÷ 500 亩, not the old 30 亩
+    assert "10 万元/亩" not in text
+    assert page.result.record.land_mu == 500 and not panel.stale
+
+
+def test_new_open_and_fix_ask_before_dropping_unsaved_edits(window: MainWindow, qtbot) -> None:
+    page = window.pages["selfcheck"]
+    type_firm(qtbot, page, FIRM)
+    page.assess()
+    asked: list[str] = []
+    answer = [False]
+    page._ask = lambda title, text: asked.append(text) or answer[0]
+    assert page.new() is False  # declined: nothing lost
+    assert "星河机械有限公司" in asked[0] and "尚未保存" in asked[0]
+    assert page.form.raw()["name"] == FIRM["name"] and page.result is not None
+    assert page.load_raw({"name": "别的企业"}) is False
+    assert page.form.raw()["name"] == FIRM["name"]
+    answer[0] = True
+    assert page.new() is True
+    assert not page.form.raw().get("name") and page.result is None
+    assert page.panel.cards["mujun"].main.text() == "—" and page.panel.trees["mujun"].topLevelItemCount() == 0
+    # saved figures are not "unsaved": opening another firm then does not ask
+    asked.clear()
+    type_firm(qtbot, page, FIRM)
+    page.save()
+    page.new()
+    assert asked == []
+
+
+def test_a_real_firm_is_told_it_is_not_ranked_among_the_sample(window: MainWindow,
+                                                               qtbot) -> None:
+    pipeline.run(SAMPLE_FILE, window.ctx.profile, date(2026, 6, 30), window.ctx.store,
+                 kind=SAMPLE)
+    page = window.pages["selfcheck"]
+    type_firm(qtbot, page, {**FIRM, "year": "2025"})
+    r = page.assess()
+    assert r.mujun["class"] is None and NOT_AMONG_SAMPLE in r.notes
+    card = page.panel.cards["mujun"]
+    assert card.main.text().endswith("· 未分类")
+    assert NOT_AMONG_SAMPLE in page.panel.message.text()
+
+
+def test_the_sample_goes_after_a_form_save_and_an_older_batch_is_undone_after_a_restart(
+        window: MainWindow, data_dir: Path, tmp_path: Path, qtbot) -> None:
+    store = window.ctx.store
+    pipeline.run(SAMPLE_FILE, window.ctx.profile, date(2026, 6, 30), store, kind=SAMPLE)
+    a = pipeline.run(park(tmp_path / "a.xlsx", 12, first=300), window.ctx.profile,
+                     date(2026, 6, 30), store).committed
+    page = window.pages["selfcheck"]
+    type_firm(qtbot, page, FIRM)
+    page.save()  # a form save after the sample and the import
+    history = window.pages["history"]
+    history._ask = lambda title, text: True
+    window.show_page("history")
+    history.refresh()
+    assert history.table.rowCount() == 3
+    kinds = [history.table.item(i, 1).text() for i in range(3)]
+    assert kinds == ["表单保存", "导入", "示例园区"]
+    assert history.sample_button.isEnabled()
+    history.confirm_remove_sample()
+    wait_idle(qtbot, history)
+    assert store.sample_count() == 0 and store.count() == 13
+    assert "已移除示例园区的 273 条" in history.outcome.text()
+    window.close()
+    again = _window(qtbot)  # a restart
+    history = again.pages["history"]
+    history._ask = lambda title, text: True
+    again.show_page("history")
+    row = next(i for i, r in enumerate(history.rows) if r["id"] == a.batch_id)
+    history.table.selectRow(row)
+    assert history.undo_button.isEnabled()  # not the latest batch, and nothing changed since
+    history.confirm_undo()
+    wait_idle(qtbot, history)
+    assert again.ctx.store.count() == 1 and again.ctx.store.record(credit_code(300), 2024) is None
+    assert f"已撤销第 {a.batch_id} 批" in history.outcome.text()
+    assert history.table.item(row, 7).text().startswith("已撤销")
+    again.ctx.close()
+
+
+def test_at_1366_by_768_the_window_and_every_button_fit_the_screen(window: MainWindow,
+                                                                   qtbot) -> None:
+    area = window.screen().availableGeometry()
+    assert (area.width(), area.height()) == (1366, 768)  # tests/data/screen-1366x768.json
+    qtbot.waitUntil(lambda: window.isVisible())
+    assert area.contains(window.frameGeometry()), window.frameGeometry()
+    assert area.contains(QRect(window.statusBar().mapToGlobal(QPoint(0, 0)),
+                               window.statusBar().size()))
+    for name, page in window.pages.items():
+        window.show_page(name)
+        qtbot.wait(10)
+        for b in page.findChildren(QPushButton):
+            if b.isVisible():
+                where = QRect(b.mapToGlobal(QPoint(0, 0)), b.size())
+                assert area.contains(where), (name, b.text(), where)
