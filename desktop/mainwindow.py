@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
 
     def update_status(self) -> None:
         p = self.ctx.profile
-        self.profile_label.setText(f"配置：{p.name} {p.version}（{p.id}）· 评估日期 {self.ctx.as_of}")
+        self.profile_label.setText(f"配置：{p.name}（版本 {p.version}）· 评估日期 {self.ctx.as_of}")
         self.db_label.setText(f"数据库：{self.ctx.db_path}")
         self.db_label.setToolTip(str(self.ctx.db_path))
 

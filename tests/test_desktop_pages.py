@@ -374,7 +374,8 @@ def test_switch_profile_and_see_a_broken_overlay(window: MainWindow, qtbot) -> N
     page.load_profile("huangyan-2021")
     wait_idle(qtbot, page)
     assert window.ctx.profile.id == "huangyan-2021"
-    assert "huangyan-2021" in window.profile_label.text()
+    assert "台州市黄岩区 2021 年度亩均效益评价" in window.profile_label.text()
+    assert "huangyan" not in window.profile_label.text()  # words, not the id
     assert json.loads((Path(os.environ["MUJUN_DATA_DIR"]) / "settings.json")
                       .read_text(encoding="utf-8"))["profile"] == "huangyan-2021"
     item = page.items["green.max_intensity"]

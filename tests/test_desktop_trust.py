@@ -5,13 +5,24 @@ after a restart too; the window fits a 1366×768 laptop."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QTreeWidget,
+    QWidget,
+)
 
 from desktop.context import AppContext
 from desktop.mainwindow import MainWindow
@@ -160,3 +171,84 @@ def test_at_1366_by_768_the_window_and_every_button_fit_the_screen(window: MainW
             if b.isVisible():
                 where = QRect(b.mapToGlobal(QPoint(0, 0)), b.size())
                 assert area.contains(where), (name, b.text(), where)
+
+
+# ---------------------------------------------------------------------------- words, not codes
+RAW = re.compile(
+    r"\b(?:huangyan-20\d\d|zhejiang|template|cohort_mean|incomplete|equivalent|tonnes|"
+    r"geometric|arithmetic|holds_or_qualifies|above_scale|below_scale|high_value|"
+    r"self_developed|class[12]|not_graded|no_weights|percentile|cutoffs|hntech|sha256)\b"
+    r"|\b\d{3}_[0-9a-f]{8,}\b|\b[a-z]+(?:_[a-z0-9]+)+\b|\b[a-z]+\.[a-z_]+\.[a-z_.]+\b")
+PATHLIKE = re.compile(r"(?:/|[A-Za-z]:\\)[^\s，。；）]*")  # a file path may hold anything
+
+
+def visible_texts(root: QWidget) -> list[tuple[str, str]]:
+    """(where, text) of every text a user can read in ``root``: labels, buttons, tabs, combo
+    items, tree and table cells and headers, placeholders, tooltips."""
+    out: list[tuple[str, str]] = []
+
+    def add(where: str, text: object) -> None:
+        if isinstance(text, str) and text:
+            out.append((where, re.sub(r"<[^>]+>", " ", text)))
+
+    for w in [root, *root.findChildren(QWidget)]:
+        if not w.isVisibleTo(root) and w is not root:
+            continue
+        name = type(w).__name__
+        add(f"{name}.toolTip", w.toolTip())
+        if isinstance(w, (QLabel, QAbstractButton)):
+            add(name, w.text())
+        if isinstance(w, QLineEdit):
+            add(f"{name}.placeholder", w.placeholderText())
+        if isinstance(w, QComboBox):
+            for i in range(w.count()):
+                add(f"{name}.item", w.itemText(i))
+        if isinstance(w, QTabWidget):
+            for i in range(w.count()):
+                add(f"{name}.tab", w.tabText(i))
+        if isinstance(w, QTreeWidget):
+            stack = [w.topLevelItem(i) for i in range(w.topLevelItemCount())]
+            while stack:
+                it = stack.pop()
+                for c in range(w.columnCount()):
+                    add(f"{name}.cell", it.text(c))
+                    add(f"{name}.cellTip", it.toolTip(c))
+                stack += [it.child(i) for i in range(it.childCount())]
+        elif isinstance(w, QAbstractItemView) and w.model() is not None:
+            m = w.model()
+            try:
+                cols = m.columnCount(QModelIndex())
+            except TypeError:  # a list model keeps columnCount private: one column
+                cols = 1
+            for c in range(cols):
+                add(f"{name}.header", m.headerData(c, Qt.Orientation.Horizontal))
+            for r in range(min(m.rowCount(QModelIndex()), 60)):
+                for c in range(cols):
+                    v = m.data(m.index(r, c))
+                    add(f"{name}.cell", v if isinstance(v, str) else None)
+    return out
+
+
+def raw_identifiers(texts: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    found = []
+    for where, text in texts:
+        for m in RAW.finditer(PATHLIKE.sub(" ", text)):
+            found.append((where, m.group(0), text[:120]))
+    return found
+
+
+def test_no_page_shows_a_raw_identifier(window: MainWindow, qtbot) -> None:
+    """Every page, with the sample park loaded and a firm assessed: profile ids, codes of
+    choices, group ids, hashes and seed file names never reach the screen."""
+    pipeline.run(SAMPLE_FILE, window.ctx.profile, date(2026, 6, 30), window.ctx.store,
+                 kind=SAMPLE)
+    window.ctx.data_changed.emit()
+    page = window.pages["selfcheck"]
+    type_firm(qtbot, page, FIRM)
+    page.assess()
+    found = []
+    for name in window.pages:
+        window.show_page(name)
+        qtbot.wait(20)
+        found += [(name, *f) for f in raw_identifiers(visible_texts(window))]
+    assert found == []
