@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QUrl
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop import paths
 from desktop.context import AppContext
 from desktop.pages.batch_import import ImportPage
+from desktop.pages.help import HelpPage
 from desktop.pages.history import HistoryPage
 from desktop.pages.results import ResultsPage
 from desktop.pages.rules import RulesPage
@@ -34,7 +35,8 @@ from desktop.pages.welcome import WelcomePage
 PAGES: dict[str, type[QWidget]] = {"welcome": WelcomePage, "selfcheck": SelfCheckPage,
                                    "import": ImportPage, "history": HistoryPage,
                                    "results": ResultsPage, "rules": RulesPage,
-                                   "settings": SettingsPage, "about": AboutPage}
+                                   "settings": SettingsPage, "help": HelpPage,
+                                   "about": AboutPage}
 
 
 def page_name(text: str) -> str | None:
@@ -86,6 +88,8 @@ class MainWindow(QMainWindow):
         ctx.status.connect(lambda text: bar.showMessage(text, 15000))
         ctx.navigate.connect(self.show_page)
         self.update_status()
+        help_key = QShortcut(QKeySequence("F1"), self)  # from any page
+        help_key.activated.connect(lambda: self.show_page("help"))
         self.nav.setCurrentRow(list(self.pages).index("selfcheck"))
         self.restore_state()
         if self.ctx.store.count() == 0:  # a first run (or an emptied database): the three ways in
@@ -112,6 +116,8 @@ class MainWindow(QMainWindow):
             page.choose_file()  # type: ignore[attr-defined]
         elif name == "rules" and payload:
             page.show_param(payload)  # type: ignore[attr-defined]
+        elif name == "help" and payload:
+            page.show_topic(payload)  # type: ignore[attr-defined]
         elif name == "history" and payload == "remove_sample":
             page.confirm_remove_sample()  # type: ignore[attr-defined]
         elif name == "import" and payload is not None:
