@@ -20,7 +20,7 @@ from rules.profile import Issue, Profile, ProfileError, available, load
 
 log = logging.getLogger("mujun.profile_loading")
 
-TIME_LIMIT_S = 20.0  # the largest allowed profile chain reads in about 3 s
+TIME_LIMIT_S = 20.0  # the largest allowed profile chain reads in under 2 s
 MEMORY_LIMIT = 1 << 30  # bytes of address space for the child (where the system can limit it)
 POLL_S = 0.1
 
@@ -41,7 +41,7 @@ def _child(ref: str, conn: Any, memory: int) -> None:
         conn.send(("ok", load(ref)))
     except ProfileError as e:
         conn.send(("error", e.issues))
-    except MemoryError:
+    except (MemoryError, SystemError):  # out of memory mid-call can surface as SystemError
         conn.send(("error", [Issue(str(ref), 1, "-",
                                    f"载入所需内存超过 {memory >> 20} MB，已停止（文件构造异常）")]))
     except Exception as e:  # noqa: BLE001 — anything else reaches the user as words, not a hang

@@ -46,12 +46,22 @@ _PARAM_KEYS = {"value", "unit", "effective", "source", "clause", "confidence", "
 
 # Limits for a profile from anywhere (the bundled files are at most 21 KB, 6 levels deep, with
 # texts of at most 80 characters). The YAML reader is pure Python (≈ 3 s per MiB).
-MAX_FILE_BYTES = 256 * 1024
-MAX_TOTAL_BYTES = 1024 * 1024  # all files of a profile and its bases together
+# A pathological file (a list of 100,000 "?") costs about 40 µs per byte; these limits keep
+# any profile under a few seconds while leaving room for a county method 3–7 times the size
+# of the largest bundled file.
+MAX_FILE_BYTES = 64 * 1024
+MAX_TOTAL_BYTES = 256 * 1024  # all files of a profile and its bases (bundled ones not counted)
+MAX_NODES = 10_000  # values, lists and mappings in one file (the largest bundled file: 1,414)
 MAX_FILES = 32  # YAML files in one profile folder
 MAX_CHAIN = 8  # profiles in a base chain
 MAX_DEPTH = 12  # nesting of mappings and lists
 MAX_TEXT = 1000  # characters of one scalar (a clause, a title, a note …)
+MAX_VERSIONS = 50  # dated versions of one parameter
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+BLANK = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]*")  # what reads as nothing
+ODD_BREAKS = re.compile("[\x85\u2028\u2029]")  # line breaks to YAML, not to an editor
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -157,8 +167,9 @@ class Profile:
 
     @property
     def ref(self) -> str:
-        """How another profile names this one as its base: the id when bundled, else the path."""
-        if (PROFILES_DIR / self.id / "profile.yaml").is_file() or self.path is None:
+        """How another profile names this one as its base: the id when it is the bundled
+        profile of that id, else the path it was loaded from."""
+        if self.path is None or _is_bundled_path(self.path):
             return self.id
         return str(self.path.resolve())
 
@@ -176,6 +187,63 @@ class Profile:
     def identity(self) -> dict[str, str]:
         """What every result and report names: id, version and content hash (SPEC §6)."""
         return {"id": self.id, "version": self.version, "sha256": self.sha256}
+
+
+def os_reason(e: OSError) -> str:
+    """A file-system failure in words."""
+    import errno
+
+    words = {errno.ENOENT: "找不到文件", errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限",
+             errno.ELOOP: "符号链接形成循环", errno.ENAMETOOLONG: "文件名太长",
+             errno.EISDIR: "这是一个文件夹", errno.ENOTDIR: "路径中有一段不是文件夹"}
+    return words.get(e.errno or 0, e.strerror or str(e))
+
+
+# PyYAML's problems, in words (a clause of each, then ours); the rest keep their own text
+_YAML_WORDS = (
+    ("cannot start any token", "这个字符不能作为值的开头（如 % @ ` 等）：请给这个值加上引号"),
+    ("could not find expected ':'", "缺少“:”，或上一行的引号没有闭合"),
+    ("mapping values are not allowed", "此处不能出现“键: 值”：可能是缩进不对，或值里的冒号需要加引号"),
+    ("expected <block end>", "缩进不一致：同一层的键须对齐"),
+    ("found a tab character", "不能用 Tab 缩进，请改用空格"),
+    ("found unexpected end of stream", "文件意外结束：引号或括号没有闭合"),
+    ("expected a single document", "文件里只能有一个 YAML 文档（不要用 --- 分隔多个）"),
+    ("unacceptable character", "含有不允许的控制字符"),
+    ("found undefined alias", "不允许使用 YAML 别名"),
+    ("did not find expected key", "缺少键，或缩进不对"),
+    ("did not find expected node content", "这里缺少值"),
+    ("found unhashable key", "键只能是文本"),
+    ("found unknown escape character", "双引号里有无法识别的转义（\\ 后的字符）"),
+    ("expected ',' or ']'", "方括号 [ ] 没有闭合，或元素之间缺少逗号"),
+    ("expected ',' or '}'", "花括号 { } 没有闭合，或元素之间缺少逗号"),
+)
+
+
+def _yaml_problem(e: yaml.YAMLError, text: str) -> tuple[str, int]:
+    """(the problem in one line of Chinese, its line) of a PyYAML error."""
+    problem = str(getattr(e, "problem", "") or e)
+    mark = getattr(e, "problem_mark", None)
+    if mark is not None:
+        line = mark.line + 1
+    elif isinstance(getattr(e, "position", None), int):  # the reader: a character position
+        line = text.count("\n", 0, e.position) + 1  # type: ignore[attr-defined]
+    else:
+        line = 1
+    words = next((w for clause, w in _YAML_WORDS if clause in problem), None)
+    plain = " ".join(problem.split())
+    return (f"YAML 格式错误：{words}" if words else f"YAML 格式错误（{plain[:80]}）"), line
+
+
+def _is_bundled_path(path: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(PROFILES_DIR.resolve())
+    except OSError:
+        return False
+
+
+def _blank(text: str | None) -> bool:
+    """Nothing a reader would see: empty, spaces, zero-width characters."""
+    return text is None or BLANK.fullmatch(text) is not None
 
 
 # ----------------------------------------------------------------------------- parsing
@@ -199,9 +267,13 @@ class _StrictLoader(yaml.SafeLoader):
     def __init__(self, stream: str):
         super().__init__(stream)
         self._depth = 0
+        self._nodes = 0
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         event = self.peek_event()
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _Refused(f"文件中的值太多（超过 {MAX_NODES:,} 个）", event.start_mark)
         if isinstance(event, yaml.AliasEvent):
             raise _Refused(f"不允许使用 YAML 别名（*{event.anchor}）：配置文件中的每个值须直接写出",
                            event.start_mark)
@@ -214,6 +286,8 @@ class _StrictLoader(yaml.SafeLoader):
         if isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_TEXT:
             raise _Refused(f"文本过长（{len(event.value):,} 个字符，上限 {MAX_TEXT:,}）",
                            event.start_mark)
+        if isinstance(event, yaml.ScalarEvent) and SURROGATE.search(event.value):
+            raise _Refused("含有无效的字符（孤立的 UTF-16 代理码 \\ud800–\\udfff）", event.start_mark)
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -221,6 +295,39 @@ class _StrictLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+# Numbers as a person writes them, in decimal: YAML 1.1 reads 010 as 8 (octal), 1:00 as 60
+# (base 60) and 1e5 as text. Here an integer is decimal digits (leading zeros allowed), a
+# number may have an exponent without a dot, and .nan / .inf stay numbers for the range check
+# to refuse by name. Anything else that looks like a number is text, refused as "应为数字".
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT = re.compile(r"(?:[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?"
+                    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z")
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers
+            if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+# integers first: "10" is an int, "10.0" and "1e5" are floats
+_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:int", _INT, list("-+0123456789"))
+_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+0123456789."))
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    return int(node.value)  # decimal, whatever zeros lead
+
+
+def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
+    text = node.value.lower()
+    if text.endswith("inf"):
+        return -math.inf if text.startswith("-") else math.inf
+    if text.endswith("nan"):
+        return math.nan
+    return float(text)  # an overflow is ∞, refused by the range check
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_StrictLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 
 @dataclass
@@ -287,6 +394,10 @@ class _Reader:
             self.err(None, "-", "不是 UTF-8 编码的文本；请用文本编辑器另存为 UTF-8",
                      line=data.count(b"\n", 0, e.start) + 1)
             return None
+        if odd := ODD_BREAKS.search(text):  # YAML counts them as line breaks, editors do not
+            self.err(None, "-", f"含有特殊的换行字符 U+{ord(odd.group()):04X}，请删去",
+                     line=text.count("\n", 0, odd.start()) + 1)
+            return None
         try:
             self.loader = _StrictLoader(text)
             root = self.loader.get_single_node()
@@ -294,15 +405,17 @@ class _Reader:
             self.err(None, "-", e.problem, line=e.problem_mark.line + 1 if e.problem_mark else 1)
             return None
         except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            self.err(None, "-", f"YAML 语法错误：{getattr(e, 'problem', e)}",
-                     line=mark.line + 1 if mark else 1)
+            problem, line = _yaml_problem(e, text)
+            self.err(None, "-", problem, line=line)
             return None
         except RecursionError:  # pragma: no cover — MAX_DEPTH stops nesting long before this
             self.err(None, "-", f"嵌套层数超过 {MAX_DEPTH} 层")
             return None
         if root is None:
             return f  # an empty file (the template) is an empty overlay
+        if not isinstance(root, yaml.MappingNode):
+            self.err(root, "-", "文件应由 profile:、sources:、parameters: 等“键: 值”组成")
+            return None
         for top, node, line in self.mapping(root, ""):
             if top not in _TOP_KEYS:
                 self.err(None, top, f"未知的顶层键（可用：{'、'.join(sorted(_TOP_KEYS))}）", line)
@@ -330,6 +443,7 @@ class _Reader:
     def _bytes(self, budget: list[int]) -> bytes | None:
         """The file's bytes, if it is a regular file within the size limits (a FIFO or a
         device would block or never end)."""
+        bundled = _is_bundled_path(self.path)  # shipped with the program: not counted
         try:
             st = self.path.stat()
             if not stat.S_ISREG(st.st_mode):
@@ -339,18 +453,21 @@ class _Reader:
                 self.err(None, "-", f"文件过大（{st.st_size:,} 字节，单个配置文件上限 "
                                     f"{MAX_FILE_BYTES:,} 字节）")
                 return None
-            if st.st_size > budget[0]:
+            if not bundled and st.st_size > budget[0]:
                 self.err(None, "-", f"配置及其基础配置的文件合计超过 {MAX_TOTAL_BYTES:,} 字节")
                 return None
+            if st.st_size == 0:  # empty, or a system file that streams (/proc): never read
+                return b""
             with self.path.open("rb") as fh:
-                data = fh.read(MAX_FILE_BYTES + 1)
+                data = fh.read(st.st_size + 1)
         except OSError as e:
-            self.err(None, "-", f"无法读取文件：{e.strerror or e}")
+            self.err(None, "-", f"无法读取文件：{os_reason(e)}")
             return None
-        if len(data) > MAX_FILE_BYTES:  # grew while being read
-            self.err(None, "-", f"文件过大（单个配置文件上限 {MAX_FILE_BYTES:,} 字节）")
+        if len(data) > st.st_size:  # grew while being read
+            self.err(None, "-", "文件在读取时仍在变化，请稍后再试")
             return None
-        budget[0] -= len(data)
+        if not bundled:
+            budget[0] -= len(data)
         return data
 
     def _source(self, key: str, node: yaml.Node) -> Source | None:
@@ -364,6 +481,9 @@ class _Reader:
             return None
         vals = {k: self.scalar_str(v, f"{full}.{k}") or "" for k, (v, _) in items.items()
                 if k in _SOURCE_KEYS}
+        if _blank(vals["title"]):
+            self.err(items["title"][0], f"{full}.title", "来源的 title 为空：须写出文件名称")
+            return None
         conf = vals.get("confidence", "H")
         if conf not in CONFIDENCE:
             self.err(items["confidence"][0], f"{full}.confidence", "可信度应为 H、M 或 L")
@@ -374,6 +494,12 @@ class _Reader:
     def param(self, key: str, node: yaml.Node, sources: dict[str, Source]) -> Param | None:
         spec = schema.BY_KEY[key]
         entries = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        if not entries:
+            self.err(node, key, "版本列表为空：至少写一个 {value, unit, effective, source, clause}")
+            return None
+        if len(entries) > MAX_VERSIONS:
+            self.err(node, key, f"版本太多（{len(entries)} 个，一个参数最多 {MAX_VERSIONS} 个）")
+            return None
         versions = []
         for entry in entries:
             v = self._version(spec, entry, sources)
@@ -395,6 +521,10 @@ class _Reader:
     def _version(self, spec: schema.ParamSpec, node: yaml.Node,
                  sources: dict[str, Source]) -> Version | None:
         key = spec.key
+        if not isinstance(node, yaml.MappingNode):
+            self.err(node, key, "应写成 {value: …, unit: …, effective: …, source: …, clause: …}"
+                                "（每个参数都要带单位、生效日期和出处）")
+            return None
         items = {k: (v, ln) for k, v, ln in self.mapping(node, key)}
         ok = True
         for k, (_, ln) in items.items():
@@ -419,15 +549,20 @@ class _Reader:
         eff = self._date(items["effective"][0], f"{key}.effective")
         src_key = self.scalar_str(items["source"][0], f"{key}.source")
         src = sources.get(src_key or "")
-        if src_key and src is None:
+        if src_key is not None and _blank(src_key):
+            self.err(items["source"][0], f"{key}.source", "出处 source 为空")
+        elif src_key and src is None:
             self.err(items["source"][0], f"{key}.source", f"未定义的来源“{src_key}”（缺少出处）")
         clause = self.scalar_str(items["clause"][0], f"{key}.clause")
-        if clause == "":
+        if clause is not None and _blank(clause):
             self.err(items["clause"][0], f"{key}.clause", "出处条款为空")
+            clause = ""
         conf = src.confidence if src else "L"
         if "confidence" in items:
             c = self.scalar_str(items["confidence"][0], f"{key}.confidence")
-            if c not in CONFIDENCE:
+            if c is None:
+                ok = False  # said by scalar_str
+            elif c not in CONFIDENCE:
                 self.err(items["confidence"][0], f"{key}.confidence", "可信度应为 H、M 或 L")
                 ok = False
             conf = c or conf
@@ -440,8 +575,9 @@ class _Reader:
                 ok = False
             else:
                 text = self.scalar_str(ynode, f"{key}.data_year")
-                if text is None or not re.fullmatch(r"[0-9]{4}", text) \
-                        or not 1990 <= int(text) <= 2100:
+                if text is None:
+                    ok = False  # said by scalar_str
+                elif not re.fullmatch(r"[0-9]{4}", text) or not 1990 <= int(text) <= 2100:
                     self.err(ynode, f"{key}.data_year", f"数据年度应为 1990–2100 的年份，得到“{text}”")
                     ok = False
                 else:
@@ -456,9 +592,11 @@ class _Reader:
         if text is None:
             return None
         try:
+            if not DATE_PATTERN.fullmatch(text) or not 1990 <= int(text[:4]) <= 2100:
+                raise ValueError(text)
             return date.fromisoformat(text)
         except ValueError:
-            self.err(node, key, f"日期无效：“{text}”（应为 YYYY-MM-DD）")
+            self.err(node, key, f"日期无效：“{text[:40]}”（应为 1990–2100 年间的 YYYY-MM-DD）")
             return None
 
     def _value(self, spec: schema.ParamSpec, node: yaml.Node) -> Any:
@@ -475,8 +613,8 @@ class _Reader:
                 return _BAD
         try:
             v = self.construct(node)
-        except (yaml.YAMLError, ValueError) as e:
-            self.err(node, key, f"无法解析：{e}")
+        except (yaml.YAMLError, ValueError, ArithmeticError, TypeError) as e:
+            self.err(node, key, f"无法解析：{' '.join(str(getattr(e, 'problem', '') or e).split())[:80]}")
             return _BAD
         problem = _check_value(spec, v)
         if problem:
@@ -512,12 +650,18 @@ def _check_value(spec: schema.ParamSpec, v: Any) -> str:
             return f"{_brief(v)} 不可用：{r.describe() if r else '应为有限的数'}"
         return ""
     if t is T.STRING:
-        return "" if isinstance(v, str) else f"应为文本，得到 {_brief(v)}"
+        if not isinstance(v, str):
+            return f"应为文本，得到 {_brief(v)}"
+        return "文本为空" if _blank(v) else ""
     if t is T.ENUM:
         return "" if v in spec.choices else f"应为 {'/'.join(spec.choices)} 之一，得到 {_brief(v)}"
     if t is T.STRING_LIST:
         ok = isinstance(v, list) and v and all(isinstance(x, str) for x in v)
-        return "" if ok else "应为非空的文本列表"
+        if not ok:
+            return "应为非空的文本列表"
+        if any(_blank(x) for x in v):  # "" would match every name it is compared with
+            return "列表中有空文本"
+        return f"列表中“{_dupe(v)}”出现两次" if _dupe(v) is not None else ""
     if t is T.INT_LIST:
         ok = isinstance(v, list) and v and all(isinstance(x, int) and not isinstance(x, bool)
                                                for x in v)
@@ -533,16 +677,22 @@ def _check_value(spec: schema.ParamSpec, v: Any) -> str:
         if not ok:
             return "应为 [[起, 止], …] 的整数区间列表（起 ≤ 止）"
         bad = [y for x in v for y in x if _out_of(r, y)]
-        return f"行业大类代码应在 01–99 之间，得到 {bad[0]}" if bad else ""
+        if bad:
+            return f"行业大类代码应在 01–99 之间，得到 {bad[0]}"
+        spans = sorted(v)
+        over = [(a, b) for a, b in pairwise(spans) if b[0] <= a[1]]
+        return (f"区间 {over[0][0][0]}–{over[0][0][1]} 与 {over[0][1][0]}–{over[0][1][1]} 重叠"
+                if over else "")
     if t in (T.BANDS_GE, T.BANDS_LE):
         if not (isinstance(v, list) and v and all(
                 isinstance(b, list) and len(b) == 2 and all(_is_num(x) for x in b) for b in v)):
             return "应为 [[门槛, 分值], …] 的列表"
+        points = spec.points or schema.POINTS_RANGE
         for th, pts in v:
             if _out_of(r, th):
                 return f"门槛 {_brief(th)} 不可用：{r.describe() if r else '应为有限的数'}"
-            if _out_of(schema.POINTS_RANGE, pts):
-                return f"分值 {_brief(pts)} 不可用：{schema.POINTS_RANGE.describe()}"
+            if _out_of(points, pts):
+                return f"分值 {_brief(pts)} 不可用：{points.describe()}"
         th = [b[0] for b in v]
         rising = all(a < b for a, b in pairwise(th))
         falling = all(a > b for a, b in pairwise(th))
@@ -559,12 +709,21 @@ def _check_value(spec: schema.ParamSpec, v: Any) -> str:
         keys = set(map(str, v))
         if keys != set(spec.choices):
             return f"键应恰为 {'、'.join(spec.choices)}"
-        want = _is_num if t is T.POINTS_MAP else (lambda x: isinstance(x, str))
+        want = _is_num if t is T.POINTS_MAP else (lambda x: isinstance(x, str) and not _blank(x))
         if not all(want(x) for x in v.values()):
-            return "值的类型不对"
+            return "值的类型不对" if t is T.POINTS_MAP else "每个值都应为非空的文本"
         bad = [x for x in v.values() if t is T.POINTS_MAP and _out_of(r, x)]
         return f"分值 {_brief(bad[0])} 不可用：{r.describe()}" if bad and r else ""
     raise AssertionError(t)  # pragma: no cover
+
+
+def _dupe(items: list[str]) -> str | None:
+    seen: set[str] = set()
+    for x in items:
+        if x.strip() in seen:
+            return x.strip()
+        seen.add(x.strip())
+    return None
 
 
 def _brief(v: Any) -> str:
@@ -617,11 +776,14 @@ def _files_of(path: Path, issues: list[Issue]) -> list[Path]:
 def resolve(ref: str | Path) -> Path:
     """A bundled profile id or a path to a profile folder or file."""
     p = Path(ref)
-    if p.exists():
-        return p
-    bundled = PROFILES_DIR / str(ref)
-    if bundled.is_dir():
-        return bundled
+    try:
+        if p.exists():
+            return p
+        bundled = PROFILES_DIR / str(ref)
+        if bundled.is_dir():
+            return bundled
+    except OSError as e:  # a name too long for the system, a folder not readable
+        raise ProfileError([Issue(str(ref)[:80], 1, "-", f"无法读取：{os_reason(e)}")]) from e
     raise ProfileError([Issue(str(ref), 1, "-", f"找不到配置“{ref}”（可用：{'、'.join(available())}）")])
 
 
@@ -665,6 +827,14 @@ def _load(path: Path, seen: list[Path], budget: list[int]) -> Profile:
     for k in ("id", "name", "version", "effective"):
         if not meta.get(k) and f"profile.{k}" not in {i.key for i in issues}:
             r.err(None, f"profile.{k}", "缺少", mf.meta_line)
+    pid = meta.get("id")
+    if pid and not ID_PATTERN.fullmatch(pid):
+        r.err(None, "profile.id", "id 只能由字母、数字、点、横线和下划线组成（64 个字符以内，如 "
+                                  "wenling-2024）", mf.meta["id"][1])
+    elif pid and pid in available() and not _is_bundled_path(path):
+        # results are stored under the id: another file must not pass for a bundled profile
+        r.err(None, "profile.id", f"“{pid}”是软件自带配置的 id，请另起一个（如 {pid}-园区名）",
+              mf.meta["id"][1])
 
     base: Profile | None = None
     base_failed = False
@@ -674,20 +844,32 @@ def _load(path: Path, seen: list[Path], budget: list[int]) -> Profile:
         # of its folder), else bundled.
         near = [path.parent / bref] if path.is_dir() else [path.parent / bref,
                                                             path.parent.parent / bref]
-        found = [p for p in near if p.exists()]
-        bpath = found[0] if found else PROFILES_DIR / bref
-        if len(found) > 1 and found[0].resolve() != found[1].resolve():
-            issues.append(Issue(r.name, mf.meta["base"][1], "profile.base",
+        base_line = mf.meta["base"][1]
+        try:
+            found = [p for p in near if p.exists()]
+            bpath = found[0] if found else PROFILES_DIR / bref
+            there = bpath.exists()
+            twice = len(found) > 1 and found[0].resolve() != found[1].resolve()
+        except OSError as e:  # a name too long for the system, a folder not readable
+            issues.append(Issue(r.name, base_line, "profile.base",
+                                f"基础配置“{bref[:60]}”无法读取：{os_reason(e)}"))
+            base_failed, there, twice = True, True, False
+        if base_failed:
+            pass
+        elif twice:
+            issues.append(Issue(r.name, base_line, "profile.base",
                                 f"基础配置“{bref}”有两处：{found[0]} 与 {found[1]}；请写明路径"))
             base_failed = True
-        elif not bpath.exists():
-            issues.append(Issue(r.name, mf.meta["base"][1], "profile.base",
-                                f"找不到基础配置“{bref}”"))
+        elif not there:
+            issues.append(Issue(r.name, base_line, "profile.base",
+                                f"找不到基础配置“{bref[:60]}”"))
             base_failed = True
         else:
             try:
                 base = _load(bpath, [*seen, real], budget)
             except ProfileError as e:
+                issues.append(Issue(r.name, base_line, "profile.base",
+                                    f"基础配置“{bref[:60]}”无法载入（{len(e.issues)} 处问题，见下）"))
                 issues.extend(e.issues)
                 base_failed = True
 
@@ -712,9 +894,13 @@ def _load(path: Path, seen: list[Path], budget: list[int]) -> Profile:
             else:
                 params[key] = p
     if base is None and not base_failed and complete:
-        for spec in schema.SPECS:
-            if not spec.optional and spec.key not in where:
-                issues.append(Issue(r.name, mf.meta_line, spec.key, "基础配置缺少此参数"))
+        missing = [spec.key for spec in schema.SPECS
+                   if not spec.optional and spec.key not in where]
+        if len(missing) > 10:  # not a base at all: most likely an overlay without its base
+            issues.append(Issue(r.name, mf.meta_line, "profile.base", f"缺少 {len(missing)} 个必需参数："
+                                "这不是完整的基础配置。县级或园区配置须写 base（如 base: zhejiang）"))
+        else:
+            issues += [Issue(r.name, mf.meta_line, k, "基础配置缺少此参数") for k in missing]
     if not base_failed and complete:
         _check_consistency(params, where, issues, r.name, failed)
     if issues:
@@ -743,27 +929,22 @@ def _check_consistency(params: dict[str, Param], where: dict[str, tuple[str, int
         here = [where[k] for k in keys if k in where]
         return here[-1] if here else (meta_file, 1)
 
-    def per_year(key: str) -> dict[int | None, Any]:
-        """The value in force last for each data year (a by-year parameter)."""
-        p = params.get(key)
-        out: dict[int | None, Any] = {}
-        for v in p.versions if p else ():
-            out[v.data_year] = v.value
+    def in_force(keys: list[str], year: int | None) -> list[tuple[date | None, list[Any]]]:
+        """(date, values) of ``keys`` as the assessment picks them for data ``year``
+        (``Param.for_year``), at every date where one of them changes: a check of the last
+        version alone would pass an earlier one that is wrong."""
+        ps = [params.get(k) for k in keys]
+        dates = sorted({v.effective for p in ps if p for v in p.versions}) or [None]
+        out: list[tuple[date | None, list[Any]]] = []
+        for d in dates:
+            vals = [p.for_year(year, d).value if p else None for p in ps]
+            if not out or out[-1][1] != vals:
+                out.append((d, vals))
         return out
 
-    def at_year(key: str, year: int | None) -> Any:
-        """What ``Param.for_year`` would pick for data ``year``."""
-        d = per_year(key)
-        if year in d:
-            return d[year]
-        tagged = sorted(y for y in d if y is not None)
-        earlier = [y for y in tagged if year is not None and y <= year]
-        if earlier:
-            return d[earlier[-1]]
-        return d[None] if None in d else (d[tagged[0]] if tagged else None)
-
-    def tag(year: int | None) -> str:
-        return "" if year is None else f"（{year} 年度）"
+    def tag(year: int | None, d: date | None, many: bool) -> str:
+        parts = ([f"{year} 年度"] if year is not None else []) + ([f"{d} 起"] if many and d else [])
+        return f"（{'，'.join(parts)}）" if parts else ""
 
     for cohort, ids in schema.COHORT_INDICATORS.items():
         ckeys = [f"mujun.{cohort}.cutoff_{c}" for c in "abc"]
@@ -771,32 +952,40 @@ def _check_consistency(params: dict[str, Param], where: dict[str, tuple[str, int
         bkeys = [f"mujun.{cohort}.{i}.benchmark" for i in ids]
         if failed & {*ckeys, *wkeys, *bkeys}:
             continue
-        tagged = sorted({y for k in (*ckeys, *wkeys, *bkeys) for y in per_year(k)
-                         if y is not None})
+        tagged = sorted({v.data_year for k in (*ckeys, *wkeys, *bkeys) if k in params
+                         for v in params[k].versions if v.data_year is not None})
         for year in tagged or [None]:
-            cut = [at_year(k, year) for k in ckeys]
-            if all(c is not None for c in cut) and not (cut[0] >= cut[1] >= cut[2]):
-                f, ln = loc(ckeys)
-                issues.append(Issue(f, ln, f"mujun.{cohort}.cutoff_*",
-                                    f"分类最低得分应满足 A ≥ B ≥ C{tag(year)}"))
-            weights = [at_year(k, year) for k in wkeys]
-            if all(w is None for w in weights):
-                continue
-            f, ln = loc(wkeys)
-            missing = [k for k, w in zip(wkeys, weights) if w is None]
-            if missing:
-                issues.append(Issue(f, ln, missing[0], f"同一类企业的权重须全部给出{tag(year)}"))
-                continue
-            sum_w = sum(weights)
-            if abs(sum_w - 100) > 1e-9:
-                issues.append(Issue(f, ln, f"mujun.{cohort}.*.weight",
-                                    f"权重合计应为 100，实为 {sum_w:g}{tag(year)}"))
-            for w, bkey, wkey in zip(weights, bkeys, wkeys):
-                b = at_year(bkey, year)
-                if w > 0 and not (b is not None and b > 0):
-                    bf, bl = loc([bkey, wkey])
-                    issues.append(Issue(bf, bl, bkey,
-                                        f"权重大于 0 的指标须有大于 0 的基准值{tag(year)}"))
+            states = in_force(ckeys, year)
+            for d, cut in states:
+                if all(c is not None for c in cut) and not (cut[0] >= cut[1] >= cut[2]):
+                    f, ln = loc(ckeys)
+                    issues.append(Issue(f, ln, f"mujun.{cohort}.cutoff_*", "分类最低得分应满足 "
+                                        f"A ≥ B ≥ C{tag(year, d, len(states) > 1)}"))
+                    break
+            states = in_force([*wkeys, *bkeys], year)
+            for d, vals in states:
+                weights, benches = vals[:len(wkeys)], vals[len(wkeys):]
+                if all(w is None for w in weights):
+                    continue
+                when = tag(year, d, len(states) > 1)
+                f, ln = loc(wkeys)
+                missing = [k for k, w in zip(wkeys, weights) if w is None]
+                if missing:
+                    issues.append(Issue(f, ln, missing[0], f"同一类企业的权重须全部给出{when}"))
+                    break
+                sum_w = sum(weights)
+                if abs(sum_w - 100) > 1e-9:
+                    issues.append(Issue(f, ln, f"mujun.{cohort}.*.weight",
+                                        f"权重合计应为 100，实为 {sum_w:g}{when}"))
+                    break
+                bad = [(bk, wk) for w, b, bk, wk in zip(weights, benches, bkeys, wkeys)
+                       if w > 0 and not (b is not None and b > 0)]
+                if bad:
+                    bf, bl = loc(list(bad[0]))
+                    issues.append(Issue(bf, bl, bad[0][0],
+                                        f"权重大于 0 的指标须有大于 0 的基准值{when}"))
+                    break
+
     def dated(keys: list[str]) -> list[list[Any]]:
         """The values of ``keys`` in force at each date where one of them changes."""
         ps = [params.get(k) for k in keys]
@@ -816,7 +1005,8 @@ def _check_consistency(params: dict[str, Param], where: dict[str, tuple[str, int
             if lo_v is None or hi_v is None or lo_v < hi_v or (lo_v == hi_v and not strict):
                 continue
             f, ln = loc([low, high])
+            written = [k for k in (low, high) if k in where] or [high]
             rel = "小于" if strict else "不大于"
-            issues.append(Issue(f, ln, high, f"{schema.BY_KEY[low].name}（{lo_v:g}）应{rel}"
-                                             f"{schema.BY_KEY[high].name}（{hi_v:g}）"))
+            issues.append(Issue(f, ln, written[-1], f"{schema.BY_KEY[low].name}（{lo_v:g}）应{rel}"
+                                                    f"{schema.BY_KEY[high].name}（{hi_v:g}）"))
             break

@@ -67,6 +67,7 @@ class ParamSpec:
     # county, a cohort and a year, RULES §1.2).
     by_data_year: bool = False
     range: Range | None = None  # of the number, or of a band's threshold; else by unit
+    points: Range | None = None  # of a band's points, when not POINTS_RANGE
 
     @property
     def assessment(self) -> str:
@@ -102,7 +103,7 @@ DATE = "日期"
 UNIT_RANGES: dict[str, Range] = {
     "千克标准煤/千瓦时": positive(1), "千克标准煤/千克": positive(5),
     "千克标准煤/立方米": positive(5), "千克标准煤/兆焦": positive(1),
-    "千克/当量": positive(1000),
+    "千克/当量": Range(1e-4, 1000),
     WAN: Range(0, 1e8), MU: Range(0, 1e5), YEARS: Range(0, 100), PEOPLE: Range(0, 1e6),
     RATIO: Range(0, 1), PCT: Range(0, 100), POINTS: Range(0, 100), TCE: positive(1e8),
     KWH10K: positive(1e8), COUNT: Range(0, 1e4), "家": Range(1, 1e6), "级": Range(0, 5),
@@ -117,6 +118,8 @@ GROWTH = Range(-1, 10)  # a growth rate: −100 % … +1000 %
 # A class's lowest score: points are not capped everywhere, and a negative value added scores
 # below zero.
 SCORE = Range(-1e9, 1e9)
+# A divisor's floor: a benchmark of 1e-300 would turn any indicator into an infinite score.
+BENCHMARK_MIN = 1e-6
 
 _INDICATOR_UNITS = {
     "tax_per_mu": "万元/亩", "value_added_per_mu": "万元/亩", "value_added_per_energy": "万元/吨标准煤",
@@ -157,7 +160,7 @@ def _indicator_specs() -> list[ParamSpec]:
             unit = _INDICATOR_UNITS[i]
             out.append(_p(f"mujun.{cohort}.{i}.benchmark", T.NUMBER, unit,
                           f"{c}{n}基准值", optional=True, by_data_year=True,
-                          range=positive(UNIT_RANGES[unit].hi)))
+                          range=Range(BENCHMARK_MIN, UNIT_RANGES[unit].hi)))
         for cls in CLASSES[:3]:
             out.append(_p(f"mujun.{cohort}.cutoff_{cls.lower()}", T.NUMBER, POINTS,
                           f"{c}{cls}类最低得分", optional=True, by_data_year=True, range=SCORE))
@@ -251,7 +254,7 @@ SPECS: tuple[ParamSpec, ...] = (
     _p("sme.2022.specialised.growth_points", T.BANDS_GE, RATIO, "近两年主营业务收入平均增长率得分",
        range=GROWTH),
     _p("sme.2022.specialised.niche_years_per_point", T.NUMBER, YEARS, "细分市场年限每得 1 分所需年数",
-       range=positive(100)),
+       range=Range(0.01, 100)),
     _p("sme.2022.specialised.niche_points_max", T.NUMBER, POINTS, "细分市场年限得分上限"),
     _p("sme.2022.specialised.product_field_points", T.POINTS_MAP, POINTS, "主导产品领域得分",
        choices=("补短板", "六基或配套", "其他")),
@@ -340,7 +343,8 @@ SPECS: tuple[ParamSpec, ...] = (
        optional=True),
     _p("rect.energy_intensive_divisions", T.INT_LIST, NONE, "高耗能行业大类"),
     # 数字化
-    _p("digital.level_bands", T.BANDS_GE, POINTS, "数字化水平评测得分与等级"),
+    _p("digital.level_bands", T.BANDS_GE, POINTS, "数字化水平评测得分与等级",
+       points=Range(1, 5)),
     _p("digital.workshop_min_level", T.INT, "级", "数字化车间数字化等级下限"),
     _p("digital.workshop_min_investment", T.NUMBER, WAN, "数字化车间近五年数字化投入下限"),
     _p("digital.workshop_min_investment_mountain", T.NUMBER, WAN, "数字化车间投入下限（山区海岛县）"),

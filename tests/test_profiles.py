@@ -75,17 +75,30 @@ def test_template_is_an_empty_county_equal_to_the_base() -> None:
 
 
 def test_hash_names_the_content(tmp_path: Path) -> None:
-    a = load("huangyan-2022").sha256
-    assert load("huangyan-2022").sha256 == a
-    copy = tmp_path / "hy"
-    shutil.copytree(PROFILES_DIR / "huangyan-2022", copy)
+    park = TESTS / "profiles" / "park-cutoffs"
+    a = load(park).sha256
+    assert load(park).sha256 == a
+    copy = tmp_path / "park"
+    shutil.copytree(park, copy)
     assert load(copy).sha256 == a  # same files, same hash, wherever they lie
     f = copy / "profile.yaml"
-    f.write_text(f.read_text(encoding="utf-8").replace("value: 24.097", "value: 24.1"),
-                 encoding="utf-8")
+    text = f.read_text(encoding="utf-8")
+    assert "value: 110," in text
+    f.write_text(text.replace("value: 110,", "value: 111,"), encoding="utf-8")
     changed = load(copy)
     assert changed.sha256 != a
-    assert changed.value("mujun.above_scale.tax_per_mu.benchmark") == 24.1
+    assert changed.value("mujun.above_scale.cutoff_a") == 111
+
+
+def test_another_file_cannot_pass_for_a_bundled_profile(tmp_path: Path) -> None:
+    """Results are stored under the profile's id: a copy of 黄岩 2022 elsewhere, perhaps edited,
+    must take its own id."""
+    copy = tmp_path / "hy"
+    shutil.copytree(PROFILES_DIR / "huangyan-2022", copy)
+    with pytest.raises(ProfileError, match="是软件自带配置的 id，请另起一个"):
+        load(copy)
+    assert load("huangyan-2022").ref == "huangyan-2022"
+    assert load(TESTS / "profiles" / "park-cutoffs").ref.endswith("park-cutoffs")
 
 
 def test_dated_versions_are_chosen_by_date(tmp_path: Path) -> None:
