@@ -6,13 +6,31 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSize, Qt, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSize, Qt, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.qtguard import keep_none_alive
 from desktop.resources import resource_path
 from forms.store import StoreError
+
+
+class _FileDialogWords(QTranslator):
+    """Qt 6.12's own file dialog asks for “&Look in:” and “Files of &type:”, but the
+    qtbase_zh_CN.qm shipped with PySide6 has only “Look in:” and “Files of type:” (looked up by
+    exact text, so those labels stayed English): such a string is looked up again without its
+    “&”, and the mnemonic put back the Chinese way (查找范围(&L)：)."""
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str | None:
+        if context != "QFileDialog" or "&" not in source:
+            return None  # None, not "": an empty string would blank the label
+        plain = source.replace("&", "")
+        text = QCoreApplication.translate(context, plain, disambiguation, n)
+        if text == plain:
+            return None
+        key = source[source.index("&") + 1].upper()
+        return f"{text.rstrip('：:')}(&{key})：" if text.endswith(("：", ":")) else text
 
 
 def application() -> QApplication:
@@ -29,6 +47,9 @@ def application() -> QApplication:
                            QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             app.installTranslator(translator)
             app._mujun_translator = translator  # type: ignore[attr-defined]
+            words = _FileDialogWords(app)
+            app.installTranslator(words)  # installed last, asked first
+            app._mujun_file_dialog_words = words  # type: ignore[attr-defined]
     fid = QFontDatabase.addApplicationFont(str(resource_path("fonts", "wqy-microhei.ttc")))
     bundled = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
     font = QFont()

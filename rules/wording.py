@@ -10,6 +10,8 @@ reads by the node's kind — a criterion is 满足 / 不满足, a fact is 情况
 from __future__ import annotations
 
 import math
+import re
+from functools import lru_cache
 from typing import Any
 
 from rules.assessments.green_channel import basis_intensity
@@ -43,6 +45,86 @@ RESULT_WORDS = {"miit-2022": "工信部企业〔2022〕63号", "miit-2026": "工
                 "equal_value": "等价值", "equivalent": "当量值",
                 "none": "不单独进行节能审查", "local": "市、县节能审查",
                 "provincial": "省级节能审查"}
+
+
+# Bundled profiles by the words a person chooses them by, written here so that listing them
+# loads none (a county profile's words are its own ``name``; tests keep the two alike; a
+# bundled profile not listed reads its name from the file). The provincial base and the blank
+# template hold no county weights or benchmarks: alone they give indicator values, no score and
+# no class — said in their title, where they are chosen.
+PROFILE_WORDS = {"huangyan-2021": "台州市黄岩区 2021 年度亩均效益评价",
+                 "huangyan-2022": "台州市黄岩区亩均效益评价（2021、2022 年度基准值）",
+                 "template": "空白县级配置（只含省级参数，用来复制改写）",
+                 "zhejiang": "浙江省基础配置（只含省级参数，不含县级权重与基准值）"}
+NO_COUNTY_WEIGHTS = ("template", "zhejiang")  # their words say so; tests check the profiles
+
+# How sure a parameter's source is (the ``confidence`` of a source: H, M, L).
+CONFIDENCE_WORDS = {"H": "高", "M": "中", "L": "低"}
+CONFIDENCE_MEANINGS = {"H": "官方文本，或几份独立副本一致",
+                       "M": "一份可靠的转载或二手副本，或征求意见稿",
+                       "L": "未找到官方数值，是可修改的默认值；依赖它的结论会特别提示"}
+
+# The groups a parameter key's middle parts stand for (``sme.2022.innovative.min_score`` sits
+# under 2022 年办法 → 创新型中小企业), for the rules page's tree.
+SECTION_WORDS = {"above_scale": "规上企业", "below_scale": "规下企业（用地3亩及以上）",
+                 "2022": "2022 年办法（工信部企业〔2022〕63号）",
+                 "2026": "2026 年办法（工信部企业〔2026〕2号）",
+                 "innovative": "创新型中小企业", "specialised": "专精特新中小企业",
+                 "little_giant": "专精特新“小巨人”企业", "size": "企业规模划型（大、中、小、微型）",
+                 "tech": "科技型中小企业", "hntech": "高新技术企业", "champion": "浙江省隐形冠军企业"}
+
+# A citation may carry where its text was found rather than what it is: a collected seed file
+# (002_e9ac55c77d2d7d2f.txt) or a web address of an aggregator or news site (chacewang.com
+# news169062). Neither is a document a person can look up; the title and clause are.
+_INTERNAL = (r"(?:\d{3}_[0-9a-f]{8,}\.txt"
+             r"|https?://[^\s，；、）)]+"
+             r"|(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|net|org|gov|edu|info)\b"
+             r"(?:/[^\s，；、）)]*)?(?:\s*[a-z]+\d+(?:[、,，]\s*[a-z]+\d+)*)?)")
+_INTERNAL_RE = re.compile(_INTERNAL, re.IGNORECASE)
+# from the "；" that opens the reference through the internal part (and its closing bracket)
+_REF_RE = re.compile(r"；[^；]*?" + _INTERNAL + r"[）)]?", re.IGNORECASE)
+
+
+def has_internal_ref(text: str) -> bool:
+    """Whether ``text`` names a seed file or a web address."""
+    return bool(_INTERNAL_RE.search(text or ""))
+
+
+def clean_citation(text: str) -> str:
+    """A citation (“title；reference clause”) as a person can use it: when the reference is a
+    seed file or a web address, the title and clause only."""
+    if not has_internal_ref(text):
+        return text
+    out = _REF_RE.sub("", text)
+    out = _INTERNAL_RE.sub("", out)  # one outside a reference: the token alone
+    out = re.sub(r"[（(]\s*[）)]", "", out)
+    return re.sub(r"\s{2,}", " ", out).strip(" ，、；")
+
+
+def clean_note(text: str) -> str:
+    """A note with any seed file name or web address left out."""
+    if not has_internal_ref(text):
+        return text
+    out = re.sub(r"[（(]\s*[）)]", "", _INTERNAL_RE.sub("", text))
+    return re.sub(r"\s{2,}", " ", out).strip(" ，、；")
+
+
+def confidence_text(code: str) -> str:
+    """A source's confidence as 高 / 中 / 低."""
+    return CONFIDENCE_WORDS.get(code, code)
+
+
+@lru_cache(maxsize=32)
+def profile_title(profile_id: str) -> str:
+    """A bundled profile by its words (PROFILE_WORDS, else its own name, read once)."""
+    if profile_id in PROFILE_WORDS:
+        return PROFILE_WORDS[profile_id]
+    from rules.profile import ProfileError, load  # only for a bundled profile added later
+
+    try:
+        return load(profile_id).name
+    except ProfileError:
+        return "无法读取的配置"
 
 
 def word(key: str, code: Any) -> str:
@@ -145,6 +227,27 @@ def verdict(n: Node) -> tuple[str, str]:
     if n.kind == "sign":
         return SIGN_LABELS[n.outcome], n.outcome.value
     return outcome_text(n.outcome), n.outcome.value
+
+
+# A verdict's meaning for the person reading it, whatever the outcome is called: the tones a
+# view colours by (good | bad | unknown | neutral).
+MEANING = {"met": "good", "unmet": "bad", "unknown": "unknown", "not_applicable": "neutral",
+           "muted": "neutral"}
+FACT_LABELS = {Outcome.MET: "✔ 是", Outcome.UNMET: "✘ 否", Outcome.UNKNOWN: "？ 未知（缺数据）",
+               Outcome.NA: "· 不适用"}
+
+
+def verdict_meaning(n: Node, among_signs: bool = False) -> tuple[str, str]:
+    """The verdict of a node and what it means for the firm (good | bad | unknown | neutral).
+
+    A criterion met is good and a warning sign triggered is bad (``verdict`` says which is
+    which). In a tree of warning signs (高耗低效整治, ``among_signs``) the conditions that only
+    place the firm in or out of the review's scope are neither: being outside it is no failure,
+    so they read 是 / 否 in a neutral tone instead of a red ✘."""
+    text, tone = verdict(n)
+    if among_signs and n.kind in ("condition", "group", "any") and tone in ("met", "unmet"):
+        return FACT_LABELS[n.outcome], "neutral"
+    return text, MEANING[tone]
 
 
 # Bands whose "points" are not points: what reaching a band gives, and below the last band.

@@ -1,6 +1,10 @@
 """规则与依据: the active profile as a tree (assessment → criterion → parameter, with value,
 unit, effective date and citation); switch profile, load an overlay file (its errors shown as
-file:line: key), and publish the park's benchmarks and cut-off scores from a stored year."""
+file:line: key), and publish the park's benchmarks and cut-off scores from a stored year.
+
+Everything here reads in words: profiles by name, coded values and groups as phrases, 可信度 as
+高 / 中 / 低 with a legend, citations without seed file names or web addresses, and the
+checksum only in a tooltip (配置校验码)."""
 
 from __future__ import annotations
 
@@ -26,20 +30,74 @@ from PySide6.QtWidgets import (
 from desktop.context import AppContext
 from desktop.operations import Operation, ProgressPanel
 from desktop.profile_loading import load_bounded
-from rules.assessments.mujun import COHORT_LABELS
+from desktop.widgets.result_tree import wrap_cells
 from rules.profile import Profile, ProfileError, available
-from rules.schema import GROUP_NAMES, NONE, RATIO, SPECS
-from rules.wording import param_value
+from rules.schema import COHORT_INDICATORS, DATE, GROUP_NAMES, NONE, RATIO, SPECS
+from rules.wording import (
+    CONFIDENCE_MEANINGS,
+    SECTION_WORDS,
+    clean_citation,
+    clean_note,
+    confidence_text,
+    param_value,
+    profile_title,
+)
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
-CONFIDENCE = {"H": "高", "M": "中", "L": "低"}
+NO_WEIGHTS = ("此配置不含县级权重与基准值：亩均效益只算出各项指标，不计分，也不分类（结果里没有 A/B/C/D 类）。"
+              "要得到分类，请改选本县配置，或“载入配置文件”载入园区发布的基准值与得分线。")
+WARN_STYLE = "color: #B54708;"
+CONFIDENCE_LEGEND = "可信度：" + "；".join(
+    f"{confidence_text(c)} — {m}" for c, m in CONFIDENCE_MEANINGS.items()) + "。"
 
 
-def _criterion_name(segment: str, names: list[str]) -> str:
-    if segment in COHORT_LABELS:
-        return COHORT_LABELS[segment]
+def lacks_weights(p: Profile) -> bool:
+    """Whether no cohort has a weight set: alone, such a profile scores nobody."""
+    for cohort, ids in COHORT_INDICATORS.items():
+        for i in ids:
+            par = p.param(f"mujun.{cohort}.{i}.weight")
+            if par is not None and any(v.value is not None for v in par.versions):
+                return False
+    return True
+
+
+def shown_name(p: Profile) -> str:
+    """A loaded profile's name as the choosers list it."""
+    return profile_title(p.id) if p.ref in available() else p.name
+
+
+def profile_choice_text(ref: str, current: Profile | None = None) -> str:
+    """How a profile is listed in a chooser: its name in words, never its id or path."""
+    if current is not None and current.ref == ref and ref not in available():
+        return f"{current.name}（配置文件）"
+    return profile_title(ref) if ref in available() else f"配置文件：{Path(ref).name}"
+
+
+def fill_profile_choice(combo: QComboBox, chosen: str, current: Profile | None) -> None:
+    """The bundled profiles by name (and ``chosen`` if it is a file), ``chosen`` selected."""
+    combo.blockSignals(True)
+    combo.clear()
+    for pid in available():
+        combo.addItem(profile_title(pid), pid)
+    if combo.findData(chosen) < 0:
+        combo.addItem(profile_choice_text(chosen, current), chosen)
+    combo.setCurrentIndex(combo.findData(chosen))
+    combo.blockSignals(False)
+
+
+def chain_words(p: Profile) -> str:
+    """The profiles ``p`` builds on, by name (浙江省基础配置)."""
+    bundled = set(available())
+    return " → ".join(profile_title(pid).split("（")[0] if pid in bundled else "另一份配置文件"
+                      for pid in p.chain[:-1])
+
+
+def _section_name(segment: str, names: list[str]) -> str:
+    """A group of parameters in words; never the key segment it comes from."""
+    if segment in SECTION_WORDS:
+        return SECTION_WORDS[segment]
     prefix = os.path.commonprefix(names).rstrip("（(：:，, ")
-    return prefix if len(prefix) >= 2 else segment
+    return prefix if len(prefix) >= 2 else "其他参数"
 
 
 class RulesPage(QWidget):
@@ -53,6 +111,7 @@ class RulesPage(QWidget):
         top.addWidget(QLabel("配置"))
         self.choice = QComboBox()
         self.choice.setMinimumContentsLength(18)
+        self.choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.choice.activated.connect(self._chosen)
         top.addWidget(self.choice)
         load_file = QPushButton("载入配置文件……")
@@ -68,6 +127,10 @@ class RulesPage(QWidget):
         self.about.setWordWrap(True)
         self.about.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.about)
+        self.warning = QLabel(NO_WEIGHTS)
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet(WARN_STYLE)
+        lay.addWidget(self.warning)
         self.progress = ProgressPanel(self)
         lay.addWidget(self.progress)
         self.issues = QListWidget()
@@ -78,14 +141,19 @@ class RulesPage(QWidget):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["参数", "取值", "单位", "生效日期", "依据", "可信度"])
         self.tree.setAlternatingRowColors(True)
-        self.tree.setWordWrap(True)
+        wrap_cells(self.tree)  # values and citations wrap instead of being cut with “…”
         h = self.tree.header()
         h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for c, w in enumerate((300, 200, 110, 90, 420, 56)):
+        for c, w in enumerate((280, 220, 90, 90, 420, 56)):
             self.tree.setColumnWidth(c, w)
         h.setStretchLastSection(False)
         h.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.tree.headerItem().setToolTip(5, CONFIDENCE_LEGEND)
         lay.addWidget(self.tree, 1)
+        self.legend = QLabel(CONFIDENCE_LEGEND)
+        self.legend.setWordWrap(True)
+        self.legend.setStyleSheet("color: #5F6B7A;")
+        lay.addWidget(self.legend)
         self.items: dict[str, QTreeWidgetItem] = {}
         ctx.profile_changed.connect(self.show_profile)
         self.show_profile()
@@ -93,59 +161,70 @@ class RulesPage(QWidget):
     # -- showing
     def show_profile(self) -> None:
         p = self.ctx.profile
-        self.choice.blockSignals(True)
-        self.choice.clear()
-        for pid in available():
-            self.choice.addItem(pid, pid)
-        if self.choice.findData(p.ref) < 0:
-            self.choice.addItem(f"{p.id}（文件）", p.ref)
-        self.choice.setCurrentIndex(self.choice.findData(p.ref))
-        self.choice.blockSignals(False)
+        fill_profile_choice(self.choice, p.ref, p)
         self.about.setText(
-            f"<b>{p.name}</b> · 版本 {p.version} · 适用 {p.county or '全省'} · 生效 {p.effective} · "
-            f"继承 {' → '.join(p.chain)} · sha256 {p.sha256[:16]}…<br>{p.description}")
+            f"<b>{shown_name(p)}</b> · 版本 {p.version} · 适用 {p.county or '全省'} · 生效 {p.effective}"
+            + (f" · 基础配置：{chain_words(p)}" if len(p.chain) > 1 else "")
+            + f"<br>{p.description}")
+        self.about.setToolTip(f"配置校验码（SHA-256，用来核对两份结果是否按同一配置算出）：\n{p.sha256}")
+        self.warning.setVisible(lacks_weights(p))
         self.tree.clear()
         self.items.clear()
         on = self.ctx.as_of
         for group, gname in GROUP_NAMES.items():
-            specs = [s for s in SPECS if s.assessment == group]
             top = QTreeWidgetItem([gname])
             f = top.font(0)
             f.setBold(True)
             top.setFont(0, f)
             self.tree.addTopLevelItem(top)
-            by_crit: dict[str, list] = {}
+            specs = [s for s in SPECS if s.assessment == group]
+            paths = {s.key: self._path(s.key) for s in specs}
+            folders: dict[tuple[str, ...], QTreeWidgetItem] = {(): top}
             for s in specs:
-                parts = s.key.split(".")
-                by_crit.setdefault(parts[1] if len(parts) > 2 else "", []).append(s)
-            for seg, members in by_crit.items():
-                parent = top
-                if seg:
-                    parent = QTreeWidgetItem([_criterion_name(seg, [m.name for m in members])])
-                    top.addChild(parent)
-                for s in members:
-                    parent.addChild(self._param_item(p, s, on))
+                path = paths[s.key]
+                for depth in range(1, len(path) + 1):  # the groups it sits in, made once
+                    if path[:depth] not in folders:
+                        names = [m.name for m in specs if paths[m.key][:depth] == path[:depth]]
+                        folders[path[:depth]] = QTreeWidgetItem([_section_name(path[depth - 1],
+                                                                               names)])
+                        folders[path[:depth - 1]].addChild(folders[path[:depth]])
+                folders[path].addChild(self._param_item(p, s, on))
             top.setExpanded(True)
+
+    @staticmethod
+    def _path(key: str) -> tuple[str, ...]:
+        """The groups a parameter sits in: the key's middle parts that name a group
+        (``sme.2022.innovative.min_score`` → 2022, innovative), else its second part."""
+        parts = key.split(".")[1:-1]
+        named = tuple(x for x in parts if x in SECTION_WORDS)
+        if named or not parts:
+            return named
+        return (parts[0],)
 
     def _param_item(self, p: Profile, spec, on) -> QTreeWidgetItem:
         param = p.param(spec.key)
         # the value says its unit already; a ratio reads as a percentage (issue 19)
-        unit = "" if spec.unit == NONE else "%" if spec.unit == RATIO else spec.unit
+        unit = "" if spec.unit in (NONE, DATE) else "%" if spec.unit == RATIO else spec.unit
         if param is None:
             item = QTreeWidgetItem([spec.name, "未设定", unit, "", "本配置未规定（相应规则不适用）", ""])
         else:
             v = param.at(on)
             item = QTreeWidgetItem([spec.name, param_value(spec.key, v.value, spec.unit), unit,
-                                    str(v.effective), v.citation,
-                                    CONFIDENCE.get(v.confidence, v.confidence)])
-            item.setToolTip(4, f"{v.citation}\n{v.note}\n{v.file}:{v.line}".strip())
+                                    str(v.effective), clean_citation(v.citation),
+                                    confidence_text(v.confidence)])
+            tip = [clean_citation(v.citation)]
+            if v.note:
+                tip.append(clean_note(v.note))
+            tip.append(f"出自配置文件 {Path(v.file).name} 第 {v.line} 行")
+            item.setToolTip(4, "\n".join(tip))
+            item.setToolTip(5, CONFIDENCE_MEANINGS.get(v.confidence, ""))
             if len(param.versions) > 1:
                 for old in param.versions:
                     item.addChild(QTreeWidgetItem([
                         "（在用）" if old is v else "（历次版本）",
                         param_value(spec.key, old.value, spec.unit), unit, str(old.effective),
-                        old.citation, CONFIDENCE.get(old.confidence, old.confidence)]))
-        item.setToolTip(0, spec.key)
+                        clean_citation(old.citation), confidence_text(old.confidence)]))
+        item.setToolTip(0, f"{spec.name}\n写县级配置文件时的参数名：{spec.key}")
         item.setData(0, KEY_ROLE, spec.key)
         self.items[spec.key] = item
         return item
@@ -184,7 +263,8 @@ class RulesPage(QWidget):
 
     def _loaded(self, profile: Profile) -> None:
         self.ctx.set_profile(profile)
-        self.ctx.status.emit(f"已切换到配置 {profile.name} {profile.version}")
+        self.ctx.status.emit(f"已切换到配置：{shown_name(profile)}"
+                             + ("。注意：" + NO_WEIGHTS if lacks_weights(profile) else ""))
 
     def _failed(self, error: BaseException) -> None:
         self.show_profile()  # the combo goes back to the profile still in use

@@ -34,11 +34,17 @@ from desktop import settings as user_settings
 from desktop.context import AppContext
 from desktop.logs import log_path
 from desktop.operations import Operation, ProgressPanel, show_error, user_message
+from desktop.pages.rules import (
+    NO_WEIGHTS,
+    WARN_STYLE,
+    fill_profile_choice,
+    lacks_weights,
+    shown_name,
+)
 from desktop.profile_loading import load_bounded
 from desktop.resources import LIBRARIES, resource_path
 from forms.store import Store, StoreError
-from rules.profile import available
-from rules.wording import param_value
+from rules.wording import CONFIDENCE_MEANINGS, clean_citation, confidence_text, param_value
 
 
 class SettingsPage(QWidget):
@@ -87,8 +93,13 @@ class SettingsPage(QWidget):
         box = QGroupBox("评估")
         form = QFormLayout(box)
         self.profile = QComboBox()
+        self.profile.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.profile.activated.connect(self._profile_chosen)
         form.addRow("默认配置", self.profile)
+        self.profile_warning = QLabel(NO_WEIGHTS)
+        self.profile_warning.setWordWrap(True)
+        self.profile_warning.setStyleSheet(WARN_STYLE)
+        form.addRow("", self.profile_warning)
         self.today = QCheckBox("使用今天的日期")
         self.as_of = QDateEdit()
         self.as_of.setCalendarPopup(True)
@@ -118,14 +129,8 @@ class SettingsPage(QWidget):
         self.folder.setText(s.data_folder or str(self.ctx.db_path.parent))
         self.db_label.setText(str(self.ctx.db_path))
         self.log_label.setText(str(log_path()))
-        self.profile.blockSignals(True)
-        self.profile.clear()
-        for pid in available():
-            self.profile.addItem(pid, pid)
-        if self.profile.findData(s.profile) < 0:
-            self.profile.addItem(s.profile, s.profile)
-        self.profile.setCurrentIndex(self.profile.findData(s.profile))
-        self.profile.blockSignals(False)
+        fill_profile_choice(self.profile, s.profile, self.ctx.profile)
+        self.profile_warning.setVisible(lacks_weights(self.ctx.profile))
         for w in (self.today, self.as_of):
             w.blockSignals(True)
         self.today.setChecked(not s.as_of)
@@ -141,7 +146,8 @@ class SettingsPage(QWidget):
             if par is not None:
                 v = par.at(self.ctx.as_of)
                 lines.append(f"{par.spec.name}：{param_value(key, v.value, par.spec.unit)}"
-                             f"（{v.citation}，可信度 {v.confidence}）")
+                             f"（{clean_citation(v.citation)}；可信度 {confidence_text(v.confidence)}："
+                             f"{CONFIDENCE_MEANINGS.get(v.confidence, '')}）")
         lines.append("亩均效益与高耗低效按等价值计算能耗；绿色通道两种口径都算，不一致时按等价值（较严格）。"
                      "口径随配置而定，要改请载入县级配置文件。")
         self.electricity.setText("\n".join(lines))
@@ -227,9 +233,16 @@ class AboutPage(QWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
+        self.ctx = ctx
         lay = QVBoxLayout(self)
-        text = QTextBrowser()
-        text.setOpenExternalLinks(False)
+        self.text = QTextBrowser()
+        self.text.setOpenExternalLinks(False)
+        lay.addWidget(self.text)
+        ctx.profile_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        ctx = self.ctx
         rows = []
         for name, lic in LIBRARIES:
             try:
@@ -238,16 +251,18 @@ class AboutPage(QWidget):
                 ver = "—"
             rows.append(f"<tr><td>{name}</td><td>{ver}</td><td>{lic}</td></tr>")
         font_licence = resource_path("fonts", "LICENSE-Apache-2.0.txt")
-        text.setHtml(
+        p = ctx.profile
+        self.text.setHtml(
             f"<h2>亩均自评 {__version__}</h2>"
             "<p>离线自评工具：亩均效益分类、节能审查绿色通道、专精特新梯度、高耗低效整治、数字化认定。"
             "每一条结论都给出所用参数及其政策出处。</p>"
             "<p><b>结果为自评估算，仅供参考；实际评价结果以县（市、区）主管部门公布的为准。</b></p>"
             f"<p>数据文件夹：{ctx.db_path.parent}<br>评估日期：{ctx.as_of}（今天 {date.today()}）</p>"
+            f"<h3>当前配置</h3><p>{shown_name(p)}，版本 {p.version}<br>配置校验码（SHA-256）：{p.sha256}<br>"
+            "<span style='color:#5F6B7A'>两份结果的配置校验码相同，说明它们按同一套参数算出。</span></p>"
             "<h3>随附字体</h3><p>文泉驿微米黑（WenQuanYi Micro Hei），Apache License 2.0，"
             f"许可文本：{font_licence}</p>"
             "<h3>使用的开源库</h3><table cellpadding='4'><tr><th align='left'>名称</th>"
             "<th align='left'>版本</th><th align='left'>许可</th></tr>" + "".join(rows) + "</table>"
             + ("<p>本程序由 PyInstaller 打包（引导程序：GPL-2.0，附允许随任意程序分发的例外条款）。</p>"
                if getattr(sys, "frozen", False) else ""))
-        lay.addWidget(text)

@@ -127,7 +127,8 @@ class ResultPanel(QWidget):
         self.tabs.addTab(overview, "概览")
         self.trees: dict[str, ResultTree] = {}
         for key, title in self.TABS:
-            t = ResultTree()
+            t = ResultTree(empty_text="没有新上项目：在“新上项目”页添加项目后点“评估”。") if key == "green" \
+                else ResultTree()
             t.citation_clicked.connect(self.citation_clicked)
             self.trees[key] = t
             self.tabs.addTab(t, title)
