@@ -11,6 +11,7 @@ park's own indicator averages are written as comments, for reference only.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -39,7 +40,8 @@ def _line(key: str, value: float, year: int, eff: str, clause: str) -> str:
 def _overlay(base: Profile, year: int, today: date, n: int, used: dict[str, tuple[float, int]],
              cuts: dict[str, list[float]], emission: dict[str, float],
              means: dict[str, dict[str, float]], counts: dict[str, int], park: str) -> str:
-    pid = f"{base.id}-{park or 'park'}-{year}"
+    # an id from the park's name: letters, digits, _ . - only (spaces, slashes become -)
+    pid = re.sub(r"[^\w.-]+", "-", f"{base.id}-{park or 'park'}-{year}").strip("-.")[:64]
     title = f"{park or '本园区'} {year} 年度排名结果（{n} 家企业，{today.isoformat()}）"
     lines = [
         f"# 由亩均自评根据 {year} 年度 {n} 家企业的数据计算，{today.isoformat()} 发布。",

@@ -57,7 +57,7 @@ MAX_CHAIN = 8  # profiles in a base chain
 MAX_DEPTH = 12  # nesting of mappings and lists
 MAX_TEXT = 1000  # characters of one scalar (a clause, a title, a note …)
 MAX_VERSIONS = 50  # dated versions of one parameter
-ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+ID_PATTERN = re.compile(r"\w[\w.-]{0,63}")  # letters (汉字 too), digits, _ . - ; no path
 DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 BLANK = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]*")  # what reads as nothing
 ODD_BREAKS = re.compile("[\x85\u2028\u2029]")  # line breaks to YAML, not to an editor
@@ -829,8 +829,8 @@ def _load(path: Path, seen: list[Path], budget: list[int]) -> Profile:
             r.err(None, f"profile.{k}", "缺少", mf.meta_line)
     pid = meta.get("id")
     if pid and not ID_PATTERN.fullmatch(pid):
-        r.err(None, "profile.id", "id 只能由字母、数字、点、横线和下划线组成（64 个字符以内，如 "
-                                  "wenling-2024）", mf.meta["id"][1])
+        r.err(None, "profile.id", "id 只能由文字、数字、点、横线和下划线组成，不含空格和斜杠（64 个字符"
+                                  "以内，如 wenling-2024）", mf.meta["id"][1])
     elif pid and pid in available() and not _is_bundled_path(path):
         # results are stored under the id: another file must not pass for a bundled profile
         r.err(None, "profile.id", f"“{pid}”是软件自带配置的 id，请另起一个（如 {pid}-园区名）",

@@ -273,3 +273,26 @@ def test_qt_file_dialogs_speak_chinese(qtbot) -> None:
     labels = {w.objectName(): w.text() for w in dlg.findChildren(QLabel)}
     assert labels["lookInLabel"] == "查找范围(&L)："
     assert labels["fileTypeLabel"] == "文件类型(&T)："
+
+
+def test_file_dialogs_open_where_that_kind_of_file_was_last_used(
+        window: MainWindow, tmp_path: Path, monkeypatch, qtbot) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop import dialogs
+
+    offered: list[str] = []
+    target = tmp_path / "报告 文件夹" / "甲.pdf"
+    target.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda parent, title, where, filt: (offered.append(where), (str(target), ""))[1])
+    page = window.pages["selfcheck"]
+    type_firm(qtbot, page, FIRM)
+    page.export_pdf()
+    wait_idle(qtbot, page)
+    page.export_pdf()
+    wait_idle(qtbot, page)
+    assert Path(offered[0]).parent == dialogs.documents()  # never the program's folder
+    assert Path(offered[0]).name == "星河机械有限公司_2024_亩均自评报告.pdf"
+    assert Path(offered[1]).parent == target.parent  # where the last report went
+    assert dialogs.folder(dialogs.PROFILES) == dialogs.documents()  # each kind its own

@@ -178,3 +178,15 @@ def test_the_sample_is_never_published(with_sample: Store, tmp_path: Path) -> No
     pipeline.run(park(tmp_path / "real.xlsx", 12, year=2025, first=700), PROFILE, AS_OF, store)
     text = publish(store, PROFILE, 2025, tmp_path / "p.yaml").read_text(encoding="utf-8")
     assert "12 家企业" in text
+
+
+def test_a_park_name_with_spaces_and_slashes_still_publishes_a_loadable_file(
+        tmp_path: Path) -> None:
+    from forms.publish import publish
+    from rules.profile import load as load_profile
+
+    store = Store(tmp_path / "db.sqlite3")
+    pipeline.run(park(tmp_path / "real.xlsx", 12, year=2025, first=700), PROFILE, AS_OF, store)
+    out = publish(store, PROFILE, 2025, tmp_path / "p.yaml", park="示范 园区/二期")
+    p = load_profile(out)
+    assert p.id == "huangyan-2022-示范-园区-二期-2025" and "示范 园区/二期" in p.name

@@ -14,7 +14,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import dialogs
 from desktop.context import AppContext
 from desktop.operations import Operation, ProgressPanel
 from desktop.profile_loading import load_bounded
@@ -247,10 +247,10 @@ class RulesPage(QWidget):
         self.load_profile(self.choice.itemData(index))
 
     def choose_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "载入配置文件", str(Path.home()),
-                                              "配置文件 (*.yaml *.yml);;所有文件 (*)")
+        name = dialogs.open_file(self, "载入配置文件", "配置文件 (*.yaml *.yml);;所有文件 (*)",
+                                 dialogs.PROFILES)
         if name:
-            self.load_profile(name)
+            self.load_profile(str(name))
 
     def load_profile(self, ref: str) -> Operation | None:
         if self.progress.busy:
@@ -285,11 +285,10 @@ class RulesPage(QWidget):
         park, ok = QInputDialog.getText(self, "发布基准值", "园区名称（写入配置名）：")
         if not ok:
             return
-        name, _ = QFileDialog.getSaveFileName(self, "保存发布的配置",
-                                              str(Path.home() / f"{park or '园区'}_{year}_基准值.yaml"),
-                                              "配置文件 (*.yaml)")
+        name = dialogs.save_file(self, "保存发布的配置", f"{park or '园区'}_{year}_基准值.yaml",
+                                 "配置文件 (*.yaml)", dialogs.PROFILES)
         if name:
-            self.publish_to(int(year), Path(name), park)
+            self.publish_to(int(year), name, park)
 
     def publish_to(self, year: int, out: Path, park: str = "") -> Operation | None:
         ctx = self.ctx

@@ -21,7 +21,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import paths
+from desktop import dialogs, paths
 from desktop.context import AppContext
 from desktop.operations import ProgressPanel
 from desktop.widgets.firm_form import FirmForm
@@ -357,10 +356,10 @@ class SelfCheckPage(QWidget):
         if result is None:
             return
         rec = result.record
-        default = str(Path.home() / f"{rec.name}_{rec.year}_亩均自评报告.pdf")
-        out, _ = QFileDialog.getSaveFileName(self, "导出 PDF 报告", default, "PDF 文件 (*.pdf)")
+        out = dialogs.save_file(self, "导出 PDF 报告", f"{rec.name}_{rec.year}_亩均自评报告.pdf",
+                                "PDF 文件 (*.pdf)", dialogs.REPORTS)
         if out:
-            self.export_to(Path(out))
+            self.export_to(out)
 
     def export_to(self, path: Path) -> None:
         self._report(path, lambda p: self.draft_label.setText(f"已导出：{p}"))

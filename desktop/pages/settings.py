@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import __version__
+from desktop import __version__, dialogs
 from desktop import settings as user_settings
 from desktop.context import AppContext
 from desktop.logs import log_path
@@ -168,11 +168,10 @@ class SettingsPage(QWidget):
 
     # -- backup and restore
     def choose_backup(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, "备份数据库", str(Path.home() / f"亩均自评备份-{datetime.now():%Y%m%d-%H%M}.sqlite3"),
-            "数据库备份 (*.sqlite3)")
+        name = dialogs.save_file(self, "备份数据库", f"亩均自评备份-{datetime.now():%Y%m%d-%H%M}.sqlite3",
+                                 "数据库备份 (*.sqlite3)", dialogs.BACKUPS)
         if name:
-            self.backup_to(Path(name))
+            self.backup_to(name)
 
     def _on_store(self, title: str, fn: Callable[[Store], Any],
                   done: Callable[[Any], None]) -> Operation | None:
@@ -195,8 +194,8 @@ class SettingsPage(QWidget):
         return self._on_store("备份数据库", lambda store: store.backup_to(target), done)
 
     def choose_restore(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "选择数据库备份", str(Path.home()),
-                                              "数据库备份 (*.sqlite3 *.db);;所有文件 (*)")
+        name = dialogs.open_file(self, "选择数据库备份", "数据库备份 (*.sqlite3 *.db);;所有文件 (*)",
+                                 dialogs.BACKUPS)
         if name and QMessageBox.question(
                 self, "从备份恢复", f"用备份“{Path(name).name}”替换当前数据库的全部内容？\n\n"
                 "当前数据库会先自动另存一份，放在数据文件夹里；恢复错了可以用它再恢复回来。") == \
