@@ -501,7 +501,7 @@ def test_welcome_page_opens_the_form_and_the_file_chooser(window: MainWindow, qt
     qtbot.mouseClick(welcome.buttons["selfcheck"], Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.pages["selfcheck"]
     asked = []
-    monkeypatch.setattr("desktop.pages.batch_import.QFileDialog.getOpenFileName",
+    monkeypatch.setattr("desktop.dialogs.QFileDialog.getOpenFileName",
                         lambda *a: (asked.append(a[1]), ("", ""))[1])
     qtbot.mouseClick(welcome.buttons["import"], Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.pages["import"] and asked == ["选择企业数据表格"]

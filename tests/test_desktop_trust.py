@@ -296,3 +296,22 @@ def test_file_dialogs_open_where_that_kind_of_file_was_last_used(
     assert Path(offered[0]).name == "星河机械有限公司_2024_亩均自评报告.pdf"
     assert Path(offered[1]).parent == target.parent  # where the last report went
     assert dialogs.folder(dialogs.PROFILES) == dialogs.documents()  # each kind its own
+
+
+def test_cancelling_the_pdf_batch_says_what_was_written(window: MainWindow, tmp_path: Path,
+                                                        qtbot) -> None:
+    from tests.test_desktop_pages import _import
+
+    _import(window, qtbot, park(tmp_path / "park.xlsx", 40, first=400))
+    page = window.pages["import"]
+    out = tmp_path / "报告"
+    op = page.export_pdfs_to(out, processes=1)
+    qtbot.waitUntil(lambda: page.progress.bar.value() > 0, timeout=60_000)
+    op.cancel()
+    wait_idle(qtbot, page)
+    written = sorted(out.glob("*.pdf"))
+    assert 0 < len(written) < 40 and not list(out.glob("*.part"))
+    text = page.written.label.text()
+    assert f"已取消：生成了 {len(written)} 份 PDF 报告（完整的），其余 {40 - len(written)} 份未生成" in text
+    assert page.written.open_folder.isVisibleTo(page)
+    assert not page.written.open_file.isVisibleTo(page)  # a folder of reports

@@ -1,8 +1,12 @@
 """批量导入: choose or drop a park's sheet, check it in the background, read the import report
-(every sheet and column, SPEC §7.1) and every rejected cell, re-map columns (remembered per
-header layout), commit — confirming renames of stored firms first — export the error report,
+(every sheet and column, SPEC §7.1), every rejected cell with the firm's name and code, and the
+firms the file will add or update, re-map columns (remembered per header layout), commit —
+confirming renames of stored firms first — see that batch on 结果一览, export the error report,
 the results workbook and the PDF batch — each in the background with progress and cancel — and
-undo the import if it was the wrong file."""
+undo the import if it was the wrong file.
+
+A rejected firm row is fixed in 企业自评 (double-click); it is marked 已改正 once that firm has
+been saved from the form (``data_changed``, then the store's batches and history say so)."""
 
 from __future__ import annotations
 
@@ -13,7 +17,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -26,15 +29,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import dialogs
 from desktop import settings as user_settings
 from desktop.context import AppContext
-from desktop.models import ErrorsModel
-from desktop.operations import Operation, ProgressPanel, user_message
+from desktop.models import NOT_READ, ErrorsModel, PlannedModel, row_identity
+from desktop.operations import Cancelled, Operation, ProgressPanel, user_message
+from desktop.resources import is_sample
 from desktop.widgets.column_map import ColumnMapDialog
 from desktop.widgets.import_report import RenameDialog, ReportView
+from desktop.widgets.outcome import OutcomeLine
+from forms.firm import FORM_FILE
 from forms.headers import FIELDS, MAPPED
 from forms.importer import ImportResult, Row
 from forms.pipeline import Outcome, RenameConflict
+from forms.store import IMPORT, SAMPLE
 
 # what the command line reads too (the content decides the format, SPEC §7.1)
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".txt")
@@ -86,6 +94,10 @@ class ImportPage(QWidget):
         self._fallback: dict[str, Any] | None = None
         self.map_dialog: ColumnMapDialog | None = None
         self.rename_dialog: RenameDialog | None = None
+        # stored firm names of this file's keys (code, year), read with the check
+        self.stored: dict[tuple[str, int], str] = {}
+        # rejected rows sent to 企业自评: row → (latest batch then, the firm-years stored then)
+        self.fixing: dict[int, tuple[Row, int, set[tuple[str, int]]]] = {}
         self.setAcceptDrops(True)
         lay = QVBoxLayout(self)
         drop = QFrame()
@@ -107,6 +119,8 @@ class ImportPage(QWidget):
         lay.addWidget(drop)
         self.progress = ProgressPanel(self)
         lay.addWidget(self.progress)
+        self.written = OutcomeLine(self)  # what an export or the PDF batch wrote
+        lay.addWidget(self.written)
         self.summary = QLabel("尚未选择文件。")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -131,22 +145,35 @@ class ImportPage(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)
         h = self.table.horizontalHeader()
-        for c, w in enumerate((140, 60, 220)):
+        for c, w in enumerate((110, 50, 180, 300, 170, 180, 80)):
             self.table.setColumnWidth(c, w)
+        h.moveSection(h.visualIndex(4), 2)  # 工作表, 行, 企业名称, 信用代码, 列, 原因, 状态
+        h.moveSection(h.visualIndex(5), 3)
         h.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self.fix_row)
         rejected = QWidget()
         rl = QVBoxLayout(rejected)
         rl.setContentsMargins(4, 4, 4, 4)
-        hint = QLabel("双击一行，在“企业自评”中改正这家企业后保存：")
-        hint.setStyleSheet("color: #5F6B7A;")
-        rl.addWidget(hint)
+        self.fix_hint = QLabel(self.FIX_HINT)
+        self.fix_hint.setWordWrap(True)
+        self.fix_hint.setStyleSheet("color: #5F6B7A;")
+        rl.addWidget(self.fix_hint)
         rl.addWidget(self.table, 1)
         self.tabs.addTab(rejected, "被拒绝的单元格")
+        self.planned = PlannedModel(self)
+        self.planned_table = QTableView()
+        self.planned_table.setModel(self.planned)
+        self.planned_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.planned_table.setWordWrap(False)
+        for c, w in enumerate((190, 240, 180, 60)):
+            self.planned_table.setColumnWidth(c, w)
+        self.planned_table.horizontalHeader().setStretchLastSection(True)
+        self.tabs.addTab(self.planned_table, "将导入的企业")
         lay.addWidget(self.tabs, 1)
         row = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (("commit", "导入有效数据并评估", lambda: self.commit()),
+                                ("batch_results", "查看本批结果", self.show_batch_results),
                                 ("errors", "导出错误报告……", self.export_errors),
                                 ("results", "导出结果工作簿……", self.export_results),
                                 ("pdfs", "生成 PDF 报告……", self.export_pdfs),
@@ -156,9 +183,14 @@ class ImportPage(QWidget):
             self.buttons[key] = b
             row.addWidget(b)
         self.buttons["commit"].setStyleSheet("font-weight: bold;")
+        self.buttons["batch_results"].setToolTip("在“结果一览”中只显示本批导入的企业")
         row.addStretch(1)
         lay.addLayout(row)
+        ctx.data_changed.connect(self._note_fixed)
         self._update_buttons()
+
+    FIX_HINT = ("双击一行，在“企业自评”中改正这家企业后保存；保存后这里标为“已改正”。"
+                "新上项目行：双击打开它所属的企业。")
 
     # -- choosing a file
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -172,18 +204,17 @@ class ImportPage(QWidget):
             self.open_file(Path(urls[0].toLocalFile()))
 
     def choose(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "选择企业数据表格", str(Path.home()), FILTER)
+        name = dialogs.open_file(self, "选择企业数据表格", FILTER, dialogs.TABLES)
         if name:
-            self.open_file(Path(name))
+            self.open_file(name)
 
     def save_template(self) -> None:
         from forms.excel.template import write_template
 
-        name, _ = QFileDialog.getSaveFileName(self, "保存导入模板",
-                                              str(Path.home() / "亩均自评导入模板.xlsx"),
-                                              "Excel 工作簿 (*.xlsx)")
+        name = dialogs.save_file(self, "保存导入模板", "亩均自评导入模板.xlsx",
+                                 "Excel 工作簿 (*.xlsx)", dialogs.TABLES)
         if name:
-            self.progress.run(lambda p: write_template(Path(name)), "生成导入模板",
+            self.progress.run(lambda p: write_template(name), "生成导入模板",
                               on_success=lambda out: self.summary.setText(f"已保存模板：{out}"))
 
     def show_payload(self, payload: Any) -> None:
@@ -205,7 +236,10 @@ class ImportPage(QWidget):
         self.path = path
         self.imported = self.outcome = None
         self.mapping, self.remembered, self._fallback = {}, set(), None
+        self.stored, self.fixing = {}, {}
         self.errors.set_rows([])
+        self.planned.set_rows([])
+        self._say(self.FIX_HINT, hint=True)
         self.report.clear()
         self._tab_titles(None)
         self.file_label.setText(f"文件：{path}")
@@ -232,9 +266,12 @@ class ImportPage(QWidget):
 
         def work(progress):
             if not stored:
-                return dry_run(path, progress, **kw)
+                return dry_run(path, progress, **kw), {}
             with ctx.worker_store() as store:
-                return dry_run(path, progress, stored=store.stored_keys, **kw)
+                imp = dry_run(path, progress, stored=store.stored_keys, **kw)
+                keys = {r.key for r in imp.valid} | set(imp.projects_for_stored())
+                keys |= {p.key for p in imp.projects if p.key is not None}
+                return imp, store.stored_names(k for k in keys if k is not None)
 
         op = self.progress.run(work, "检查表格", on_success=self._checked,
                                on_finished=self._finished)
@@ -269,11 +306,13 @@ class ImportPage(QWidget):
             self.summary.setText(f"无法导入：{user_message(op.error)}")
         self._update_buttons()
 
-    def _checked(self, imp: ImportResult) -> None:
+    def _checked(self, got: tuple[ImportResult, dict[tuple[str, int], str]]) -> None:
+        imp, self.stored = got
         auto = self._remembered_for(imp)
         if auto:  # read again with the choices remembered for these headers
             if self._fallback is None:
-                self._fallback = {**self._state(), "imported": imp, "outcome": None}
+                self._fallback = {**self._state(), "imported": imp, "outcome": None,
+                                  "stored": self.stored}
             self.mapping.update(auto)
             self.remembered |= set(auto)
             self.summary.setText("正在按上次为此表头保存的列对应重新读取……")
@@ -287,12 +326,14 @@ class ImportPage(QWidget):
 
     def _state(self) -> dict[str, Any]:
         """What a re-check may change, to go back to if it fails."""
-        return {"imported": self.imported, "outcome": self.outcome, "mapping": dict(self.mapping),
+        return {"imported": self.imported, "outcome": self.outcome, "stored": self.stored,
+                "mapping": dict(self.mapping),
                 "remembered": set(self.remembered), "hidden": self.hidden_box.isChecked(),
                 "memory": dict(self.ctx.settings.column_mappings)}
 
     def _restore(self, state: dict[str, Any]) -> ImportResult:
         self.imported, self.outcome = state["imported"], state["outcome"]
+        self.stored = state.get("stored", self.stored)
         self.mapping, self.remembered = state["mapping"], state["remembered"]
         self.hidden_box.blockSignals(True)
         self.hidden_box.setChecked(state["hidden"])
@@ -329,8 +370,15 @@ class ImportPage(QWidget):
         return out
 
     def _show(self, imp: ImportResult) -> None:
-        """The report, the rejected cells and a summary that names everything not imported."""
-        self.errors.set_rows(imp.invalid)
+        """The report, the rejected cells, the firms to be written and a summary that names
+        everything not imported."""
+        names = {c: n for (c, _y), n in self.stored.items()}
+        for r in imp.enterprises:
+            name, code = row_identity(r)
+            names.setdefault(code, name)
+        self.errors.set_rows(imp.invalid, names)
+        self.planned.set_rows(self.planned_rows(imp))
+        new, updated = self.planned.counts()
         banner = self._banner(imp)
         self.report.show_report(imp, banner)
         attention = []
@@ -358,17 +406,44 @@ class ImportPage(QWidget):
             verdict = f"没有被拒绝的行；注意：{'，'.join(attention)}，见导入报告。"
         else:
             verdict = "没有发现错误。"
-        self.summary.setText(f"检查完成（尚未导入）。{imp.summary()}。\n{verdict}"
+        plan = "、".join(([f"新增 {new} 家"] if new else [])
+                        + ([f"更新 {updated} 家（已有数据将存入历史，可撤销）"] if updated else []))
+        plan = f"\n导入后将{plan}，名单见“将导入的企业”。" if plan else ""
+        self.summary.setText(f"检查完成（尚未导入）。{imp.summary()}。{plan}\n{verdict}"
                              + "".join(f"\n{b}" for b in banner))
         self._tab_titles(imp)
-        self.tabs.setCurrentIndex(1 if imp.invalid and not imp.column_problems else 0)
+        self.tabs.setCurrentIndex(1 if imp.invalid and not imp.column_problems
+                                  else 0 if imp.column_problems else 2)
         self._update_buttons()
 
     def _tab_titles(self, imp: ImportResult | None) -> None:
         problems = len(imp.column_problems) if imp is not None else 0
         self.tabs.setTabText(0, "导入报告" + (f"（{problems} 列未导入）" if problems else ""))
-        self.tabs.setTabText(1, "被拒绝的单元格" + (f"（{self.errors.rowCount()}）"
-                                                  if imp is not None else ""))
+        fixed = sum(1 for s in self.errors.states.values() if s == ErrorsModel.FIXED)
+        self.tabs.setTabText(1, "被拒绝的单元格" + (
+            f"（{self.errors.rowCount()}{f'，已改正 {fixed} 行' if fixed else ''}）"
+            if imp is not None else ""))
+        new, updated = self.planned.counts()
+        done = self.outcome is not None
+        self.tabs.setTabText(2, ("本批导入的企业" if done else "将导入的企业")
+                             + (f"（新增 {new}，更新 {updated}）" if imp is not None else ""))
+
+    def planned_rows(self, imp: ImportResult) -> list[tuple[str, str, str, int, str]]:
+        """The firms the commit will write: stored ones first (their data goes to history),
+        then new ones, each in file order."""
+        upd, new = [], []
+        for r in imp.valid:
+            v = r.checked.values
+            old = self.stored.get((v["credit_code"], v["year"]))
+            if old is None:
+                new.append((PlannedModel.NEW, v["name"], v["credit_code"], v["year"], ""))
+            else:
+                note = f"数据库中的名称：{old}" if old != v["name"] else ""
+                upd.append((PlannedModel.UPDATE, v["name"], v["credit_code"], v["year"], note))
+        for (code, year), projects in imp.projects_for_stored().items():
+            upd.append((PlannedModel.UPDATE, self.stored.get((code, year), NOT_READ), code, year,
+                        f"只补充新上项目 {len(projects)} 个"))
+        return upd + new
 
     # -- column choices and hidden sheets
     def remap(self) -> ColumnMapDialog | None:
@@ -441,7 +516,8 @@ class ImportPage(QWidget):
             with ctx.worker_store() as store:
                 try:
                     return pipeline.run(path, profile, as_of, store=store, progress=progress,
-                                        imported=imp, accept_renames=accept_renames)
+                                        imported=imp, accept_renames=accept_renames,
+                                        kind=SAMPLE if is_sample(path) else IMPORT)
                 except pipeline.RenameConflict as e:  # a question for the user, not a failure
                     return e
 
@@ -462,6 +538,7 @@ class ImportPage(QWidget):
             f"项目 {c.projects} 个。评估 {outcome.assessed} 家，排名范围 {outcome.population} 家"
             + (f"：{classes}" if classes else "") + "。"
             + "".join(f"\n注意：{note}（{n} 家）" for note, n in outcome.notes.items()) if c else "")
+        self._tab_titles(self.imported)
         self.ctx.data_changed.emit()
         bad = len(self.imported.invalid) if self.imported else 0
         self.ctx.status.emit(f"已导入“{self.path.name if self.path else ''}”：评估 {outcome.assessed} 家企业"
@@ -493,8 +570,7 @@ class ImportPage(QWidget):
         self._update_buttons()
 
     def _save_name(self, title: str, suggested: str, filt: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), filt)
-        return Path(name) if name else None
+        return dialogs.save_file(self, title, suggested, filt, dialogs.EXPORTS)
 
     def export_errors(self) -> None:
         if self.imported is None or self.path is None:
@@ -509,9 +585,14 @@ class ImportPage(QWidget):
         imp = self.imported
         if imp is None:
             return None
+        def done(path: Path | None) -> None:
+            if path:
+                self.written.show_file("已导出错误报告", path)
+            else:
+                self.written.show_problem("没有错误行，无需错误报告")
+
         return self.progress.run(lambda p: write_error_report(out, imp), "导出错误报告",
-                                 on_success=lambda path: self.ctx.status.emit(
-                                     f"已导出错误报告：{path}" if path else "没有错误行，无需错误报告"))
+                                 on_success=done)
 
     def _keys(self) -> list[tuple[str, int, str | None, int | None]]:
         imp = self.imported
@@ -537,15 +618,15 @@ class ImportPage(QWidget):
             with ctx.worker_store() as store:
                 return write_stored_results(out, store, ident, keys, progress)
 
-        return self.progress.run(work, "导出结果工作簿", on_success=lambda path: self.ctx.status.emit(
-            f"已导出结果工作簿：{path}"))
+        return self.progress.run(work, "导出结果工作簿",
+                                 on_success=lambda path: self.written.show_file("已导出结果工作簿", path))
 
     def export_pdfs(self) -> None:
         if self.outcome is None:
             return
-        folder = QFileDialog.getExistingDirectory(self, "选择保存 PDF 报告的文件夹", str(Path.home()))
+        folder = dialogs.choose_folder(self, "选择保存 PDF 报告的文件夹", dialogs.REPORTS)
         if folder:
-            self.export_pdfs_to(Path(folder))
+            self.export_pdfs_to(folder)
 
     def export_pdfs_to(self, folder: Path, processes: int | None = None) -> Operation | None:
         from desktop.reports.batch import Job, render_batch
@@ -561,13 +642,26 @@ class ImportPage(QWidget):
         noted: list[str] = []
 
         def work(progress):
-            return render_batch(jobs, folder, ref, as_of, processes=processes,
-                                progress=lambda d, t: progress(d, t, f"生成 PDF 报告 {d}/{t}"),
-                                start_method="spawn", errors=failed, warnings=noted)
+            stop = [False]
 
-        def done(paths: list[Path]) -> None:
-            self.ctx.status.emit(f"已生成 {len(paths)} 份 PDF 报告：{folder}"
-                                 + (f"；{len(failed)} 份未能生成" if failed else ""))
+            def step(done: int, total: int) -> None:
+                try:
+                    progress(done, total, f"生成 PDF 报告 {done}/{total}")
+                except Cancelled:  # stop starting new reports; the written ones are said
+                    stop[0] = True
+
+            paths = render_batch(jobs, folder, ref, as_of, processes=processes, progress=step,
+                                 cancelled=lambda: stop[0], start_method="spawn",
+                                 errors=failed, warnings=noted)
+            return paths, stop[0]
+
+        def done(made: tuple[list[Path], bool]) -> None:
+            paths, stopped = made
+            what = (f"已取消：生成了 {len(paths)} 份 PDF 报告（完整的），其余 "
+                    f"{len(jobs) - len(paths) - len(failed)} 份未生成" if stopped
+                    else f"已生成 {len(paths)} 份 PDF 报告")
+            self.written.show_file(what + (f"；{len(failed)} 份未能生成" if failed else ""), folder)
+            self.ctx.status.emit(f"{what}：{folder}")
             for title, lines in (("未能生成的报告", failed), ("字体缺字的报告", noted)):
                 if lines:  # said where it can be read whole, not only in the status bar
                     self.summary.setText(self.summary.text() + f"\n{title}：\n"
@@ -615,14 +709,107 @@ class ImportPage(QWidget):
                 QMessageBox.StandardButton.Yes:
             self.undo()
 
+    def show_batch_results(self) -> None:
+        """结果一览 with only this batch's firms (its note says so; 清除筛选 shows all)."""
+        outcome = self.outcome
+        if outcome is None or outcome.committed is None:
+            return
+        keys = [(r.credit_code, r.year) for r in outcome.batch]
+        self.ctx.navigate.emit("results", ("batch", outcome.committed.batch_id, keys))
+
     def fix_row(self, index: Any) -> None:
+        """A rejected firm row goes to 企业自评 to be fixed and saved; a rejected project row
+        opens its firm there when it is stored, else says why it cannot."""
         row: Row = self.errors.data(index, Qt.ItemDataRole.UserRole)
-        if row is None or row.kind != "enterprise":
+        if row is None:
+            return
+        if row.kind != "enterprise":
+            self._fix_project(row)
             return
         raw = {fid: row.cells[c] for fid, c in row.columns.items() if c < len(row.cells)
                and row.cells[c] not in (None, "")}
         problems = "；".join(f"{e.column}：{e.message}" for e in row.checked.errors)
+        batches = self.ctx.store.batches()
+        self.fixing[id(row)] = (row, max((b["id"] for b in batches), default=0),
+                                self._firm_years(row))
+        self.errors.set_state(row, ErrorsModel.FIXING)
         self.ctx.navigate.emit("selfcheck", (raw, f"来自“{row.sheet}”第 {row.row} 行：{problems}"))
+
+    def _fix_project(self, row: Row) -> None:
+        code = row_identity(row)[1]
+        project = row.checked.values.get("project_name") or self._raw(row, "project_name") \
+            or "（未读出项目名称）"
+        problems = "；".join(f"{e.column}：{e.message}" for e in row.checked.errors)
+        year = row.checked.values.get("year")
+        years = sorted(y for c, _n, y in self.ctx.store.firms(code)
+                       if c == code and year in (None, y)) if code != NOT_READ else []
+        if years:
+            self._say(
+                f"已在“企业自评”打开项目“{project}”所属的企业（{code}，{years[-1]} 年度）：请在"
+                f"“新上项目”中补录或改正这个项目（“{row.sheet}”第 {row.row} 行：{problems}），然后保存。")
+            self.ctx.status.emit(f"请在“新上项目”中补录项目“{project}”：{problems}")
+            self.ctx.navigate.emit("selfcheck", (code, years[-1]))
+            return
+        in_file = any(r.checked.values.get("credit_code") == code for r in self.imported.valid) \
+            if self.imported is not None else False
+        if in_file and self.outcome is None:
+            why = (f"项目“{project}”所属的企业（{code}）在本文件中，但尚未导入：先点“导入有效数据并评估”，"
+                   "再双击此行，在“企业自评”中补录这个项目。")
+        elif in_file:
+            why = (f"项目“{project}”所属的企业（{code}）{year or ''} 年度不在数据库中（可能已撤销导入），"
+                   "无法打开。")
+        else:
+            why = (f"项目“{project}”所属的企业（信用代码“{code}”）既不在本文件的有效企业行中，也不在数据库中："
+                   "请先核对项目表中的信用代码和年度，或先导入这家企业。")
+        self._say(why)
+
+    def _say(self, text: str, hint: bool = False) -> None:
+        """The line above the rejected rows: the hint, or what the last double-click did."""
+        self.fix_hint.setStyleSheet("color: #5F6B7A;" if hint else "color: #1D4ED8;")
+        self.fix_hint.setText(text)
+
+    @staticmethod
+    def _raw(row: Row, fid: str) -> str:
+        c = row.columns.get(fid)
+        v = row.cells[c] if c is not None and c < len(row.cells) else None
+        return "" if v in (None, "") else str(v).strip()
+
+    def _firm_years(self, row: Row) -> set[tuple[str, int]]:
+        """The stored firm-years that a fix of ``row`` may have saved: its code as read (if it
+        reads as a code) or its name, in its year (any year when the year is unreadable)."""
+        from forms.cells import CellError, parse_credit_code
+
+        name, code = row_identity(row)
+        try:
+            code = str(parse_credit_code(code))
+        except CellError:
+            code = ""
+        year = row.checked.values.get("year")
+        found = {(c, y) for c, _n, y in self.ctx.store.firms(code) if c == code} if code else set()
+        if name != NOT_READ:
+            found |= {(c, y) for c, n, y in self.ctx.store.firms(name) if n == name}
+        return {(c, y) for c, y in found if year in (None, y)}
+
+    def _note_fixed(self) -> None:
+        """After a save: a row sent to 企业自评 is fixed when a form save since wrote its firm
+        (a firm-year not stored before, or one whose history names that save)."""
+        if not self.fixing:
+            return
+        batches = self.ctx.store.batches()
+        for key, (row, before, then) in list(self.fixing.items()):
+            saves = {b["id"] for b in batches if b["id"] > before and b["file_name"] == FORM_FILE
+                     and not b.get("undone_at")}
+            if not saves:
+                continue
+            saved = [k for k in self._firm_years(row) if k not in then or any(
+                h["batch_id"] in saves for h in self.ctx.store.history(*k))]
+            if saved:
+                del self.fixing[key]
+                self.errors.set_state(row, ErrorsModel.FIXED)
+                name = row_identity(row)[0]
+                self._say(f"已改正：“{row.sheet}”第 {row.row} 行（{name}）已在“企业自评”"
+                          f"保存为 {saved[0][0]} {saved[0][1]} 年度。")
+        self._tab_titles(self.imported)
 
     def _update_buttons(self) -> None:
         b = self.buttons
@@ -635,3 +822,5 @@ class ImportPage(QWidget):
         b["errors"].setEnabled(self.imported is not None and bool(self.imported.invalid))
         for k in ("results", "pdfs", "undo"):
             b[k].setEnabled(self.outcome is not None)
+        b["batch_results"].setEnabled(self.outcome is not None
+                                      and self.outcome.committed is not None)

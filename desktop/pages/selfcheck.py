@@ -37,6 +37,7 @@ from desktop import dialogs, paths
 from desktop.context import AppContext
 from desktop.operations import ProgressPanel
 from desktop.widgets.firm_form import FirmForm
+from desktop.widgets.outcome import OutcomeLine
 from desktop.widgets.result_panel import ResultPanel
 from forms.firm import assess_firm, check_form, save_firm
 from rules.assess import EnterpriseResult
@@ -124,6 +125,8 @@ class SelfCheckPage(QWidget):
         lay.addLayout(bar)
         self.progress = ProgressPanel(self)
         lay.addWidget(self.progress)
+        self.outcome = OutcomeLine(self)
+        lay.addWidget(self.outcome)
         split = QSplitter(Qt.Orientation.Horizontal)
         self.form = FirmForm(profile=ctx.profile)
         ctx.profile_changed.connect(lambda: self.form.set_profile(ctx.profile, ctx.as_of))
@@ -362,4 +365,4 @@ class SelfCheckPage(QWidget):
             self.export_to(out)
 
     def export_to(self, path: Path) -> None:
-        self._report(path, lambda p: self.draft_label.setText(f"已导出：{p}"))
+        self._report(path, lambda p: self.outcome.show_file("已导出 PDF 报告", p))

@@ -99,23 +99,29 @@ def render_batch(jobs: Iterable[Job], out_dir: Path, profile_ref: str, as_of: da
             while len(running) < workers * 2 and (c := next(queue, None)) is not None:
                 running.add(pool.submit(_render, c))
 
+        def take(f: Future) -> None:
+            nonlocal handled
+            for path, why in f.result():
+                if path:
+                    done.append(Path(path))
+                    if why and warnings is not None:
+                        warnings.append(why)
+                elif errors is not None:
+                    errors.append(why)
+                handled += 1
+
         top_up()
         while running:
             finished, running = wait(running, return_when=FIRST_COMPLETED)
             for f in finished:
-                for path, why in f.result():
-                    if path:
-                        done.append(Path(path))
-                        if why and warnings is not None:
-                            warnings.append(why)
-                    elif errors is not None:
-                        errors.append(why)
-                    handled += 1
+                take(f)
             if progress:
                 progress(handled, len(jobs))
             if cancelled and cancelled():
-                for f in running:
-                    f.cancel()  # chunks already started finish; nothing new starts
+                # nothing new starts; a chunk already started finishes, and its reports are
+                # counted with the rest (never files on disk that the caller does not know of)
+                for f in [f for f in running if not f.cancel()]:
+                    take(f)
                 break
             top_up()
     return done
