@@ -29,6 +29,7 @@ from desktop.mainwindow import MainWindow
 from desktop.settings import Settings
 from forms import pipeline
 from forms.firm import NOT_AMONG_SAMPLE
+from forms.store import BROWSE_COLUMNS as BROWSE
 from forms.store import SAMPLE
 from tests.conftest import ROOT, credit_code
 from tests.fixtures import park
@@ -315,3 +316,25 @@ def test_cancelling_the_pdf_batch_says_what_was_written(window: MainWindow, tmp_
     assert f"已取消：生成了 {len(written)} 份 PDF 报告（完整的），其余 {40 - len(written)} 份未生成" in text
     assert page.written.open_folder.isVisibleTo(page)
     assert not page.written.open_file.isVisibleTo(page)  # a folder of reports
+
+
+def test_sample_and_real_imports_rank_apart_on_the_results_page(window: MainWindow,
+                                                                 tmp_path: Path, qtbot) -> None:
+    from desktop.pages.welcome import SAMPLE as SAMPLE_PARK
+    from tests.test_desktop_pages import _import
+
+    _import(window, qtbot, SAMPLE_PARK)  # as the welcome page does: recognised by content
+    store = window.ctx.store
+    assert store.sample_count() == 273
+    _import(window, qtbot, park(tmp_path / "real.xlsx", 15, year=2025, first=600))
+    page = window.show_page("results")
+    page.year.setCurrentIndex(page.year.findData(2025))
+    box = page.filters["flag"]
+    box.setCurrentIndex(box.findData("只看真实企业"))
+    qtbot.waitUntil(lambda: len(page.proxy.visible_rows()) == 15)
+    rows = page.proxy.visible_rows()
+    pop = BROWSE.index("population")
+    assert {r[pop] for r in rows} == {15}  # ranked among the 15 real firms only
+    box.setCurrentIndex(box.findData("只看示例企业（合成数据）"))
+    qtbot.waitUntil(lambda: len(page.proxy.visible_rows()) == 273)
+    assert max(r[pop] or 0 for r in page.proxy.visible_rows()) <= 273

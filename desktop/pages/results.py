@@ -50,7 +50,7 @@ from desktop.operations import Operation, ProgressPanel
 from desktop.widgets.charts import CLASS_COLOURS, MUTED, ColumnChart
 from desktop.widgets.outcome import OutcomeLine
 from desktop.widgets.sheet_view import SheetView
-from forms.store import BROWSE_COLUMNS
+from forms.store import BROWSE_COLUMNS, SAMPLE
 from rules.assessments.mujun import COHORT_LABELS, year_note
 from rules.engine import Ctx
 
@@ -60,6 +60,9 @@ FLAGS = {"列入高耗低效整治": lambda r: bool(r[_P["rect_flagged"]]),
          "有可享受绿色通道的项目": lambda r: bool(r[_P["green_eligible"]]),
          "有不可享受绿色通道的项目": lambda r: (r[_P["green_projects"]] or 0) > (r[_P["green_eligible"]] or 0),
          "已达专精特新及以上": lambda r: r[_P["sme_tier"]] in ("specialised", "little_giant"),
+         # the two ranking pools: a sample firm's rank is among sample firms only
+         "只看真实企业": lambda r: r[_P["pool"]] != SAMPLE,
+         "只看示例企业（合成数据）": lambda r: r[_P["pool"]] == SAMPLE,
          "数据不全": lambda r: r[_P["status"]] == "incomplete"}
 COLUMN = {k: i for i, (k, _) in enumerate(RESULT_COLUMNS)}
 _EXTRA = set(EXTRA_KEYS)
