@@ -314,6 +314,7 @@ def _assess_into(outcome: Outcome, imp: ImportResult, batch: list[Record],
             progress(len(population), len(population), "评估完成")
 
     if store is not None:
+        store.clear_cohorts(profile.id, {r.year for r in population}, pool)
         store.save_results(results(), lambda: [
             cohort_row(profile.id, profile.sha256, as_of, st, pool) for st in stats.values()])
     else:
@@ -364,8 +365,9 @@ def reassess(store: Store, profile: Profile, as_of: date, years: list[int],
     classes: dict[str, int] = {}
     with store.atomic():
         for pool in pools:
+            store.clear_cohorts(profile.id, years, pool)  # an emptied pool ranks nobody
             population = list(store.iter_records(years, pool=pool))
-            if population or pool == REAL:
+            if population:
                 for k, n in _reassess_pool(store, profile, as_of, population, pool,
                                            progress).items():
                     classes[k] = classes.get(k, 0) + n
@@ -390,7 +392,6 @@ def _reassess_pool(store: Store, profile: Profile, as_of: date, population: list
     if progress:
         progress(len(population), len(population), "评估完成")
     return classes
-
 
 
 def undo(store: Store, batch: int, profile: Profile, as_of: date,

@@ -882,6 +882,14 @@ class Store:
                              f"({', '.join('?' * len(keys))})", [c[k] for k in keys])
         return n
 
+    def clear_cohorts(self, profile_id: str, years: Iterable[int], pool: str) -> None:
+        """Forget a pool's rankings of ``years`` before they are made again: a cohort left
+        without firms (all undone, or moved to another cohort) must not keep ranking anyone."""
+        ys = list(years)
+        self.db.conn.execute(
+            f"delete from cohorts where profile_id=? and pool=? and year in ({', '.join('?' * len(ys))})",
+            [profile_id, pool, *ys])
+
     def results(self, year: int, profile_id: str) -> list[dict]:
         return list(self.db.query("select * from results where year=? and profile_id=? "
                                   "order by credit_code", [year, profile_id]))

@@ -190,3 +190,17 @@ def test_a_park_name_with_spaces_and_slashes_still_publishes_a_loadable_file(
     out = publish(store, PROFILE, 2025, tmp_path / "p.yaml", park="示范 园区/二期")
     p = load_profile(out)
     assert p.id == "huangyan-2022-示范-园区-二期-2025" and "示范 园区/二期" in p.name
+
+
+def test_an_emptied_pool_ranks_nobody(tmp_path: Path) -> None:
+    """Undo every real import: the real rankings go with them, so a firm typed into the form
+    is not placed among firms that no longer exist."""
+    store = Store(tmp_path / "db.sqlite3")
+    a = pipeline.run(park(tmp_path / "a.xlsx", 12, year=2025, first=700), PROFILE, AS_OF,
+                     store).committed
+    assert assess_firm(_firm(5), PROFILE, AS_OF, store).mujun["class"] is not None
+    pipeline.undo(store, a.batch_id, PROFILE, AS_OF)
+    assert store.count() == 0
+    assert store.db.execute("select count(*) from cohorts").fetchone() == (0,)
+    lone = assess_firm(_firm(5), PROFILE, AS_OF, store)
+    assert lone.mujun["class"] is None and NOT_AMONG_SAMPLE not in lone.notes
