@@ -338,3 +338,20 @@ def test_sample_and_real_imports_rank_apart_on_the_results_page(window: MainWind
     box.setCurrentIndex(box.findData("只看示例企业（合成数据）"))
     qtbot.waitUntil(lambda: len(page.proxy.visible_rows()) == 273)
     assert max(r[pop] or 0 for r in page.proxy.visible_rows()) <= 273
+
+
+def test_the_card_links_lead_to_loading_a_park_file_and_to_importing(
+        window: MainWindow, monkeypatch, qtbot) -> None:
+    from desktop import dialogs
+
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "open_file", lambda parent, title, *a: asked.append(title))
+    page = window.pages["selfcheck"]
+    type_firm(qtbot, page, FIRM)
+    page.assess()
+    card = page.panel.cards["mujun"]
+    assert card.link.isVisibleTo(card)
+    card.link.linkActivated.emit("load_profile")
+    assert window.stack.currentWidget() is window.pages["rules"] and asked == ["载入配置文件"]
+    card.link.linkActivated.emit("import")
+    assert window.stack.currentWidget() is window.pages["import"] and asked[-1] == "选择企业数据表格"

@@ -180,8 +180,7 @@ class SelfCheckPage(QWidget):
 
     def _card_action(self, action: str) -> None:
         if action == "load_profile":
-            page = self.ctx.navigate_to("rules")
-            page.choose_file()  # type: ignore[attr-defined]
+            self.ctx.navigate.emit("rules", "choose_file")
         elif action == "import":
             self.ctx.navigate.emit("import", "choose")
 
