@@ -657,9 +657,9 @@ class Store:
             olds = conn.execute("select record_json, projects_json from history where batch_id=?",
                                 (batch_id,)).fetchall()
             self._drop_batch_rows(batch_id)
-            self._restore(olds)
+            restored = self._restore(olds)
             conn.execute("update batches set undone_at=? where id=?", (_now(), batch_id))
-        return len(olds)
+        return restored
 
     def remove_sample(self) -> tuple[int, list[int]]:
         """Take every sample firm out (at any time, whatever came after): the records written by
@@ -697,9 +697,11 @@ class Store:
                      "(select credit_code, year from records where batch_id=?)", (batch_id,))
         conn.execute("delete from records where batch_id=?", (batch_id,))
 
-    def _restore(self, olds: list[tuple[str, str]], only_missing: bool = False) -> None:
+    def _restore(self, olds: list[tuple[str, str]], only_missing: bool = False) -> int:
         """Write history rows (record JSON, projects JSON) back as records and projects;
-        ``only_missing`` skips a firm-year that a later batch has written since."""
+        ``only_missing`` skips a firm-year that a later batch has written since. Returns how
+        many came back."""
+        restored = 0
         conn = self.db.conn
         cols = ["credit_code", "year", *(f.id for f in RECORD_FIELDS), "batch_id", "updated_at"]
         known = {"credit_code", "year", *(f.id for f in PROJECT_VALUE_FIELDS)}
@@ -709,13 +711,18 @@ class Store:
                     "select 1 from records where credit_code=? and year=?",
                     (rec.get("credit_code"), rec.get("year"))).fetchone():
                 continue
+            if conn.execute("select undone_at from batches where id=?",
+                            (rec.get("batch_id"),)).fetchone() not in (None, (None,)):
+                continue  # written by a batch taken out since (the sample): it stays out
             conn.execute(f"insert into records ({', '.join(cols)}) values "
                          f"({', '.join('?' * len(cols))})", [rec.get(c) for c in cols])
+            restored += 1
             for p in json.loads(proj_json):
                 keys = [k for k in p if k in known]  # never a column name from the data
                 conn.execute(f"insert into projects ({', '.join(keys)}, batch_id) values "
                              f"({', '.join('?' * len(keys))}, ?)",
                              [*(p[k] for k in keys), rec.get("batch_id")])
+        return restored
 
     def batch_list(self) -> list[dict[str, Any]]:
         """Every batch, newest first, with its kind, how many firm-years it added and how many

@@ -204,3 +204,21 @@ def test_an_emptied_pool_ranks_nobody(tmp_path: Path) -> None:
     assert store.db.execute("select count(*) from cohorts").fetchone() == (0,)
     lone = assess_firm(_firm(5), PROFILE, AS_OF, store)
     assert lone.mujun["class"] is None and NOT_AMONG_SAMPLE not in lone.notes
+
+
+def test_undoing_an_import_after_the_sample_was_removed_does_not_bring_sample_firms_back(
+        with_sample: Store, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    store = with_sample
+    code = next(r["credit_code"] for r in store.results(2025, PROFILE.id) if r["class"])
+    path = park(tmp_path / "one.xlsx", 1, year=2025, first=0)
+    wb = load_workbook(path)
+    wb.active.cell(2, 2).value = code
+    wb.active.cell(2, 1).value = store.record(code, 2025).name
+    wb.save(path)
+    c = pipeline.run(path, PROFILE, AS_OF, store).committed  # replaces one sample firm
+    pipeline.remove_sample(store, PROFILE, AS_OF)
+    assert store.count() == 1
+    pipeline.undo(store, c.batch_id, PROFILE, AS_OF)
+    assert store.count() == 0 and store.sample_count() == 0
