@@ -11,6 +11,7 @@ as text and do not read "5/40" as a date).
 
 from __future__ import annotations
 
+import atexit
 from collections.abc import Iterable
 from html import escape
 from typing import Any
@@ -64,6 +65,27 @@ class _StayOpen(QObject):
                 act.trigger()
                 return True
         return False
+
+
+_CLEAR_REGISTERED = False
+
+
+def _clear_clipboard_at_exit() -> None:
+    """Hand the copied rows back to Qt before Python shuts down: a clipboard still holding
+    mime data made here is otherwise torn down after its Python side (a crash at exit)."""
+    global _CLEAR_REGISTERED
+    if _CLEAR_REGISTERED:
+        return
+    _CLEAR_REGISTERED = True
+
+    def clear() -> None:
+        if QGuiApplication.instance() is not None:
+            QGuiApplication.clipboard().clear()
+
+    atexit.register(clear)  # tests and scripts: the application never quits
+    app = QGuiApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(clear)  # the window closed: before the application goes
 
 
 class SheetView(QTableView):
@@ -278,6 +300,7 @@ class SheetView(QTableView):
             data.setText(text)
             data.setHtml(f'<html><head><meta charset="utf-8"></head><body>{html}</body></html>')
             QGuiApplication.clipboard().setMimeData(data)
+            _clear_clipboard_at_exit()
         finally:
             QGuiApplication.restoreOverrideCursor()
         self.copied.emit(len(rows))
