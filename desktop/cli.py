@@ -180,8 +180,7 @@ def _assess(args: argparse.Namespace) -> int:
     if args.summary_pdf:
         from desktop.reports.summary import ParkSummary
 
-        summary = ParkSummary(profile.identity(), as_of,
-                              title=f"{args.input.stem} 亩均效益评价汇总")
+        summary = ParkSummary(profile, as_of)  # titled by place and data year, not file name
     try:
         if not args.no_store:
             store = Store(args.db or default_db())
@@ -194,9 +193,7 @@ def _assess(args: argparse.Namespace) -> int:
             from desktop.reports.layout import ReportError
             from desktop.reports.summary import write_park_summary
 
-            for row in outcome.imported.invalid:
-                summary.reject(row.sheet, row.row, "；".join(
-                    f"{e.column}：{e.message}" for e in row.checked.errors))
+            summary.reject_import(outcome.imported)  # each rejected row with its firm named
             try:
                 outcome.written.append(write_park_summary(summary, args.summary_pdf))
             except ReportError as err:

@@ -14,7 +14,6 @@ from pypdf import PdfReader
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 
-from desktop.cli import main
 from desktop.context import AppContext
 from desktop.mainwindow import MainWindow
 from desktop.models import NOT_READ, RESULT_COLUMNS, TITLE, ErrorsModel, PlannedModel
@@ -405,43 +404,6 @@ def sections(pdf: Path) -> str:
     return "\n".join(line for line in body.splitlines()
                      if "亩均效益评价汇总" not in line and "自评估算汇总" not in line
                      and not (line.startswith("第 ") and "页" in line))
-
-
-def test_park_summary_from_the_window(window: MainWindow, tmp_path: Path, qtbot,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    opened: list[Path] = []
-    monkeypatch.setattr(outcome, "open_path", lambda p: opened.append(Path(p)) or True)
-    imported(qtbot, window, park(tmp_path / "park.xlsx", 40))
-    page = results(qtbot, window)
-    assert page.summary_button.isEnabled() and not page.outcome.isVisibleTo(page)
-    out = tmp_path / "汇总" / "园区亩均效益评价汇总_2024年度.pdf"
-    page.summary_to(out)
-    wait_idle(qtbot, page)
-    assert out.exists() and not out.with_name(out.name + ".part").exists()
-    pdf = PdfReader(out)
-    assert len(pdf.pages) >= 2
-    text = "".join(p.extract_text() for p in pdf.pages)
-    assert "园区亩均效益评价汇总（2024 年度）" in text and "40" in text
-    # the same sections as the command line's summary of the same file (assessed there anew)
-    cli = tmp_path / "cli.pdf"
-    assert main(["assess", str(tmp_path / "park.xlsx"), "--db", str(tmp_path / "cli.sqlite3"),
-                 "--as-of", AS_OF, "--summary-pdf", str(cli)]) == 0
-    assert sections(out) == sections(cli) and "一、分组与分类" in sections(out)
-    assert page.outcome.isVisibleTo(page)
-    assert page.outcome.label.text().startswith("已生成园区汇总（40 家企业；")
-    assert str(out) in page.outcome.label.text()
-    qtbot.mouseClick(page.outcome.open_file, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(page.outcome.open_folder, Qt.MouseButton.LeftButton)
-    assert opened == [out, out.parent]
-    # a filtered view: only the firms shown, and the title says so
-    page.filters["class"].setCurrentIndex(page.filters["class"].findData("A"))
-    n = page.proxy.rowCount()
-    part = tmp_path / "A类.pdf"
-    page.summary_to(part)
-    wait_idle(qtbot, page)
-    text = "".join(p.extract_text() for p in PdfReader(part).pages)
-    assert f"当前筛选 {n} 家" in text
-    assert page.outcome.label.text().startswith(f"已生成园区汇总（{n} 家企业，按当前筛选；")
 
 
 def test_export_view_says_where_with_open_buttons(window: MainWindow, tmp_path: Path, qtbot,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer
@@ -67,17 +66,6 @@ FLAGS = {"列入高耗低效整治": lambda r: bool(r[_P["rect_flagged"]]),
 COLUMN = {k: i for i, (k, _) in enumerate(RESULT_COLUMNS)}
 _EXTRA = set(EXTRA_KEYS)
 HIDDEN_KEY = "results/hidden_columns"  # in window.ini: the keys of the columns the user hid
-
-
-class StoredResult:
-    """A stored result summary (``EnterpriseResult.to_json(trees=False)``) read as the park
-    summary reads an ``EnterpriseResult``: the same dicts, and the firm's name and code."""
-
-    def __init__(self, stored: dict[str, Any]):
-        self.mujun, self.sme = stored["mujun"], stored["sme"]
-        self.rectification, self.green_channel = stored["rectification"], stored["green_channel"]
-        self.notes = stored.get("notes", [])
-        self.record = SimpleNamespace(name=stored["name"], credit_code=stored["credit_code"])
 
 
 class ResultsPage(QWidget):
@@ -492,8 +480,9 @@ class ResultsPage(QWidget):
         shown = self.proxy.visible_rows()
         keys = [(r[_P["credit_code"]], year) for r in shown]
         filtered = len(shown) < len(self.model.rows)
-        title = f"{self._scope()}亩均效益评价汇总（{year} 年度"
-        title += f"，当前筛选 {len(shown)} 家）" if filtered else "）"
+        pools = {r[_P["credit_code"]]: r[_P["pool"]] for r in shown}
+        place = self._scope() if self._scope() != "园区" else ""
+        note = f"当前筛选 {len(shown)} 家（共 {len(self.model.rows)} 家）" if filtered else ""
         ctx, profile = self.ctx, self.ctx.profile
 
         def work(progress):
@@ -502,13 +491,14 @@ class ResultsPage(QWidget):
 
             summary: ParkSummary | None = None
             with ctx.worker_store() as store:
-                for i, (stored, as_of, _) in enumerate(store.stored_summaries(profile.id, keys)):
+                for i, (stored, as_of, identity) in enumerate(
+                        store.stored_summaries(profile.id, keys)):
                     if i % 200 == 0:
                         progress(i, len(keys), f"汇总 {i:,}/{len(keys):,} 家")
                     if summary is None:
-                        summary = ParkSummary(profile.identity(), date.fromisoformat(as_of),
-                                              title=title)
-                    summary.add(StoredResult(stored))  # type: ignore[arg-type]
+                        summary = ParkSummary(profile, date.fromisoformat(as_of), place=place,
+                                              note=note)
+                    summary.add_stored(stored, identity, pools.get(stored["credit_code"]))
             if summary is None:
                 return None, 0, "", "没有已评估的企业"
             progress(len(keys), len(keys), "排版园区汇总")
