@@ -237,7 +237,7 @@ def _outputs(imp: ImportResult, batch: list[Record], population: list[Record],
              files: PartFiles, pool: str = REAL) -> Outcome:
     outcome = Outcome(imp, committed, population=len(population), batch=batch)
     project_notes, orphan_projects = _project_notes(imp)
-    writer = ResultsWriter(files.part(xlsx_out)) if xlsx_out else None
+    writer = ResultsWriter(files.part(xlsx_out), profile=profile) if xlsx_out else None
     with ExitStack() as stack:
         fh = stack.enter_context(files.part(json_out).open("w", encoding="utf-8")) \
             if json_out else None

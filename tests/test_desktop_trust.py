@@ -355,3 +355,27 @@ def test_the_card_links_lead_to_loading_a_park_file_and_to_importing(
     assert window.stack.currentWidget() is window.pages["rules"] and asked == ["载入配置文件"]
     card.link.linkActivated.emit("import")
     assert window.stack.currentWidget() is window.pages["import"] and asked[-1] == "选择企业数据表格"
+
+
+def test_notice_and_confirmation_sheets_from_the_results_page(window: MainWindow,
+                                                             tmp_path: Path, qtbot) -> None:
+    from openpyxl import load_workbook
+
+    from tests.test_desktop_pages import _import
+
+    _import(window, qtbot, park(tmp_path / "p.xlsx", 12, first=800))
+    page = window.show_page("results")
+    out = tmp_path / "公示"
+    out.mkdir()
+    page.notices_to(out)
+    wait_idle(qtbot, page)
+    files = sorted(p.name for p in out.iterdir())
+    assert files == ["2024年度一企一单数据确认表.pdf", "2024年度一企一单数据确认表.xlsx",
+                     "2024年度亩均效益评价结果公示.pdf", "2024年度亩均效益评价结果公示.xlsx"]
+    notice = _pdf_text(out / files[2])
+    assert "排名不分先后" in notice and "企业000" in notice
+    assert len(PdfReader(out / files[0]).pages) == 12  # one page per firm
+    wb = load_workbook(out / files[3], read_only=True)
+    assert "说明" in wb.sheetnames
+    wb.close()
+    assert "已为 12 家企业生成公示名单和一企一单" in page.outcome.label.text()

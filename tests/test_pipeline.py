@@ -100,20 +100,6 @@ def test_a_stored_firm_tree_can_be_rebuilt_with_its_cohort(tmp_path: Path) -> No
     assert again.trees["mujun"].find("class").outcome.value == "met"
 
 
-def test_exports_keep_formula_like_text_as_text(tmp_path: Path) -> None:
-    src = park(tmp_path / "p.xlsx", 3, names={0: "=1+1", 1: "@SUM(A1)", 2: "-甲<公司>&乙"})
-    xlsx = tmp_path / "r.xlsx"
-    assert main(["assess", str(src), "--no-store", "--as-of", AS_OF, "--xlsx", str(xlsx)]) == 0
-    ws = load_workbook(xlsx).active
-    head = [c.value for c in ws[1]]
-    col = head.index("企业名称")
-    cells = [row[col] for row in ws.iter_rows(min_row=2)]
-    assert [c.value for c in cells] == ["=1+1", "@SUM(A1)", "-甲<公司>&乙"]
-    assert {c.data_type for c in cells} == {"s"}
-    assert ws.cell(2, head.index("配置哈希") + 1).value == PROFILE.sha256
-    assert ws.cell(2, head.index("亩均税收基准值") + 1).value == 24.097
-
-
 def test_error_report_marks_bad_cells(tmp_path: Path) -> None:
     src = tmp_path / "messy.xlsx"
     messy_workbook(src)

@@ -20,7 +20,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from desktop.reports.firm import write_firm_report
@@ -370,34 +369,6 @@ def indicator_units() -> dict[str, str]:
             out |= {INDICATOR_NAMES[i]: unit, f"{INDICATOR_NAMES[i]}基准值": unit}
     assert set(out) <= set(RESULT_HEADERS) and RATIO in out.values()
     return out
-
-
-def test_results_workbook(park: Park) -> None:
-    """Every text cell reads in words; an indicator's number stays a number, shown by its
-    format as a percentage (a ratio) or with its unit."""
-    report = park.report()
-    units = indicator_units()
-    wb = load_workbook(park.xlsx_path, read_only=True)
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows()
-    head = [c.value for c in next(rows)]
-    bare = []
-    for row in rows:
-        report.check("workbook", (c.value for c in row if isinstance(c.value, str)))
-        for h, c in zip(head, row):
-            if h in units and isinstance(c.value, (int, float)) and \
-                    ("%" if units[h] == RATIO else units[h]) not in c.number_format:
-                bare.append(f"{h} = {c.value} ({c.number_format})")
-    wb.close()
-    report.assert_clean()
-    assert not bare, f"indicators shown as bare numbers: {bare[:5]}"
-
-
-# ----------------------------------------------------------------------------- the desktop
-
-
-# Showing all 273 firms makes ~300,000 void Qt calls: this relies on desktop/qtguard.py (applied
-# by tests/conftest.py as by the application) on PySide6 6.12 with Python 3.11.
 
 
 def test_desktop_result_views(park: Park, qtbot) -> None:

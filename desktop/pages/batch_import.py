@@ -616,7 +616,7 @@ class ImportPage(QWidget):
 
         def work(progress):
             with ctx.worker_store() as store:
-                return write_stored_results(out, store, ident, keys, progress)
+                return write_stored_results(out, store, ident, keys, progress, loaded=ctx.profile)
 
         return self.progress.run(work, "导出结果工作簿",
                                  on_success=lambda path: self.written.show_file("已导出结果工作簿", path))

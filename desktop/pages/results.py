@@ -180,8 +180,13 @@ class ResultsPage(QWidget):
         self.summary_button.clicked.connect(self.make_summary)
         export = QPushButton("导出当前视图……")
         export.clicked.connect(self.export_view)
+        self.notice_button = QPushButton("公示名单与一企一单……")
+        self.notice_button.setToolTip("为当前显示的企业生成公示名单（排名不分先后）和一企一单数据确认表，"
+                                      "各一份 PDF 和 Excel，放在所选文件夹")
+        self.notice_button.clicked.connect(self.make_notices)
         bottom.addWidget(self.reassess_button)
         bottom.addWidget(self.summary_button)
+        bottom.addWidget(self.notice_button)
         bottom.addWidget(export)
         lay.addLayout(bottom)
         self.search_timer = QTimer(self)
@@ -447,12 +452,67 @@ class ResultsPage(QWidget):
             if unread:  # exported right after a reload: read the figures here
                 with ctx.worker_store() as store:
                     data = read_extras(store, year, pid, rows)
+            from forms.excel.export import Notes
+
+            shown = f"显示 {len(rows):,} / {len(self.model.rows):,} 家" + (
+                "（已筛选）" if len(rows) < len(self.model.rows) else "")
+            notes = Notes(ctx.profile, [year], ctx.as_of, facts=[("范围", shown)])
             return write_table(path, "结果一览", heads, ([cell(r, k) for k in keys] for r in data),
-                               progress, len(data))
+                               progress, len(data), notes=notes)
 
         return self.progress.run(
             work, "导出当前视图", on_success=done,
             on_failure=lambda e: self.outcome.show_problem(f"未能导出“{path.name}”，原因见提示框。"))
+
+    def make_notices(self) -> None:
+        folder = dialogs.choose_folder(self, "选择保存公示名单和一企一单的文件夹", dialogs.REPORTS)
+        if folder:
+            self.notices_to(folder)
+
+    def notices_to(self, folder: Path) -> Operation | None:
+        """The 公示 list and the 一企一单 sheets of the firms shown, each as a PDF and a
+        workbook, from their stored figures and results; the outcome is said on the page."""
+        year = self.year.currentData()
+        if year is None or self.progress.busy:
+            return None
+        keys = [(r[_P["credit_code"]], year) for r in self.proxy.visible_rows()]
+        ctx, profile = self.ctx, self.ctx.profile
+        place = self._scope() if self._scope() != "园区" else ""
+
+        def work(progress):
+            from types import SimpleNamespace
+
+            from desktop.reports.notices import write_confirmations, write_notice
+            from forms.excel.notices import write_confirmation_workbook, write_notice_workbook
+
+            firms = []
+            as_of: date | str = ctx.as_of
+            with ctx.worker_store() as store:
+                for i, (stored, as_of, _) in enumerate(store.stored_summaries(profile.id, keys)):
+                    if i % 200 == 0:
+                        progress(i, len(keys), f"读取 {i:,}/{len(keys):,} 家")
+                    rec = store.record(stored["credit_code"], year)
+                    if rec is not None:
+                        firms.append(SimpleNamespace(record=rec, mujun=stored["mujun"]))
+            names = ctx.profile.value("mujun.class_names")
+            stem = f"{place}{year}年度"
+            progress(0, 4, "生成公示名单与一企一单")
+            out = [write_notice(firms, folder / f"{stem}亩均效益评价结果公示.pdf", year,
+                                place=place, class_names=names)]
+            out.append(write_notice_workbook(firms, folder / f"{stem}亩均效益评价结果公示.xlsx", year,
+                                             profile=profile, as_of=as_of, scope=place))
+            progress(2, 4, "生成一企一单")
+            out.append(write_confirmations(firms, folder / f"{stem}一企一单数据确认表.pdf"))
+            out.append(write_confirmation_workbook(firms, folder / f"{stem}一企一单数据确认表.xlsx",
+                                                   profile=profile, as_of=as_of, scope=place))
+            return out, len(firms)
+
+        def done(made: tuple[list[Path], int]) -> None:
+            paths, n = made
+            self.outcome.show_file(f"已为 {n:,} 家企业生成公示名单和一企一单（PDF 与 Excel 各一份，共 "
+                                   f"{len(paths)} 个文件）", folder)
+
+        return self.progress.run(work, "生成公示名单与一企一单", on_success=done)
 
     def make_summary(self) -> None:
         year = self.year.currentData()

@@ -1,4 +1,13 @@
-"""Exported workbooks: the results table and the error report (openpyxl, write-only).
+"""Exported workbooks: the results table, a view's table and the error report (openpyxl,
+write-only), made to be read and printed as a piece of work.
+
+Every table sheet (``Table``) has columns as wide as their content (a CJK character counts
+about two), the header row and the name columns frozen, an auto-filter over the table, units
+in the headers, ratios as percentages, money with thousands separators and two decimals, the
+亩均 class coloured, credit codes as text, and a print set-up (A4 landscape, fit to the page
+width, the header row repeated on every page, page numbers). Every workbook ends with a 说明
+sheet: the profile in words, the data year, the assessment date, the disclaimer and the
+documents the rules come from (``write_notes``).
 
 Text that a spreadsheet would run as a formula (starting with = + - @, or a tab/CR) is always
 written as a text cell, never as a formula.
@@ -6,19 +15,28 @@ written as a text cell, never as a formula.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from unicodedata import east_asian_width
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.page import PageMargins
 
 from forms.headers import OWN_COLUMNS, normalise_header
 from forms.importer import ImportResult, Row
+from rules.assess import DISCLAIMER
 from rules.assessments.digital import RECOGNITIONS
 from rules.assessments.green_channel import VERDICTS, basis_intensity
 from rules.assessments.mujun import COHORT_LABELS
@@ -27,16 +45,39 @@ from rules.assessments.sme import SIZE_NAMES, TIER_NAMES
 from rules.catalogue import label as field_label
 from rules.industry import lookup
 from rules.schema import BY_KEY, COHORT_INDICATORS, INDICATOR_NAMES, RATIO
-from rules.wording import RESULT_WORDS, project_intensity
+from rules.wording import (
+    CONFIDENCE_WORDS,
+    PROFILE_WORDS,
+    RESULT_WORDS,
+    clean_citation,
+    profile_title,
+    project_intensity,
+)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 RED = PatternFill("solid", fgColor="FFC7CE")
 BOLD = Font(bold=True)
+HEAD_FILL = PatternFill("solid", fgColor="E7ECF3")  # light grey-blue: the header row
+THIN = Side(style="thin", color="A6A6A6")
+HEAD_BORDER = Border(bottom=THIN)
+# The 亩均 classes in light fills that print: A green, B blue, C amber, D red (the app's
+# colours, lightened so that black text stays readable).
+CLASS_FILLS = {"A": PatternFill("solid", fgColor="D5F0DC"), "B": PatternFill("solid", fgColor="DCE8F7"),
+               "C": PatternFill("solid", fgColor="FCE6C9"), "D": PatternFill("solid", fgColor="F9D3D0")}
 STATUS = {"scored": "已计分", "incomplete": "数据不全", "no_weights": "配置无权重", "not_graded": "不分类"}
 INDICATORS = list(dict.fromkeys(i for ids in COHORT_INDICATORS.values() for i in ids))
 
+# Number formats, named by what they show.
+MONEY = "#,##0.00"  # 1,234.57 (万元, and any figure or indicator with a unit)
+EXACT = "#,##0.00##"  # a published benchmark as published (24.097), at least two decimals
+PERCENT = "0.00%"  # a ratio: 0.0413 shows 4.13 %
+POINTS = "0.00"  # scores and points
+TEXT = "@"  # credit codes: text, never a number
 
 EXCEL_TEXT_LIMIT = 32_767  # characters a spreadsheet cell holds
+SAMPLE_ROWS = 500  # rows a column's width is measured on before the sheet starts streaming
+MAX_WIDTH = 48  # a column wider than this wraps (or is cut off in view) instead
+HEAD_LINE = 10  # a header wider than this wraps (onto three lines at most)
 
 
 def clean_text(text: str) -> str:
@@ -72,76 +113,575 @@ def _row(ws: WriteOnlyWorksheet, values: Sequence[Any]) -> list[Any]:
             else v for v in values]
 
 
+# ----------------------------------------------------------------------------- widths
+
+
+def text_width(text: str) -> int:
+    """Character columns a text takes in a spreadsheet: a wide (CJK) character two, any other
+    one; the longest line of a text on several lines."""
+    if text.isascii():
+        return max(map(len, text.split("\n")))
+    return max(sum(2 if east_asian_width(ch) in "WF" else 1 for ch in line)
+               for line in text.split("\n"))
+
+
+NO_START = set("，。；：、）》」』”’！？%．,.;:)]}")  # never at a line's start
+NO_END = set("（《「『“‘([{")  # never at a line's end
+
+
+def _wide(ch: str) -> bool:
+    return east_asian_width(ch) in "WF"
+
+
+def _can_break(prev: str, nxt: str) -> bool:
+    """A line may break between ``prev`` and ``nxt``: at a space or beside a CJK character,
+    never before a closing mark or after an opening one (a number or word stays whole)."""
+    if nxt in NO_START or prev in NO_END:
+        return False
+    return prev == " " or nxt == " " or _wide(prev) or _wide(nxt)
+
+
+def wrap_lines(text: str, width: int) -> str:
+    """``text`` broken onto lines of at most ``width`` columns (``text_width``), never with
+    a closing mark at a line's start or an opening one at its end; a spreadsheet keeps these
+    breaks, so the row's height is known and no line starts with “，”."""
+    out: list[str] = []
+    for para in text.split("\n"):
+        line, w = "", 0
+        for ch in para:
+            cw = 2 if _wide(ch) else 1
+            if w + cw > width and line.strip():
+                probe = line + ch
+                cut = next((i for i in range(len(line), 0, -1)
+                            if _can_break(probe[i - 1], probe[i])), len(line))
+                out.append(line[:cut].rstrip())
+                line = line[cut:].lstrip()
+                w = text_width(line) if line else 0
+                if ch == " " and not line:
+                    continue
+            line += ch
+            w += cw
+        out.append(line)
+    return "\n".join(out)
+
+
+def shown(value: Any, number_format: str | None = None) -> str:
+    """About what a spreadsheet shows for ``value`` in ``number_format`` (to measure it)."""
+    if value is None:
+        return ""
+    if isinstance(value, Cell):
+        return shown(value.value, value.number_format)
+    if isinstance(value, bool):
+        return "FALSE"
+    if isinstance(value, (int, float)):
+        fmt = number_format or ""
+        if "%" in fmt:
+            return f"{value * 100:,.{4 if '#' in fmt.split('%')[0] else 2}f}%"
+        if fmt.startswith("#,##0.00"):
+            return f"{value:,.{4 if fmt.endswith('##') else 2}f}"
+        if fmt == POINTS:
+            return f"{value:.2f}"
+        return f"{value:.10g}"
+    if isinstance(value, (date, datetime)):
+        return "2026-01-01"
+    return str(value)
+
+
+def column_width(head: str, content: int) -> float:
+    """A column's width: its widest content, and room for its header on at most three lines
+    (a long header over short numbers wraps rather than widen the printed table)."""
+    h = text_width(head)
+    need = h if h <= HEAD_LINE else max(7, math.ceil(h / 3) + 1)
+    return min(max(content, need, 4) + 2, MAX_WIDTH)
+
+
+# ----------------------------------------------------------------------------- the look
+
+
+def print_setup(ws: WriteOnlyWorksheet, title: str, header_row: int | None,
+                landscape: bool = True) -> None:
+    """A4, fit to the page width (as many pages tall as needed), the header row repeated on
+    every page (and a table's grid printed), the title in the page header and 第 n 页，共 N 页
+    in the footer."""
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.25,
+                                  footer=0.25)
+    ws.print_options.horizontalCentered = True
+    if header_row:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+        ws.print_options.gridLines = True
+    ws.oddHeader.center.text = title.replace("&", "&&")
+    ws.oddHeader.center.size = 9
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 9
+
+
+COUNTS = ("人", "个", "家", "项", "级", "名")  # units of whole numbers: no decimals
+UNIT_WORDS = re.compile(r"元|亩|吨|千瓦时|立方米|吉焦|当量|标准煤|分")
+
+
+def header_format(head: str) -> str | None:
+    """The number format a column's header asks for: a credit code as text, （%） a
+    percentage (of a ratio), 得分 or （分） points, a count unit (人, 家 …) whole numbers, any
+    other unit in brackets (万元, 亩, 吨标准煤 …) two decimals with separators."""
+    if "信用代码" in head:
+        return TEXT
+    m = re.search(r"[（(]([^（）()]+)[）)]$", head)
+    unit = m.group(1) if m else ""
+    if unit in ("%", "％"):
+        return PERCENT
+    if unit == "分" or head.endswith("得分"):
+        return POINTS
+    if unit in COUNTS:
+        return "#,##0"
+    if unit and UNIT_WORDS.search(unit):
+        return MONEY
+    return None
+
+
+class Table:
+    """One table sheet of a write-only workbook, made to read and print.
+
+    The first ``SAMPLE_ROWS`` rows are held back to measure the columns' widths (a write-only
+    sheet must know them before its first row); the rest stream. ``formats`` gives a column's
+    number format; columns in ``text`` hold text only (a number given there is written as its
+    digits); ``class_col`` is coloured by the 亩均 class it holds; ``wrap`` columns wrap their
+    text instead of growing wider (their rows grow taller); ``above`` lines (a title, a note)
+    stand over the header row; ``freeze`` columns stay in view with the header; ``least``
+    gives a column a width at least (a blank column to write in by hand), ``center`` columns
+    are centred (a 序号); ``heading`` is the
+    printed page's header (the title by default); only the ``printed`` columns (first, last)
+    print."""
+
+    def __init__(self, wb: Workbook, title: str, headers: Sequence[Any], *,
+                 formats: Mapping[int, str] | None = None, text: Iterable[int] = (),
+                 class_col: int | None = None, wrap: Iterable[int] = (), freeze: int = 0,
+                 above: Sequence[str] = (), landscape: bool = True,
+                 head_fills: Mapping[int, PatternFill] | None = None,
+                 heading: str | None = None, printed: tuple[int, int] | None = None,
+                 least: Mapping[int, float] | None = None, center: Iterable[int] = (),
+                 sample: int = SAMPLE_ROWS):
+        self.ws = wb.create_sheet(_sheet_title(wb, title))
+        self.heading, self.printed, self.least = heading or title, printed, dict(least or {})
+        self.title, self.headers = title, ["" if h is None else str(h) for h in headers]
+        self.above, self.freeze, self.landscape = list(above), freeze, landscape
+        self.head_row = len(self.above) + 1
+        self.head_fills = dict(head_fills or {})
+        self.formats = {c: f for c, f in (formats or {}).items() if f}
+        self.text = set(text)
+        for c in self.text:
+            self.formats[c] = TEXT
+        self.wrap = set(wrap)
+        self.class_col = class_col
+        self.sample = sample
+        self.widths = [0] * len(self.headers)
+        self.pending: list[list[Any]] | None = []
+        self.rows = 0  # rows given
+        self.written = 0  # rows written (after the ones held back)
+        # one styled cell per column (and per class), whose style that column's cells share
+        # (a style set on every cell would cost as much again as writing the row)
+        top = Alignment(vertical="top", wrap_text=True)
+        self.styles = {c: cell(self.ws, None, number_format=f)._style
+                       for c, f in self.formats.items()}
+        for c in self.wrap:
+            self.styles[c] = cell(self.ws, None, number_format=self.formats.get(c, "General"),
+                                  alignment=top)._style
+        for c in center:
+            self.styles[c] = cell(self.ws, None, number_format=self.formats.get(c, "General"),
+                                  alignment=Alignment(horizontal="center"))._style
+        mid = Alignment(horizontal="center")
+        self.class_styles = {k: cell(self.ws, None, fill=f, alignment=mid)._style
+                             for k, f in CLASS_FILLS.items()}
+
+    def append(self, values: Sequence[Any]) -> None:
+        """One row; a value may be a cell already styled by the caller (left as it is)."""
+        row = _row(self.ws, values)
+        for c in self.text:
+            v = row[c] if c < len(row) else None
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                row[c] = str(int(v)) if float(v).is_integer() else str(v)
+        for c, style in self.styles.items():
+            if c < len(row) and row[c] is not None and not _styled(row[c]):
+                if not isinstance(row[c], Cell):
+                    row[c] = WriteOnlyCell(self.ws, value=row[c])
+                row[c]._style = style
+        k = self.class_col
+        if k is not None and k < len(row) and isinstance(row[k], str) and row[k] in CLASS_FILLS:
+            klass = row[k]
+            row[k] = WriteOnlyCell(self.ws, value=klass)
+            row[k]._style = self.class_styles[klass]
+        self.rows += 1
+        if self.pending is None:
+            self._write(row)
+            return
+        for c, v in enumerate(row[:len(self.widths)]):
+            if v is not None:
+                self.widths[c] = max(self.widths[c], text_width(shown(v, self.formats.get(c))))
+        self.pending.append(row)
+        if len(self.pending) >= self.sample:
+            self._start()
+
+    def _start(self) -> None:
+        """Widths, panes and print set-up (all before the first row), then the title lines,
+        the header and the rows held back."""
+        ws = self.ws
+        width: dict[int, float] = {}
+        for c, h in enumerate(self.headers):
+            width[c] = max(column_width(h, self.widths[c]), self.least.get(c, 0))
+            ws.column_dimensions[get_column_letter(c + 1)].width = width[c]
+        self.width = width
+        ws.freeze_panes = f"{get_column_letter(self.freeze + 1)}{self.head_row + 1}"
+        print_setup(ws, self.heading, self.head_row, self.landscape)
+        last = get_column_letter(max(len(self.headers), 1))
+        across = int(sum(width.values())) - 2
+        for n, line in enumerate(self.above, 1):
+            big = n == 1
+            text = wrap_lines(line, across * 11 // 14 if big else across)  # 14 pt, 10 pt
+            ws.row_dimensions[n].height = (24 if big else 15) * (text.count("\n") + 1) + 3
+            ws.append([cell(ws, text, font=Font(bold=big, size=14 if big else 10),
+                            alignment=Alignment(horizontal="center" if big else "left",
+                                                vertical="center", wrap_text=True))])
+            ws.merged_cells.add(f"A{n}:{last}{n}")
+        lines = max((math.ceil(text_width(h) / max(width[c] - 1, 1))
+                     for c, h in enumerate(self.headers)), default=1)
+        ws.row_dimensions[self.head_row].height = 15 * min(max(lines, 1), 3) + 3
+        head_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.append([cell(ws, h, font=BOLD, fill=self.head_fills.get(c, HEAD_FILL),
+                        alignment=head_align, border=HEAD_BORDER)
+                   for c, h in enumerate(self.headers)])
+        pending, self.pending = self.pending or [], None
+        for row in pending:
+            self._write(row)
+
+    def _write(self, row: list[Any]) -> None:
+        """Appends a row; the text of a wrapped column is broken onto lines (``wrap_lines``)
+        and the row given the height to show them (a spreadsheet does not grow a written row
+        by itself)."""
+        lines = 1
+        for c in self.wrap:
+            v = row[c] if c < len(row) else None
+            if isinstance(v, Cell) and isinstance(v.value, str) and v.value:
+                kind = v.data_type
+                v.value = wrap_lines(v.value, max(int(self.width[c]) - 2, 4))
+                v.data_type = kind  # formula-like text stays text
+                lines = max(lines, v.value.count("\n") + 1)
+        self.written += 1
+        if lines > 1:
+            self.ws.row_dimensions[self.head_row + self.written].height = min(15 * lines + 3, 409)
+        self.ws.append(row)
+
+    def close(self) -> None:
+        """Writes what is held back; the auto-filter spans the header and every row."""
+        if self.pending is not None:
+            self._start()
+        last = get_column_letter(max(len(self.headers), 1))
+        end = self.head_row + max(self.rows, 1)
+        self.ws.auto_filter.ref = f"A{self.head_row}:{last}{end}"
+        if self.printed:
+            a, b = (get_column_letter(c + 1) for c in self.printed)
+            self.ws.print_area = f"{a}1:{b}{end}"
+
+
+def _styled(v: Any) -> bool:
+    return isinstance(v, Cell) and v.has_style
+
+
+def _sheet_title(wb: Workbook, title: str) -> str:
+    """A sheet name a spreadsheet accepts ([]:*?/\\ not allowed, 31 characters), unique in
+    the workbook."""
+    base = re.sub(r"[\[\]:*?/\\]", "_", title)[:31] or "表"
+    name, n = base, 2
+    taken = set(wb.sheetnames)
+    while name in taken:
+        name = f"{base[:28]}({n})"
+        n += 1
+    return name
+
+
+# ----------------------------------------------------------------------------- 说明
+
+
+@dataclass
+class Notes:
+    """What a workbook's 说明 sheet says besides its title and the disclaimer.
+
+    ``profile`` is a ``rules.profile.Profile`` or its identity (id, version, sha256): the
+    profile named in words, its county, version and effective date, and the documents its
+    rules come from (only those of parameters starting with one of ``topics``; all when
+    ``None``). ``facts`` are (item, text) lines (the benchmarks' year, the class counts …),
+    ``reading`` how to read the tables (``READING`` unless said otherwise), ``details``
+    (item, text) lines after them (the error report's list of problems)."""
+
+    profile: Any = None
+    years: Iterable[int] = ()
+    as_of: date | str | None = None
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    reading: list[str] = field(default_factory=lambda: list(READING))
+    topics: tuple[str, ...] | None = None
+    details: list[tuple[str, str]] = field(default_factory=list)
+
+
+# How to read a table of results (the error report shows the user's cells as given: only the
+# last line holds there).
+READING = ["空白单元格表示该项数据未填报（未知），不是 0。",
+           "比例类指标以百分数显示；金额单位为万元，保留两位小数；单位见各列标题。",
+           "统一社会信用代码按文本保存，复制、筛选时不会被当作数字。"]
+READING_CODES = READING[-1:]
+
+
+def loaded_profile(profile: Any) -> Any:
+    """The ``Profile`` a workbook cites: given, or the bundled profile of an identity dict
+    (only when its content hash matches); ``None`` when it cannot be read here."""
+    if profile is None or hasattr(profile, "sources"):
+        return profile
+    from rules.profile import ProfileError, load
+
+    try:
+        p = load(profile["id"])
+    except (ProfileError, OSError, KeyError):
+        return None
+    return p if p.sha256 == profile.get("sha256", p.sha256) else None
+
+
+def profile_words(profile: Any) -> str:
+    """A profile in words (never its id)."""
+    if profile is None:
+        return ""
+    if hasattr(profile, "name"):
+        return PROFILE_WORDS.get(profile.id, profile.name)
+    return _words(profile["id"], profile.get("sha256", ""))
+
+
+@lru_cache(maxsize=16)
+def _words(pid: str, sha256: str) -> str:
+    """Read once per workbook row type, not once per row."""
+    if pid in PROFILE_WORDS:
+        return PROFILE_WORDS[pid]
+    full = loaded_profile({"id": pid, "sha256": sha256} if sha256 else {"id": pid})
+    return full.name if full is not None else profile_title(pid)
+
+
+def documents(profile: Any, topics: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+    """The documents a profile's rules come from, as a person looks them up: (title with its
+    number or clause, how sure) — no seed file names or web addresses, each document once,
+    in the order the profile first cites them."""
+    out: dict[str, str] = {}
+    for key, p in profile.params.items():
+        if topics is not None and not key.startswith(topics):
+            continue
+        for v in p.versions:
+            s = v.source
+            text = clean_citation(f"{s.title}；{s.ref}" if s.ref else s.title)
+            out.setdefault(text, CONFIDENCE_WORDS.get(s.confidence, s.confidence))
+    return list(out.items())
+
+
+def _day(d: date | str | None) -> str:
+    if d is None:
+        return ""
+    d = date.fromisoformat(d[:10]) if isinstance(d, str) else d
+    return f"{d.year} 年 {d.month} 月 {d.day} 日"
+
+
+def write_notes(wb: Workbook, title: str, notes: Notes | None = None) -> WriteOnlyWorksheet:
+    """The 说明 sheet: what the workbook is, which profile (in words), data year, assessment
+    date, how to read it, the disclaimer and the documents cited."""
+    notes = notes or Notes()
+    ws = wb.create_sheet(_sheet_title(wb, "说明"))
+    ws.column_dimensions["A"].width = 14
+    ws.column_dimensions["B"].width = 86
+    ws.column_dimensions["C"].width = 8
+    print_setup(ws, title, None, landscape=False)
+    wrap = Alignment(vertical="top", wrap_text=True)
+    rows = 0
+
+    def line(item: str, text: str, *, bold: bool = False, extra: str | None = None) -> None:
+        nonlocal rows
+        rows += 1
+        text = wrap_lines(text, 80 if bold else 84)
+        ws.row_dimensions[rows].height = 15 * (max(text.count("\n"), item.count("\n")) + 1) + 3
+        ws.append([cell(ws, item, font=BOLD, alignment=wrap),
+                   cell(ws, text, font=Font(bold=bold), alignment=wrap),
+                   *([] if extra is None else [cell(ws, extra, alignment=wrap)])])
+
+    rows += 1
+    ws.row_dimensions[1].height = 26
+    ws.append([cell(ws, title, font=Font(bold=True, size=14))])
+    ws.merged_cells.add("A1:C1")
+    full = loaded_profile(notes.profile)
+    if notes.profile is not None:
+        line("评价配置", profile_words(full or notes.profile))
+        if full is not None:
+            line("适用地区", full.county)
+            line("配置版本", f"{full.version}（{_day(full.effective)}起施行）")
+    years = sorted(set(notes.years))
+    if years:
+        line("数据年度", "、".join(f"{y} 年度" for y in years))
+    if notes.as_of:
+        line("评估日期", _day(notes.as_of))
+    line("生成日期", _day(date.today()))
+    for item, text in notes.facts:
+        line(item, text)
+    for n, text in enumerate(notes.reading):
+        line("阅读说明" if n == 0 else "", text)
+    for item, text in notes.details:
+        line(item, text)
+    line("免责声明", DISCLAIMER, bold=True)
+    if full is not None:
+        rows += 1
+        ws.append([])
+        line("依据文件", "文件名称及文号（或条款）", bold=True, extra="可信度")
+        for n, (doc, sure) in enumerate(documents(full, notes.topics), 1):
+            line(f"{n}", doc, extra=sure)
+        line("", "可信度：高 = 官方文本，或几份独立副本一致；中 = 一份可靠的转载或二手副本，"
+                 "或征求意见稿；低 = 未找到官方数值，是可修改的默认值。")
+    elif notes.profile is not None:
+        line("依据文件", "本机未能读取这份配置的内容，依据文件未列出；请在“规则与配置”页查看。")
+    return ws
+
+
+# ----------------------------------------------------------------------------- results
+
+
 def _indicator_unit(i: str) -> str:
     return next(BY_KEY[f"mujun.{c}.{i}.benchmark"].unit for c, ids in COHORT_INDICATORS.items()
                 if i in ids)
 
 
-def _number_format(unit: str) -> str:
-    """How a spreadsheet shows an indicator: a ratio as a percentage (to 0.0001 %, as stored),
-    any other value with its unit after it; the cell stays a number."""
+def _unit_head(i: str) -> str:
+    unit = _indicator_unit(i)
+    return "%" if unit == RATIO else unit
+
+
+def _number_format(unit: str, exact: bool = False) -> str:
+    """How a spreadsheet shows an indicator (its unit is in the header): a ratio as a
+    percentage, any other value with thousands separators, both with two decimals (a
+    benchmark to four, as published); the cell stays a number."""
     if unit == RATIO:
-        return "0.00##%"
-    return f'General" {unit}"'
+        return "0.00##%" if exact else PERCENT
+    return EXACT if exact else MONEY
 
 
+def _indicator_heads(part: str, unit: str | None = None) -> list[str]:
+    return [f"{INDICATOR_NAMES[i]}{part}（{unit or _unit_head(i)}）" for i in INDICATORS]
+
+
+# The columns a meeting reads come first (firm, group, score, class, rank, the indicators):
+# they are the printed part; what explains them follows.
 RESULT_HEADERS = [
-    "来源工作表", "来源行", "统一社会信用代码", "企业名称", "数据年度", "所在县（市、区）", "所在园区/街道",
-    "国民经济行业代码", "行业名称", "分组", "评价状态", "说明", "综合得分", "分类", "分类方式", "同类排名", "同类企业数",
-    *[f"{INDICATOR_NAMES[i]}{part}" for i in INDICATORS for part in ("", "基准值", "得分")],
-    "绿色通道可享受项目数", "新上项目数", "绿色通道明细", "梯度层级", "企业规模", "梯度适用规则", "距下一层级",
-    "高耗低效整治", "整治情形", "数字化等级", "可申报数字化认定", "亩均计分缺少", "其他评估缺少", "配置", "配置版本",
-    "配置哈希",
+    "来源工作表", "来源行", "统一社会信用代码", "企业名称", "数据年度", "分组", "综合得分（分）", "分类",
+    "同类排名", "同类企业数（家）", *_indicator_heads(""),
+    "评价状态", "说明", "分类方式", "所在县（市、区）", "所在园区/街道", "国民经济行业代码", "行业名称",
+    *_indicator_heads("基准值"), *_indicator_heads("得分", "分"),
+    "绿色通道可享受项目数（个）", "新上项目数（个）", "绿色通道明细", "梯度层级", "企业规模", "梯度适用规则",
+    "距下一层级", "高耗低效整治", "整治情形", "数字化等级（级）", "可申报数字化认定", "亩均计分缺少", "其他评估缺少",
+    "配置", "配置版本", "配置哈希",
     "评估日期",
 ]
-
-
-# Column → number format of the indicator values and benchmarks (RESULT_HEADERS order).
-RESULT_FORMATS = {RESULT_HEADERS.index(f"{INDICATOR_NAMES[i]}{part}"): _number_format(
-    _indicator_unit(i)) for i in INDICATORS for part in ("", "基准值")}
+# Columns by what they hold (RESULT_HEADERS order).
+RESULT_CODE = RESULT_HEADERS.index("统一社会信用代码")
+RESULT_CLASS = RESULT_HEADERS.index("分类")
+RESULT_FORMATS = {
+    **{RESULT_HEADERS.index(h): _number_format(_indicator_unit(i))
+       for i, h in zip(INDICATORS, _indicator_heads(""))},
+    **{RESULT_HEADERS.index(h): _number_format(_indicator_unit(i), exact=True)
+       for i, h in zip(INDICATORS, _indicator_heads("基准值"))},
+    **{RESULT_HEADERS.index(h): POINTS for h in _indicator_heads("得分", "分")},
+    RESULT_HEADERS.index("综合得分（分）"): POINTS,
+}
+RESULTS_FREEZE = RESULT_HEADERS.index("企业名称") + 1  # source, row, code and name stay in view
+# What prints: from the credit code to the last indicator (the rest is for the screen; the
+# 说明 sheet says so).
+RESULTS_PRINTED = (RESULT_CODE, RESULT_HEADERS.index(_indicator_heads("")[-1]))
 
 
 class ResultsWriter:
-    """Streams one row per assessed firm into a results workbook."""
+    """Streams one row per assessed firm into a results workbook; its 说明 sheet, written on
+    ``close``, names the profile (``profile`` when given — a ``Profile`` also cites its
+    documents — else the identity of the rows), the data years, the assessment date, the
+    benchmarks' year and the class counts."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, profile: Any = None, title: str = "亩均效益评价结果"):
         self.path = Path(path)
+        self.title = title
+        self.profile = profile
         self.wb = Workbook(write_only=True)
-        self.ws = self.wb.create_sheet("评估结果")
-        self.ws.freeze_panes = "E2"
-        self.ws.append([cell(self.ws, h, font=BOLD) for h in RESULT_HEADERS])
-        self.rows = 0
-        # one styled cell per column, whose style the numbers of that column share (setting a
-        # number format on every cell would cost as much again as writing the row)
-        self.styles = {c: cell(self.ws, None, number_format=f)._style
-                       for c, f in RESULT_FORMATS.items()}
+        self.table = Table(self.wb, "评估结果", RESULT_HEADERS, formats=RESULT_FORMATS,
+                           text=[RESULT_CODE], class_col=RESULT_CLASS, freeze=RESULTS_FREEZE,
+                           heading=title, printed=RESULTS_PRINTED)
+        self.ws = self.table.ws
+        self.years: set[int] = set()
+        self.as_of: str | None = None
+        self.ident: dict[str, str] | None = None
+        self.classes: dict[str, int] = {}
+        self.benchmark_notes: dict[str, int] = {}
+
+    @property
+    def rows(self) -> int:
+        return self.table.rows
 
     def add(self, entry: dict[str, Any], rec: Any, profile: dict[str, str], as_of: str) -> None:
-        row = _row(self.ws, result_values(entry, rec, profile, as_of))
-        for c, style in self.styles.items():
-            if row[c] is not None:
-                row[c] = WriteOnlyCell(self.ws, value=row[c])
-                row[c]._style = style
-        self.ws.append(row)
-        self.rows += 1
+        self.table.append(result_values(entry, rec, profile, as_of))
+        self.ident = self.ident or profile
+        self.as_of = self.as_of or as_of
+        if isinstance(entry.get("year"), int):
+            self.years.add(entry["year"])
+        m = entry["mujun"]
+        key = m["class"] or "未分类"
+        self.classes[key] = self.classes.get(key, 0) + 1
+        if m.get("benchmark_note"):
+            self.benchmark_notes[m["benchmark_note"]] = \
+                self.benchmark_notes.get(m["benchmark_note"], 0) + 1
 
     def close(self) -> Path:
+        self.table.close()
+        counts = "，".join(f"{k} 类 {self.classes[k]:,} 家" for k in "ABCD" if k in self.classes)
+        if self.classes.get("未分类"):
+            counts += f"{'，' if counts else ''}未分类 {self.classes['未分类']:,} 家（见“评价状态”“说明”列）"
+        facts = [("企业数", f"{self.rows:,} 家" + (f"：{counts}" if counts else ""))]
+        facts += [("基准值", f"{text}（{n:,} 家）") for text, n in self.benchmark_notes.items()]
+        first, last = (RESULT_HEADERS[c] for c in RESULTS_PRINTED)
+        printed = (f"打印时只印“{first}”到“{last}”各列（企业、分组、得分、分类、排名和亩均指标），"
+                   "其余各列供屏幕查看；如需全部打印，请在页面设置中取消打印区域。")
+        write_notes(self.wb, self.title, Notes(
+            self.profile or self.ident, self.years, self.as_of, facts,
+            [printed, "“配置哈希”列是所用配置内容的校验码，用于核对结果出自哪一份配置。", *READING]))
         self.wb.save(self.path)
         return self.path
 
 
+NAME_HEADS = ("企业名称", "统一社会信用代码", "名称", "企业")  # leading columns that stay in view
+
+
 def write_table(path: Path, title: str, headers: Sequence[str], rows: Any,
-                progress: Any = None, total: int = 0) -> Path:
+                progress: Any = None, total: int = 0, *, notes: Notes | None = None,
+                formats: Mapping[str, str] | None = None, freeze: int | None = None) -> Path:
     """A plain table (what a view shows) as a workbook; text that looks like a formula stays
-    text."""
+    text. Each column's number format comes from ``formats`` (by header) or from its header
+    (``header_format``: 信用代码 text, （%） a percentage of a ratio, a unit two decimals with
+    separators, 得分 points); a 分类 column is coloured; the leading name and code columns
+    stay in view (``freeze`` says how many columns otherwise). ``notes`` feed the 说明
+    sheet."""
+    heads = list(headers)
+    fmts = {c: (formats or {}).get(h) or header_format(h) for c, h in enumerate(heads)}
+    if freeze is None:
+        freeze = 0
+        while freeze < len(heads) and freeze < 3 and heads[freeze] in NAME_HEADS:
+            freeze += 1
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title[:31])
-    ws.freeze_panes = "A2"
-    ws.append([cell(ws, h, font=BOLD) for h in headers])
+    table = Table(wb, title, heads, formats={c: f for c, f in fmts.items() if f != TEXT},
+                  text=[c for c, f in fmts.items() if f == TEXT],
+                  class_col=heads.index("分类") if "分类" in heads else None, freeze=freeze)
     for n, r in enumerate(rows):
-        ws.append(_row(ws, r))
+        table.append(list(r))
         if progress and n % 2000 == 0:
             progress(n, total, "写出表格")
+    table.close()
+    write_notes(wb, title, notes)
     path = Path(path)
     wb.save(path)
     return path
@@ -149,12 +689,13 @@ def write_table(path: Path, title: str, headers: Sequence[str], rows: Any,
 
 def write_stored_results(path: Path, store: Any, profile: dict[str, str],
                          keys: Sequence[tuple[str, int, str | None, int | None]],
-                         progress: Any = None) -> Path:
+                         progress: Any = None, *, loaded: Any = None) -> Path:
     """The results workbook of firms already assessed and stored: ``keys`` are (credit code,
-    year, sheet, row) in the order wanted; sheet and row may be ``None``."""
+    year, sheet, row) in the order wanted; sheet and row may be ``None``. ``loaded`` (the
+    ``Profile`` itself) lets the 说明 sheet cite a profile that is not bundled."""
     from types import SimpleNamespace
 
-    writer = ResultsWriter(path)
+    writer = ResultsWriter(path, profile=loaded)
     where = {(c, y): (sh, r) for c, y, sh, r in keys}
     for n, (summary, as_of, ident) in enumerate(
             store.stored_summaries(profile["id"], [(c, y) for c, y, _, _ in keys])):
@@ -163,6 +704,8 @@ def write_stored_results(path: Path, store: Any, profile: dict[str, str],
                    as_of)
         if progress and n % 500 == 0:
             progress(n, len(keys), "写出结果工作簿")
+    if writer.ident is None:
+        writer.ident = profile
     return writer.close()
 
 
@@ -178,23 +721,21 @@ def result_values(entry: dict[str, Any], rec: Any, profile: dict[str, str],
     """One row of the results workbook, in the order of ``RESULT_HEADERS``."""
     m, s, r, d = entry["mujun"], entry["sme"], entry["rectification"], entry["digital"]
     inds = m.get("indicators", {})
-    ind_cells: list[Any] = []
-    for i in INDICATORS:
-        x = inds.get(i) or {}
-        ind_cells += [x.get("value"), x.get("benchmark"),
-                      None if x.get("points") is None else round(x["points"], 4)]
+    ind = [inds.get(i) or {} for i in INDICATORS]
     greens = entry["green_channel"]
     green_text = "；".join(_green(g) for g in greens)
     return [
         entry.get("sheet"), entry.get("row"), entry["credit_code"], entry["name"], entry["year"],
-        rec.county, rec.park, rec.industry_code,
-        (lookup(rec.industry_code).name if rec.industry_code and lookup(rec.industry_code) else None),
         COHORT_LABELS.get(m["cohort"], m["cohort"]),
+        None if m["score"] is None else round(m["score"], 4), m["class"],
+        m.get("rank"), m.get("population"), *(x.get("value") for x in ind),
         STATUS.get(m.get("status"), m.get("status")),
         "；".join(x for x in (m.get("reason"), *entry.get("notes", [])) if x),
-        None if m["score"] is None else round(m["score"], 4), m["class"],
         {"percentile": "同类排名", "cutoffs": "分类得分线"}.get(m["class_basis"] or "", ""),
-        m.get("rank"), m.get("population"), *ind_cells,
+        rec.county, rec.park, rec.industry_code,
+        (lookup(rec.industry_code).name if rec.industry_code and lookup(rec.industry_code) else None),
+        *(x.get("benchmark") for x in ind),
+        *(None if x.get("points") is None else round(x["points"], 4) for x in ind),
         sum(1 for g in greens if g["eligible"]), len(greens), green_text,
         TIER_NAMES[s["tier"]], SIZE_NAMES.get(s["size"] or "", "未知"),
         RESULT_WORDS.get(s["rules"], s["rules"]),
@@ -205,16 +746,22 @@ def result_values(entry: dict[str, Any], rec: Any, profile: dict[str, str],
         "、".join(field_label(x) for x in m.get("missing", [])),
         "、".join(field_label(x) for x in entry.get("missing_inputs", [])
                  if x not in m.get("missing", [])),
-        profile["id"], profile["version"], profile["sha256"], as_of,
+        profile_words(profile), profile["version"], profile["sha256"], as_of,
     ]
 
 
-def write_error_report(path: Path, result: ImportResult) -> Path | None:
+# ----------------------------------------------------------------------------- error report
+
+
+def write_error_report(path: Path, result: ImportResult, *, notes: Notes | None = None
+                       ) -> Path | None:
     """The rejected rows as the user gave them, under one header row that carries every unit
     the import read them in: the reasons first (where a user looks), then 原行号, then the
     row's cells — bad cells red with the reason as a comment, the credit-code column as
     text, a formula shown by its text. The 错误说明 / 原行号 columns of a report that is
-    itself re-exported are not repeated. ``None`` when nothing was rejected."""
+    itself re-exported are not repeated. The sheets keep their names so that the corrected
+    report imports again; a 说明 sheet (no table header in it) says how. ``None`` when
+    nothing was rejected."""
     bad = result.invalid
     if not bad:
         return None
@@ -223,15 +770,20 @@ def write_error_report(path: Path, result: ImportResult) -> Path | None:
     for row in bad:
         by_sheet.setdefault(row.sheet, []).append(row)
     for sheet_name, rows in by_sheet.items():
-        ws = wb.create_sheet(sheet_name[:31])
-        ws.freeze_panes = "C2"
         header = list(rows[0].header_cells)
         width = max(len(header), *(len(r.cells) for r in rows))
         header += [None] * (width - len(header))
         keep = [c for c, h in enumerate(header) if normalise_header(h) not in OWN_COLUMNS]
         code_col = rows[0].columns.get("credit_code")
-        ws.append([cell(ws, "错误说明", font=BOLD, fill=RED), cell(ws, "原行号", font=BOLD),
-                   *(cell(ws, header[c], font=BOLD) for c in keep)])
+        name_col = rows[0].columns.get("name")
+        # the reasons and 原行号 stay in view, and the firm's name when it comes early
+        freeze = 2 + (keep.index(name_col) + 1 if name_col in keep[:4] else 0)
+        heads = ["错误说明", "原行号", *(header[c] for c in keep)]
+        # the code column formatted as text, so that a code typed in to correct it stays
+        # text; a code the file held as a number stays that number (it is the mistake shown)
+        table = Table(wb, sheet_name, heads, wrap=[0], freeze=freeze,
+                      formats={2 + keep.index(code_col): TEXT} if code_col in keep else None,
+                      head_fills={0: RED}, sample=len(rows))
         for row in rows:
             by_col: dict[int, list[str]] = {}
             for issue in row.checked.errors:
@@ -240,19 +792,41 @@ def write_error_report(path: Path, result: ImportResult) -> Path | None:
                     by_col.setdefault(c, []).append(issue.message)
             cells = list(row.cells) + [None] * (width - len(row.cells))
             reasons = "；".join(f"{i.column}：{i.message}" for i in row.checked.errors)
-            out = [cell(ws, reasons), cell(ws, row.row)]
+            out = [reasons, row.row]
             for c in keep:
                 v = cells[c]
                 style: dict[str, Any] = {}
                 if c == code_col:
-                    style["number_format"] = "@"
+                    style["number_format"] = TEXT
                 if c in by_col:
-                    x = cell(ws, v, fill=RED, **style)
+                    x = cell(table.ws, v, fill=RED, **style)
                     x.comment = Comment("\n".join(by_col[c]), "亩均自评")
                     out.append(x)
                 else:
-                    out.append(cell(ws, v, **style) if style else cell(ws, v))
-            ws.append(out)
+                    out.append(v)
+            table.append(out)
+        table.close()
+    notes = notes or Notes(reading=READING_CODES)
+    how = [(f"来源文件：{result.path.name}；共 {len(bad):,} 行未能导入，按原工作表分列，"
+            "“原行号”为原文件中的行号；下面的问题清单逐行列出（打印时看这一页）。"),
+           "“错误说明”列写明每行的问题；出错的单元格标红，鼠标停在上面可看到原因。",
+           ("在本文件中直接改正标红的单元格并保存，即可再次导入：“错误说明”和“原行号”两列"
+            "不会被读入，本说明页也不会被读入。")]
+    listed = [(f"{row.sheet}\n第 {row.row} 行",
+               f"{_firm(row)}：" + "；".join(f"{i.column}：{i.message}" for i in row.checked.errors))
+              for row in bad]
+    listed[0] = ("问题清单\n" + listed[0][0], listed[0][1])
+    notes = replace(notes, reading=[*how, *notes.reading], details=[*listed, *notes.details])
+    write_notes(wb, "导入错误报告", notes)
     path = Path(path)
     wb.save(path)
     return path
+
+
+def _firm(row: Row) -> str:
+    """The firm a rejected row is about, in words: its name (and code) as the row gives them."""
+    cells = row.cells
+    name, code = (cells[c] if c is not None and c < len(cells) else None
+                  for c in (row.columns.get("name"), row.columns.get("credit_code")))
+    name = str(name).strip() if name not in (None, "") else "（未填企业名称）"
+    return f"{name}（{code}）" if isinstance(code, str) and code.strip() else name
