@@ -358,3 +358,22 @@ def brief(n: Node) -> str:
     if n.caveat:
         s += f"。注意：{n.caveat}"
     return s
+
+
+# What a 亩均 class usually brings the firm, after the provincial guidance (浙政发〔2018〕5号:
+# resources allotted by class); each county's own measures decide the details, which the
+# sentence says (``class_implication``).
+CLASS_IMPLICATIONS = {
+    "A": "通常在用地、用能、排污权、信贷等资源要素配置上优先保障，评先评优和政策扶持上予以倾斜",
+    "B": "通常给予适度支持，鼓励通过技术改造、提质增效进一步提高亩均效益",
+    "C": "通常在新增用地、用能等要素上从严控制，以帮扶提升为主，可能适用差别化的要素价格",
+    "D": "通常实行差别化电价、水价等要素价格，限制新增用地、用能，列为整治提升对象"
+         "（提升改造、兼并重组、关停淘汰等）",
+}
+
+
+def class_implication(cls: str | None) -> str:
+    """What class ``cls`` implies, in one sentence ('' for no class)."""
+    if cls not in CLASS_IMPLICATIONS:
+        return ""
+    return f"{CLASS_IMPLICATIONS[cls]}；具体措施以本县（市、区）的评价办法为准。"

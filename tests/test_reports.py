@@ -37,20 +37,6 @@ def firm(**kw):
                                  "project_electricity_10k_kwh": 900, "region_dual_control": "是"}])
 
 
-def test_firm_report_shows_identity_class_every_criterion_and_the_hash(tmp_path: Path) -> None:
-    result = assess(firm(tax=2000.0), CUTOFFS, AS_OF)
-    out = write_firm_report(result, tmp_path / "r.pdf")
-    text = text_of(out)
-    assert result.record.name in text and result.record.credit_code in text
-    assert f"{result.mujun['class']}类" in text and CUTOFFS.sha256 in text
-    labels = {re.sub(r"\s+", "", n.label) for t in [*result.trees.values(), *result.project_trees]
-              for n in t.walk()}
-    missing = [lbl for lbl in labels if lbl not in text]
-    assert not missing, missing[:5]
-    assert "第1页共" in text and "自评估算" in text
-    assert "002_e9ac55c77d2d7d2f.txt十（三）" in text  # the green-channel clause is cited
-
-
 def test_every_font_in_the_file_is_embedded(tmp_path: Path) -> None:
     out = write_firm_report(assess(firm(), PROFILE, AS_OF), tmp_path / "r.pdf")
     fonts = {}

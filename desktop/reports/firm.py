@@ -1,180 +1,800 @@
-"""The firm report: one PDF that renders a firm's result tree, with every citation."""
+"""The firm report (评价结果告知书): page 1 is the verdict a firm's boss reads in half a minute —
+the 亩均 class, large, with its meaning, score, rank and what it implies; one line per
+assessment with its verdict and main reason; the three most effective actions with amounts;
+the data that was missing and what that changed; the disclaimer and, when a park issues it,
+a sign-off. The pages after it hold what an official checks — the indicator table and chart,
+the SME ladder's current and next tier, the green channel per project, the rectification
+triggers, the digital recognitions — and the policy documents the tables cite by number.
+Every criterion of every tier is an appendix on request. The profile's version and checksum
+are in the footer of the last page, for audit.
+"""
 
 from __future__ import annotations
 
+import math
+from datetime import date as Date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
-from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import (
+    Flowable,
+    KeepInFrame,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+)
 
+from desktop.reports import sources
 from desktop.reports.layout import (
     CLASS_COLOURS,
     FONT,
     LINE,
     MARGINS,
     MUTED,
-    OUTCOME_COLOURS,
     TEXT_WIDTH,
+    Text,
     build,
     esc,
+    grid,
+    headed,
     indented,
     numbered_canvas,
-    para,
     styles,
     table,
+    text,
     visible,
 )
+from desktop.reports.sources import Documents
+from forms.firm import SAMPLE_NOTE
 from rules.assess import DISCLAIMER, EnterpriseResult
 from rules.assessments.digital import RECOGNITIONS
-from rules.assessments.mujun import COHORT_LABELS
+from rules.assessments.mujun import COHORT_LABELS, EXCLUDED, INCOMPLETE, NO_WEIGHTS, OUT
 from rules.assessments.rectification import REASON_TEXTS
 from rules.assessments.sme import SIZE_NAMES, TIER_NAMES
 from rules.catalogue import ENTERPRISE_FIELDS, label
-from rules.engine import Node, ParamRef, fmt
+from rules.engine import Node, Outcome, blockers, fmt
 from rules.industry import industry_label
-from rules.schema import INDICATOR_NAMES
+from rules.schema import COHORT_NAMES, INDICATOR_NAMES, PCT, RATIO
 from rules.wording import (
+    PROFILE_WORDS,
     RESULT_WORDS,
+    brief,
+    class_implication,
     field_unit,
+    gap_text,
     input_text,
     node_gap,
     node_values,
     num,
-    param_value,
-    verdict,
+    project_intensity,
+    verdict_meaning,
 )
 
-
-class Refs:
-    """Numbered citations: each distinct parameter once, listed at the end of the report."""
-
-    def __init__(self) -> None:
-        self.items: dict[tuple, int] = {}
-        self.refs: list[ParamRef] = []
-
-    def cite(self, refs: list[ParamRef]) -> str:
-        out = []
-        for r in refs:
-            key = (r.key, repr(r.value), r.citation)
-            if key not in self.items:
-                self.refs.append(r)
-                self.items[key] = len(self.refs)
-            out.append(self.items[key])
-        return " ".join(f"[{n}]" for n in sorted(set(out)))
+GOOD, BAD, UNKNOWN = "#1B7F3B", "#B42318", "#B54708"
+TONES = {"good": GOOD, "bad": BAD, "unknown": UNKNOWN, "neutral": MUTED}
+GREY = "#5F6B7A"
+# unmet and unknown criteria first (what the firm has to work on), then met, then the rest
+ORDER = {Outcome.UNMET: 0, Outcome.UNKNOWN: 1, Outcome.MET: 2, Outcome.NA: 3}
+# Bars longer than this (indicator ÷ benchmark) are drawn to the chart's edge, broken, and
+# labelled with their real value: one firm at 1,100 % would otherwise flatten every other bar.
+CHART_LIMIT = 3.0
+PAGE_HEIGHT = 297 * mm - MARGINS["topMargin"] - MARGINS["bottomMargin"] - 12  # frame padding
 
 
-def tree_rows(node: Node, refs: Refs, depth: int = 0, skip: tuple[str, ...] = ()) -> list[list[Any]]:
-    """One row per node: label (indented), outcome, values, gap, citations; notes below."""
-    if node.id in skip:
+# ----------------------------------------------------------------------------- words
+
+
+def profile_words(r: EnterpriseResult) -> str:
+    """The profile by its words, with its county when the words do not name it."""
+    p = r.profile
+    words = PROFILE_WORDS.get(p.id) or visible(p.name)
+    county = visible(p.county or "")
+    return words if not county or county in words else f"{county}：{words}"
+
+
+def class_names(r: EnterpriseResult) -> dict[str, str]:
+    return r.profile.value("mujun.class_names", r.as_of) or {}
+
+
+def class_text(r: EnterpriseResult) -> str:
+    cls = r.mujun["class"]
+    name = class_names(r).get(cls, "")
+    return f"{cls} 类" + (f"（{name}）" if name else "")
+
+
+def is_sample(r: EnterpriseResult) -> bool:
+    return SAMPLE_NOTE in r.notes
+
+
+def rank_text(r: EnterpriseResult) -> str:
+    """Where the firm ranks, and among whom (the sample park's firms only among themselves)."""
+    m = r.mujun
+    cohort = COHORT_NAMES.get(m["cohort"], "同类企业")
+    if m.get("rank"):
+        among = "，只在示例企业之间排名" if is_sample(r) else ""
+        return f"在同年度 {m['population']} 家{cohort}中排名第 {m['rank']} 名{among}"
+    if m["class_basis"] == "cutoffs":
+        return "按分类得分线分类（同类企业不足按排名分类所需的家数，未排名）"
+    return ""
+
+
+def no_class(r: EnterpriseResult) -> tuple[str, str]:
+    """(what stands in the class box, why) for a firm without a class."""
+    m = r.mujun
+    if m["status"] == INCOMPLETE:
+        missing = "、".join(label(x) for x in m.get("missing", []))
+        return "数据不全", m["reason"] + (f"（缺少：{missing}）" if missing else "")
+    if m["status"] == NO_WEIGHTS:
+        return "不能计分", m["reason"]
+    if m["cohort"] == EXCLUDED:
+        return "不分类", m["reason"]
+    if m["cohort"] == OUT:
+        return "不参评", m["reason"]
+    try:  # scored, but no ranking and no cut-off scores
+        why = r.trees["mujun"].find("class").note
+    except KeyError:
+        why = m["reason"]
+    return "暂未分类", f"得分 {fmt(round(m['score'], 2))} 分；{why}"
+
+
+def ratio_pct(x: float) -> str:
+    return f"{x * 100:.0f}%"
+
+
+def key_indicator(r: EnterpriseResult) -> str:
+    """The indicator that decides most: the weakest against its benchmark (the strongest for
+    an A-class firm)."""
+    inds = [(i, x) for i, x in r.mujun["indicators"].items()
+            if x.get("ratio") is not None and x.get("weight") and not x.get("imputed")]
+    if not inds:
+        return ""
+    best = r.mujun["class"] == "A"
+    i, x = (max if best else min)(inds, key=lambda p: p[1]["ratio"])
+    unit = r.trees["mujun"].find(f"indicator.{i}").unit
+    return (f"{'最强' if best else '最弱'}的一项：{INDICATOR_NAMES[i]} {num(x['value'], unit)}，"
+            f"为基准值 {num(x['benchmark'], unit)} 的 {ratio_pct(x['ratio'])}")
+
+
+# ----------------------------------------------------------------------------- the five lines
+
+
+def assessment_lines(r: EnterpriseResult) -> list[tuple[str, str, str, str]]:
+    """(assessment, verdict, tone, the single most important reason) for each assessment."""
+    m, s, rect, d = r.mujun, r.sme, r.rectification, r.digital
+    out = []
+    if m["class"]:
+        score = f"得分 {fmt(round(m['score'], 2))} 分"
+        out.append(("亩均效益评价", class_text(r), "bad" if m["class"] == "D" else "good"
+                    if m["class"] == "A" else "neutral",
+                    "；".join(x for x in (score, key_indicator(r)) if x)))
+    else:
+        box, why = no_class(r)
+        out.append(("亩均效益评价", box, "unknown" if m["status"] == INCOMPLETE else "neutral", why))
+    greens = r.green_channel
+    if not greens:
+        out.append(("节能审查绿色通道", "无新上项目", "neutral", "未填报新上项目"))
+    else:
+        ok = sum(1 for g in greens if g["eligible"])
+        unsure = sum(1 for g in greens if g["eligible"] is None)
+        tone = "unknown" if unsure else "good" if ok == len(greens) else "bad" if not ok else "neutral"
+        first = next((g for g in greens if not g["eligible"]), greens[0])
+        if first["eligible"]:
+            limit = r.project_trees[0].find("green.intensity")
+            why = (f"{first['project']}：单位工业增加值能耗 {project_intensity(first)}，"
+                   f"低于 {num(limit.threshold, limit.unit)}")
+        else:
+            why = f"{first['project']}：" + (first["reason_texts"][0] if first["reason_texts"]
+                                            else "不符合条件")
+        out.append(("节能审查绿色通道", f"{ok}/{len(greens)} 个项目可享受", tone, why))
+    if s["size"] == "large":
+        out.append(("优质中小企业梯度培育", "不适用", "neutral", "大型企业不属于中小企业梯度培育范围"))
+    else:
+        tier = TIER_NAMES[s["tier"]]
+        crit = s["criteria"]
+        # a criterion missed by a stated amount says most, then any missed one
+        first = next((c for c in crit if "，差 " in c), None) or \
+            next((c for c in crit if "不满足" in c), crit[0] if crit else "")
+        why = (f"距“{TIER_NAMES[s['next_tier']]}”：{first}" if s["next_tier"] and first else
+               "已达最高层级" if not s["next_tier"] else "")
+        out.append(("优质中小企业梯度培育", tier, "good" if s["tier"] != "none" else "neutral", why))
+    tree = r.trees["rectification"]
+    if rect["flagged"]:
+        sign = tree.find(f"rect.{rect['reasons'][0]}")
+        values = node_values(sign)
+        why = "；".join(REASON_TEXTS[x] for x in rect["reasons"]) + \
+            (f"（{sign.label} {values}）" if values and len(rect["reasons"]) == 1 else "")
+        out.append(("高耗低效企业整治", "可能列入整治清单", "bad", why))
+    elif rect["in_scope"] is False:
+        scope = tree.find("rect.scope")
+        off = next((c for c in scope.children if c.outcome is Outcome.UNMET), None)
+        out.append(("高耗低效企业整治", "不在整治摸排范围", "neutral",
+                    f"{off.label}：否" if off else scope.label))
+    elif rect["unknown"] or rect["in_scope"] is None:
+        n = len(rect["unknown"])
+        out.append(("高耗低效企业整治", "无法完全判断", "unknown",
+                    f"{n} 项整治情形因缺数据无法判断" if n else "缺数据，无法判断是否属于摸排范围"))
+    else:
+        out.append(("高耗低效企业整治", "未发现整治情形", "good", "各项整治情形均未触发"))
+    level = f"数字化水平 {d['level']} 级" if d["level"] is not None else "数字化水平等级未知（缺评测得分）"
+    if d["eligible"]:
+        out.append(("数字化水平与认定", "可申报：" + "、".join(RECOGNITIONS[x] for x in d["eligible"]),
+                    "good", level))
+    else:
+        block = blockers(r.trees["digital"].find("digital_workshop"))
+        why = level + (f"；{brief(block[0])}" if block else "")
+        out.append(("数字化水平与认定", "暂无可申报的认定", "neutral", why))
+    return out
+
+
+# ----------------------------------------------------------------------------- actions
+
+
+def mujun_actions(r: EnterpriseResult) -> list[tuple[float, str, str]]:
+    """(relative size of the change, what to do, what it brings) for each way up one class,
+    from the lift the rules computed: raising tax, value added or R&D, cutting energy,
+    emissions or electricity — each alone enough, other figures unchanged."""
+    lift = r.mujun.get("lift")
+    if not lift:
         return []
-    outcome, tone = verdict(node)
-    colour = MUTED if tone == "muted" else OUTCOME_COLOURS[tone]
-    text = node.label + (f"\n{node.note}" if node.note else "") + \
-        (f"\n※ 注意：{node.caveat}" if node.caveat else "")
-    style = indented(depth, strong=node.kind in ("group", "any", "section") and bool(node.children))
-    values, gap, cites = node_values(node), node_gap(node), refs.cite(node.params)
-    rows = [[para(text, style), para(outcome, "cell", colour), para(values) if values else "",
-             para(gap) if gap else "", para(cites, "small") if cites else ""]]
-    for c in node.children:
-        rows += tree_rows(c, refs, depth + 1, skip)
-    return rows
+    head = r.trees["mujun"].find("lift")
+    target = lift["target_class"]
+    name = class_names(r).get(target, "")
+    effect = f"升至 {target} 类" + (f"（{name}）" if name else "")
+    rec = r.record
+    out = []
+    for c in head.children:
+        key = c.id.rsplit(".", 1)[-1]
+        if c.id.startswith("lift.field.") and key in lift["fields"]:
+            base = rec.get(key)
+            share = lift["fields"][key]["delta"] / base if base else math.inf
+            what = c.note.split("，同时提高")[0].split("，提高")[0]
+            out.append((share, what, effect))
+        elif key in lift["changes"] and "reduce_by" in lift["changes"][key]:
+            x = r.mujun["indicators"][key]
+            numerator = rec.tax if key == "tax_per_electricity" else rec.value_added
+            whole = numerator / x["value"] if numerator and x.get("value") else None
+            share = lift["changes"][key]["reduce_by"] / whole if whole else math.inf
+            out.append((share, c.note.split("，即")[0], effect))
+    return sorted(out, key=lambda a: a[0])
 
 
-TREE_WIDTHS = [62 * mm, 20 * mm, 40 * mm, 18 * mm, 16 * mm]
+def gap_actions(node: Node, goal: str) -> list[tuple[float, str, str]]:
+    """Criteria of ``node`` (an SME tier, a digital recognition) the firm misses by a
+    measurable amount, the smallest relative change first."""
+    missed = blockers(node)
+    out = []
+    for n in missed:
+        if n.outcome is not Outcome.UNMET or n.kind != "condition" or n.gap is None or \
+                n.threshold is None or not n.op:
+            continue
+        if not isinstance(n.value, (int, float)) or isinstance(n.value, bool):
+            continue
+        up = n.op in ("≥", ">")
+        verb = ("提高" if up else "降低") if n.unit in (RATIO, PCT) else ("增加" if up else "减少")
+        what = f"{n.label}{verb} {gap_text(n.gap, n.unit)}（达到 {num(n.threshold, n.unit)}）"
+        rest = len(missed) - 1
+        effect = (f"满足“{goal}”的一项条件" +
+                  (f"（另有 {rest} 项未满足或未知）" if rest else "，即可达到"))
+        out.append((n.gap / (abs(n.threshold) or 1.0), what, effect))
+    return sorted(out, key=lambda a: a[0])
+
+
+def sme_actions(r: EnterpriseResult) -> list[tuple[float, str, str]]:
+    nxt = r.sme.get("next_tier")
+    return gap_actions(r.trees["sme"].find(nxt), TIER_NAMES[nxt]) if nxt else []
+
+
+def digital_actions(r: EnterpriseResult) -> list[tuple[float, str, str]]:
+    """The gaps to the first recognition the firm cannot yet apply for."""
+    for key, name in RECOGNITIONS.items():
+        node = r.trees["digital"].find(key)
+        if node.outcome is not Outcome.MET:
+            return gap_actions(node, f"{name}认定")
+    return []
+
+
+def actions(r: EnterpriseResult, n: int = 3) -> list[tuple[str, str]]:
+    """The ``n`` most effective steps: moving up a 亩均 class first, then the SME ladder, then
+    a digital recognition; a firm that cannot be scored is first told what to fill in, and
+    one whose next tier is unknown for want of data, what data would tell."""
+    out: list[tuple[str, str]] = []
+    m = r.mujun
+    if m["status"] == INCOMPLETE and m.get("missing"):
+        out.append(("补充填报：" + "、".join(label(x) for x in m["missing"][:6]),
+                    "之后才能计算亩均效益得分和分类"))
+    out += [(what, effect) for _, what, effect in mujun_actions(r)]
+    out += [(what, effect) for _, what, effect in sme_actions(r)]
+    out += [(what, effect) for _, what, effect in digital_actions(r)]
+    nxt = r.sme.get("next_tier")
+    if nxt and len(out) < n:  # criteria of the next tier unknown for want of data
+        unknown = [b for b in blockers(r.trees["sme"].find(nxt)) if b.outcome is Outcome.UNKNOWN]
+        fields = list(dict.fromkeys(m for b in unknown for m in b.missing))
+        if fields:
+            out.append(("补充填报：" + "、".join(label(x) for x in fields[:4]) +
+                        ("等" if len(fields) > 4 else ""),
+                        f"才能判断能否达到“{TIER_NAMES[nxt]}”"))
+    return out[:n]
+
+
+# ----------------------------------------------------------------------------- missing data
+
+
+def missing_effects(r: EnterpriseResult) -> list[str]:
+    """What the missing data changed, one phrase per assessment it touched."""
+    m, s, rect, d = r.mujun, r.sme, r.rectification, r.digital
+    out = []
+    if m["status"] == INCOMPLETE:
+        out.append("亩均效益无法计分，没有分类")
+    if any(x.get("imputed") for x in m["indicators"].values()):
+        ind = r.trees["mujun"].find("indicator.value_added_per_emission")
+        out.append(f"单位排放增加值：{ind.note or '缺排放数据，按同类企业平均得分计'}")
+    unsure = [g for g in r.green_channel if g["eligible"] is None]
+    if unsure:
+        out.append(f"{len(unsure)} 个新上项目能否享受绿色通道无法判断")
+    other = [t for t in r.project_trees if t.find("green.intensity_other").missing]
+    if other:
+        out.append(f"{len(other)} 个新上项目只能按一种能耗口径计算")
+    unknown_tiers = [t for t, o in s["tiers"].items() if o == "unknown"]
+    if unknown_tiers and s["size"] != "large":
+        out.append("能否达到" + "、".join(f"“{TIER_NAMES[t]}”" for t in unknown_tiers) + "尚不能确定")
+    if rect["unknown"]:
+        out.append(f"{len(rect['unknown'])} 项高耗低效整治情形无法判断")
+    if d["level"] is None:
+        out.append("数字化水平等级未知，相关认定无法判断")
+    return out
+
+
+# ----------------------------------------------------------------------------- page 1
+
+
+def _style(name: str, **kw: Any) -> ParagraphStyle:
+    return ParagraphStyle(name, parent=styles()["base"], **kw)
+
+
+def verdict_box(r: EnterpriseResult) -> Any:
+    """The class, large, on its colour, beside score, rank, meaning and implication."""
+    m = r.mujun
+    big = _style("big", fontSize=30, leading=36, alignment=TA_CENTER, textColor=colors.white)
+    under = _style("under", fontSize=11, leading=15, alignment=TA_CENTER, textColor=colors.white)
+    line = _style("line", fontSize=10, leading=15)
+    if m["class"]:
+        cls = m["class"]
+        colour = CLASS_COLOURS[cls]
+        left = [Text(f"{cls} 类", big),
+                Text(class_names(r).get(cls, ""), under)]
+        right = [Text(f"亩均效益评价：{class_text(r)}", _style("h", fontSize=12.5,
+                                                                         leading=18)),
+                 Text(f"综合得分 {fmt(round(m['score'], 2))} 分；{rank_text(r)}", line),
+                 Text(f"这意味着：{class_implication(cls)}", line)]
+    else:
+        box, why = no_class(r)
+        colour = GREY
+        left = [Text(box, _style("big2", fontSize=20, leading=26, alignment=TA_CENTER,
+                                           textColor=colors.white)),
+                Text("无亩均分类", under)]
+        cohort = COHORT_LABELS.get(m["cohort"], "")
+        right = [Text(f"亩均效益评价：{box}", _style("h", fontSize=12.5, leading=18)),
+                 Text(f"原因：{why}", line)]
+        if cohort and m["cohort"] not in (OUT, EXCLUDED):
+            right.append(Text(f"分组：{cohort}", line))
+    t = table([[left, right]], [38 * mm, TEXT_WIDTH - 38 * mm], head=False,
+              extra=[("BACKGROUND", (0, 0), (0, 0), colors.HexColor(colour)),
+                     ("VALIGN", (0, 0), (0, 0), "MIDDLE"), ("BOX", (0, 0), (-1, -1), 0.8, LINE),
+                     ("LEFTPADDING", (1, 0), (1, 0), 8), ("TOPPADDING", (0, 0), (-1, -1), 6),
+                     ("BOTTOMPADDING", (0, 0), (-1, -1), 6)])
+    return t
+
+
+def identity_table(r: EnterpriseResult) -> Any:
+    rec = r.record
+    st = styles()
+    m = r.mujun
+    bench = f"基准值：{m['benchmark_year']} 年度" if m.get("benchmark_year") else ""
+    method = {"percentile": "按同类企业得分排名分类", "cutoffs": "按分类得分线分类"}.get(
+        m["class_basis"] or "", "")
+    profile = "；".join(x for x in (profile_words(r), bench, method) if x)
+    name = Text(rec.name or "（未填企业名称）", st["cell"])
+    rows = [["企业名称", name, "", ""],
+            ["统一社会信用代码", rec.credit_code or "—", "数据年度", f"{rec.year} 年度"],
+            ["所在县（市、区）", rec.county or "—", "所在园区/街道", rec.park or "—"],
+            ["行业", industry_label(rec.industry_code) if rec.industry_code else "—",
+             "评估日期", r.as_of.isoformat()],
+            ["评价口径", Text(profile, st["cell"]), "", ""]]
+    return table(rows, [27 * mm, 55 * mm, 22 * mm, 52 * mm], head=False,
+                 extra=[("SPAN", (1, 0), (3, 0)), ("SPAN", (1, 4), (3, 4)),
+                        ("BOX", (0, 0), (-1, -1), 0.6, LINE),
+                        ("TEXTCOLOR", (0, 0), (0, -1), MUTED), ("TEXTCOLOR", (2, 1), (2, 3), MUTED)])
+
+
+def page_one(r: EnterpriseResult, issuer: str, report_no: str, issued: Date | None) -> list[Any]:
+    st = styles()
+    out: list[Any] = [Text("亩均效益评价结果告知书", st["title"]),
+                      Text(f"企业自评估算 · 非官方评价结果 · {r.record.year} 年度数据",
+                                st["subtitle"])]
+    if report_no or issued:
+        out.append(Text("　　".join(x for x in (
+            f"编号：{report_no}" if report_no else "",
+            f"日期：{issued.isoformat()}" if issued else "") if x),
+            _style("no", fontSize=9, alignment=TA_RIGHT, textColor=MUTED, spaceAfter=2 * mm)))
+    out += [identity_table(r), Spacer(1, 3 * mm), verdict_box(r), Spacer(1, 3 * mm)]
+    rows: list[list[Any]] = [["评价项目", "结论", "主要原因"]]
+    for name, said, tone, why in assessment_lines(r):
+        rows.append([name, text(said, "cellhead", TONES[tone]), why or "—"])
+    out.append(grid(rows, [30 * mm, 40 * mm, TEXT_WIDTH - 70 * mm], zebra=True))
+    steps = actions(r)
+    out.append(Text("最有效的措施" if len(steps) > 1 else "措施", st["sub"]))
+    if steps:
+        rows = [["", "需要做到（其他数据不变）", "效果"]]
+        rows += [[f"{n}", what, effect] for n, (what, effect) in enumerate(steps, start=1)]
+        out.append(grid(rows, [7 * mm, 95 * mm, TEXT_WIDTH - 102 * mm]))
+    else:
+        out.append(Text("亩均效益已为最高类别，梯度培育也没有可量化的差距；保持现有水平即可。"
+                        if r.mujun["class"] == "A" else
+                        "没有可以量化的升级措施（见第 2 页起的说明）。", st["base"]))
+    missing = r.missing_inputs
+    out.append(Text("缺少的数据", st["sub"]))
+    if missing:
+        names = "、".join(label(x) for x in missing[:6]) + ("等" if len(missing) > 6 else "")
+        effects = missing_effects(r)
+        words = f"缺少 {len(missing)} 项：{names}。" + \
+            (f"影响：{'；'.join(effects)}。" if effects else "") + \
+            "缺少的数据按“未知”处理，不按 0 计；补齐后结论可能变化。"
+    else:
+        words = "填报数据齐全，所有条件都按填报值判断。"
+    out.append(Text(words, st["cell"]))
+    for n in r.notes:
+        out.append(Text(f"※ 注意：{n}", st["cell"]))
+    out.append(Paragraph(esc(DISCLAIMER), st["note"]))
+    if issuer or report_no or issued:
+        day = issued.isoformat() if issued else "　　　　年　　月　　日"
+        out.append(table([[f"出具单位：{issuer or '　' * 8}（盖章）", "经办人：" + "＿" * 6,
+                           f"日期：{day}"]],
+                         [70 * mm, 40 * mm, TEXT_WIDTH - 110 * mm], head=False,
+                         extra=[("LINEBELOW", (0, 0), (-1, -1), 0, colors.white),
+                                ("TOPPADDING", (0, 0), (-1, -1), 6)]))
+    return out
+
+
+# ----------------------------------------------------------------------------- detail pages
+
+
+TREE_WIDTHS = [55 * mm, 26 * mm, 41 * mm, 20 * mm, 14 * mm]
 TREE_HEAD = ["条件", "结论", "数值与要求", "差距", "依据"]
 
 
-def _tree_table(node: Node, refs: Refs, skip: tuple[str, ...] = ()) -> Any:
-    return table([TREE_HEAD, *tree_rows(node, refs, skip=skip)], TREE_WIDTHS, zebra=True)
+def tree_rows(node: Node, docs: Documents, depth: int = 0, skip: tuple[str, ...] = (),
+              signs: bool = False, ordered: bool = False, max_depth: int | None = None
+              ) -> list[list[Any]]:
+    """One row per node: label (indented, with its note and caveat below it), verdict, values,
+    gap, documents; ``ordered`` puts unmet and unknown children first and opens neither a part
+    already met nor a sum of points (the appendix does), ``max_depth`` stops there."""
+    if node.id in skip:
+        return []
+    outcome, tone = verdict_meaning(node, among_signs=signs)
+    strong = node.kind in ("group", "any", "section") and bool(node.children)
+    cell: list[Any] = [text(node.label, indented(depth, strong, dense=True))]
+    extra = "\n".join(x for x in (node.note, f"※ 注意：{node.caveat}" if node.caveat else "") if x)
+    if extra:
+        cell.append(text(extra, small_indented(depth)))
+    values, gap, cites = node_values(node), node_gap(node), docs.cite(node.params)
+    rows = [[cell, text(outcome, "cell8", TONES[tone]), text(values, "cell8") if values else "",
+             text(gap, "cell8") if gap else "", text(cites, "small8") if cites else ""]]
+    if max_depth is not None and depth >= max_depth:
+        return rows
+    children = node.children
+    if ordered and depth > 0 and (node.outcome in (Outcome.MET, Outcome.NA) or
+                                  node.kind == "score"):
+        return rows  # a part already met, or a sum of points: the details are in the appendix
+    if ordered:
+        children = sorted(children, key=lambda c: (c.kind == "info", ORDER[c.outcome]))
+    for c in children:
+        rows += tree_rows(c, docs, depth + 1, skip, signs, ordered, max_depth)
+    return rows
 
 
-def _chart(inds: dict[str, dict[str, Any]]) -> Drawing | None:
-    rows = [(INDICATOR_NAMES[i], x["ratio"]) for i, x in inds.items() if x.get("ratio") is not None]
-    if not rows:
-        return None
-    height = 14 * mm + 8 * mm * len(rows)
-    d = Drawing(TEXT_WIDTH, height)
-    chart = HorizontalBarChart()
-    chart.x, chart.y = 34 * mm, 8 * mm
-    chart.width, chart.height = TEXT_WIDTH - 44 * mm, height - 14 * mm
-    shown = [min(r, 3.0) for _, r in rows][::-1]
-    chart.data = [shown]
-    chart.categoryAxis.categoryNames = [n for n, _ in rows][::-1]
-    chart.categoryAxis.labels.fontName = FONT
-    chart.categoryAxis.labels.fontSize = 8
-    chart.valueAxis.labels.fontName = FONT
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = max(1.5, max(shown) * 1.1)
-    chart.valueAxis.labelTextFormat = lambda v: f"{v * 100:.0f}%"
-    chart.bars[0].fillColor = colors.HexColor("#4C7DB8")
-    chart.bars[0].strokeColor = None
-    chart.barLabelFormat = lambda v: f"{v * 100:.0f}%"
-    chart.barLabels.fontName = FONT
-    chart.barLabels.fontSize = 7
-    chart.barLabels.boxAnchor = "w"
-    chart.barLabels.dx = 2
-    d.add(chart)
-    scale = chart.width / chart.valueAxis.valueMax
-    x = chart.x + scale * 1.0
-    d.add(Line(x, chart.y - 2, x, chart.y + chart.height + 2, strokeColor=colors.HexColor("#B42318"),
-               strokeDashArray=[3, 2], strokeWidth=0.8))
-    d.add(String(x + 2, chart.y + chart.height + 3, "基准值 = 100%", fontName=FONT, fontSize=7,
-                 fillColor=colors.HexColor("#B42318")))
-    d.add(String(0, 0, "指标值 ÷ 基准值，以百分比表示（超过 300% 的按 300% 画出）", fontName=FONT, fontSize=7,
-                 fillColor=MUTED))
-    return d
+@lru_cache(maxsize=16)
+def small_indented(depth: int) -> ParagraphStyle:
+    base = styles()["small8"]
+    return ParagraphStyle(f"small8-{depth}", parent=base, leftIndent=depth * 3.2 * mm)
 
 
-def _summary_strip(r: EnterpriseResult) -> Any:
-    m, s, rect, d = r.mujun, r.sme, r.rectification, r.digital
-    if m["class"]:
-        mujun = f"{m['class']} 类\n得分 {fmt(round(m['score'], 2))}"
-        colour = CLASS_COLOURS[m["class"]]
-    elif m["score"] is not None:
-        mujun, colour = f"得分 {fmt(round(m['score'], 2))}\n暂无法分类", "#5F6B7A"
-    elif m["status"] == "no_weights":
-        mujun, colour = "本配置无权重\n不能计分", "#5F6B7A"
-    elif m["status"] == "not_graded":
-        mujun, colour = COHORT_LABELS.get(m["cohort"], "—"), "#5F6B7A"
-    else:
-        mujun, colour = "数据不全", "#5F6B7A"
-    greens = r.green_channel
-    green = "无新上项目" if not greens else \
-        f"{sum(1 for g in greens if g['eligible'])}/{len(greens)} 个项目可享受"
-    rect_text = ("不在整治范围" if rect["in_scope"] is False else
-                 "存在整治情形" if rect["flagged"] else "未发现整治情形")
-    digital = "、".join(RECOGNITIONS[x] for x in d["eligible"]) or "暂无可申报认定"
-    cells = [("亩均效益", mujun, colour), ("节能审查绿色通道", green, None),
-             ("梯度培育", TIER_NAMES[s["tier"]], None), ("高耗低效整治", rect_text,
-                                                        "#B42318" if rect["flagged"] else None),
-             ("数字化认定", digital, None)]
-    head = [para(c[0], "cellhead") for c in cells]
-    body = [para(c[1], "cell", c[2]) for c in cells]
-    w = TEXT_WIDTH / 5
-    return table([head, body], [w] * 5, extra=[("BOX", (0, 0), (-1, -1), 0.6, LINE)])
+def tree_table(rows: list[list[Any]]) -> Any:
+    return grid([TREE_HEAD, *rows], TREE_WIDTHS, zebra=True, dense=True)
 
 
-def _indicator_table(r: EnterpriseResult, refs: Refs) -> Any:
+class RatioChart(Flowable):
+    """Each indicator ÷ its benchmark as a bar of its real length, labelled with the real
+    percentage; a bar beyond the chart's edge is broken and says so, a ratio above the
+    profile's scoring cap says the cap. Drawn straight on the canvas (a reportlab Drawing
+    costs several times as much for the same few shapes)."""
+
+    BAR, GAP, LABEL_W, RIGHT_W, TOP, BOTTOM = 4.2 * mm, 2 * mm, 30 * mm, 36 * mm, 7 * mm, 14 * mm
+
+    def __init__(self, rows: list[tuple[str, float, bool]], cap: float | None):
+        super().__init__()
+        self.rows, self.cap = rows, cap
+        self.width = TEXT_WIDTH
+        self.height = self.BOTTOM + len(rows) * (self.BAR + self.GAP) + self.TOP
+        axis = max(1.25, min(max(x for _, x, _ in rows), CHART_LIMIT))
+        self.step = 0.25 if axis <= 1.5 else 0.5
+        self.axis = math.ceil(axis / self.step) * self.step
+        self.labels = [self._tag(x, imputed) for _, x, imputed in rows]
+        self.note = "条形 = 指标值 ÷ 基准值，按实际比值画出；蓝色达到基准值，橙色未达到"
+        if any(x > self.axis for _, x, _ in rows):
+            self.note += f"；超过 {ratio_pct(self.axis)} 的条形在图边截断，标注的是实际比值"
+        if cap:
+            self.note += f"；计分时比值封顶 {ratio_pct(cap)}"
+
+    def _tag(self, x: float, imputed: bool) -> str:
+        tag = ratio_pct(x)
+        if x > self.axis:
+            tag += "（超出图幅）"
+        if imputed:
+            tag += "（缺数据，暂按基准值计）"
+        if self.cap and x > self.cap:
+            tag += f"（计分封顶 {ratio_pct(self.cap)}）"
+        return tag
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        lw, top, base_y = self.LABEL_W, self.height - self.TOP, self.BOTTOM
+        scale = (self.width - lw - self.RIGHT_W) / self.axis
+        c.setLineWidth(0.4)
+        c.setStrokeColor(colors.HexColor("#E4E8EE"))
+        c.setFont(FONT, 7)
+        c.setFillColor(MUTED)
+        for k in range(round(self.axis / self.step) + 1):
+            x = lw + k * self.step * scale
+            c.line(x, base_y, x, top + 2)
+            c.drawCentredString(x, base_y - 9, ratio_pct(k * self.step))
+        for n, ((name, x, _), tag) in enumerate(zip(self.rows, self.labels)):
+            y = top - (n + 1) * (self.BAR + self.GAP) + self.GAP / 2
+            w = min(x, self.axis) * scale
+            c.setFillColor(colors.HexColor("#4C7DB8" if x >= 1 else "#D98E32"))
+            c.rect(lw, y, w, self.BAR, stroke=0, fill=1)
+            if x > self.axis:  # a break in the bar: it goes on beyond the edge
+                c.setStrokeColor(colors.white)
+                c.setLineWidth(1.6)
+                for dx in (6, 3.5):
+                    c.line(lw + w - dx - 2, y - 1, lw + w - dx + 2, y + self.BAR + 1)
+            c.setFillColor(colors.HexColor("#1F2933"))
+            c.setFont(FONT, 8)
+            c.drawRightString(lw - 3, y + self.BAR / 2 - 2.5, name)
+            c.setFont(FONT, 7.5)
+            c.drawString(lw + w + 2, y + self.BAR / 2 - 2.5, tag)
+        x1 = lw + scale
+        c.setStrokeColor(colors.HexColor("#B42318"))
+        c.setLineWidth(0.9)
+        c.setDash(3, 2)
+        c.line(x1, base_y, x1, top + 3)
+        c.setDash()
+        c.setFillColor(colors.HexColor("#B42318"))
+        c.setFont(FONT, 7)
+        c.drawString(x1 + 2, top + 1, "基准值 = 100%")
+        c.setFillColor(MUTED)
+        c.drawString(0, 0, self.note)
+
+
+def ratio_chart(r: EnterpriseResult) -> RatioChart | None:
+    rows = [(INDICATOR_NAMES[i], x["ratio"], bool(x.get("imputed")))
+            for i, x in r.mujun["indicators"].items() if x.get("ratio") is not None]
+    return RatioChart(rows, r.profile.value("mujun.cap", r.as_of)) if rows else None
+
+
+def indicator_table(r: EnterpriseResult, docs: Documents) -> Any:
     tree = r.trees["mujun"]
-    rows = [["指标", "填报值", "计算值", "基准值", "权重", "得分", "依据"]]
+    rows: list[list[Any]] = [["指标", "填报数据", "指标值", "基准值", "达到基准", "权重", "得分",
+                              "依据"]]
     for i, x in r.mujun["indicators"].items():
         node = tree.find(f"indicator.{i}")
         given = "；".join(input_text(k, v) for k, v in node.inputs.items() if v is not None)
         if node.missing:
-            given += ("；" if given else "") + "缺 " + "、".join(label(k) for k in node.missing)
-        rows.append([INDICATOR_NAMES[i], given, num(x["value"], node.unit),
-                     num(x["benchmark"], node.unit), fmt(x["weight"]) if x["weight"] else "—",
-                     "—" if x["points"] is None else fmt(round(x["points"], 2)) +
-                     ("（均值）" if x.get("imputed") else ""), refs.cite(node.params)])
-    return table(rows, [24 * mm, 46 * mm, 20 * mm, 20 * mm, 12 * mm, 18 * mm, 16 * mm], zebra=True)
+            given += ("；" if given else "") + "缺：" + "、".join(label(k) for k in node.missing)
+        if node.note:
+            given += f"\n{node.note}"
+        points = "—" if x["points"] is None else fmt(round(x["points"], 2)) + " 分"
+        rows.append([INDICATOR_NAMES[i], text(given, "small8"), num(x["value"], node.unit),
+                     num(x["benchmark"], node.unit),
+                     "—" if x.get("ratio") is None or x.get("imputed") else ratio_pct(x["ratio"]),
+                     fmt(x["weight"]) if x["weight"] else "—",
+                     points + ("（均值）" if x.get("imputed") else ""),
+                     text(docs.cite(node.params), "small8")])
+    widths = [20 * mm, 40 * mm, 21 * mm, 21 * mm, 13 * mm, 10 * mm, 17 * mm, 14 * mm]
+    return grid(rows, widths, zebra=True, dense=True)
 
 
-def _inputs_table(r: EnterpriseResult) -> Any:
+def mujun_section(r: EnterpriseResult, docs: Documents) -> list[Any]:
+    st = styles()
+    m = r.mujun
+    tree = r.trees["mujun"]
+    cohort = COHORT_LABELS.get(m["cohort"], "—")
+    said = m["reason"] if m["reason"].startswith(cohort) else f"分组：{cohort}。{m['reason']}"
+    heads: list[Any] = [Text("一、亩均效益评价", st["sec"]), Text(f"{said}。", st["base"])]
+    out: list[Any] = []
+    if m["indicators"]:
+        group = tree.find("indicators")
+        out += headed([*heads, Text(group.label, st["sub"])], indicator_table(r, docs))
+        heads = []
+        if group.caveat:
+            out.append(Text(f"※ 注意：{group.caveat}", st["small"]))
+        chart = ratio_chart(r)
+        if chart is not None:
+            out += [Spacer(1, 2 * mm), chart, Spacer(1, 3 * mm)]
+    lines = []
+    if m["score"] is not None:
+        lines.append(f"综合得分 {fmt(round(m['score'], 2))} 分（得分 = Σ 权重 × 指标值 ÷ 基准值）。")
+    try:
+        cls = tree.find("class")
+        lines.append(f"{cls.label}：{cls.note}")
+        cites = docs.cite(cls.params)
+    except KeyError:
+        cites = ""
+    if lines:
+        out.append(Text("".join(lines) + cites, st["base"]))
+    if m["status"] != "scored":
+        out += headed([*heads, Text("评价范围与分组", st["sub"])],
+                      tree_table(tree_rows(tree.find("scope"), docs)))
+        heads = []
+    if m.get("lift"):
+        head = tree.find("lift")
+        rows = [["措施（其他数据不变时单独做到即可）", "需要做到"]]
+        for c in head.children:
+            if c.id.startswith("lift.field."):
+                rows.append([c.label, c.note or "—"])
+            elif c.note:  # a cut in the indicator's own denominator (energy, emission …)
+                want = (f"{INDICATOR_NAMES.get(c.id.rsplit('.', 1)[-1], '')}达到 "
+                        f"{num(c.threshold, c.unit)}（现为 {num(c.value, c.unit)}）："
+                        if c.threshold is not None else "")
+                rows.append([c.label, want + c.note])
+        t = grid(rows, [44 * mm, TEXT_WIDTH - 44 * mm], zebra=True, dense=True)
+        out += headed([*heads, Text(head.label, st["sub"]),
+                       Text(head.note, st["small"])], t)
+        heads = []
+    out = heads + out
+    try:
+        ctx = tree.find("context")
+        parts = [f"{c.label.split('（')[0]} {node_values(c)}" for c in ctx.children]
+        cites = docs.cite([p for c in ctx.children for p in c.params])
+        out.append(Text("参照（全省 2025 年目标，不计分）：" + "；".join(parts) + "。"
+                             + cites, st["small"]))
+    except KeyError:
+        pass
+    return out
+
+
+def green_section(r: EnterpriseResult, docs: Documents) -> list[Any]:
+    st = styles()
+    heads: list[Any] = [Text("二、节能审查绿色通道（新上项目）", st["sec"])]
+    if not r.project_trees:
+        return headed([*heads, Text("未填报新上项目。", st["base"])])
+    limit = r.project_trees[0].find("green.intensity")
+    heads.append(Text(f"条件：达产年工业增加值大于 0，单位工业增加值能耗低于 "
+                               f"{num(limit.threshold, limit.unit)}，且所在地确保完成能耗“双控”"
+                               "目标；按等价值（较严格）判断，当量值作对照。"
+                           + docs.cite(limit.params), st["base"]))
+    rows: list[list[Any]] = [["项目", "结论", "能耗强度（等价值）", "能耗强度（当量值）", "节能审查层级",
+                              "说明", "依据"]]
+    caveats: list[str] = []
+    for g, t in zip(r.green_channel, r.project_trees):
+        main, other = t.find("green.intensity"), t.find("green.intensity_other")
+        by = {n.label.rsplit("（", 1)[-1].rstrip("）"): n for n in (main, other)}
+        cells = []
+        for basis in ("等价值", "当量值"):
+            n = by.get(basis)
+            shown = num(n.value, n.unit) if n is not None and n.value is not None else "—（缺数据）"
+            if n is main and n.value is not None:
+                shown += "（据此判断）"
+            cells.append(shown)
+        verdict = {True: "可享受", False: "不可享受", None: "无法判断"}[g["eligible"]]
+        tone = {True: GOOD, False: BAD, None: UNKNOWN}[g["eligible"]]
+        if main.caveat:  # long: said in full below the table
+            caveats.append(f"※ {g['project']}：{main.caveat}")
+        tier = t.find("green.review_tier")
+        rows.append([g["project"], text(verdict, "head8", tone), cells[0], cells[1],
+                     tier.note or "—", text("；".join(g["reason_texts"]) or "—", "small8"),
+                     text(docs.cite([p for n in t.walk() for p in n.params]), "small8")])
+    t = grid(rows, [22 * mm, 14 * mm, 22 * mm, 22 * mm, 24 * mm, 40 * mm, 12 * mm], zebra=True,
+             dense=True)
+    return headed(heads, t) + [Text(c, st["small"]) for c in caveats]
+
+
+def sme_section(r: EnterpriseResult, docs: Documents) -> list[Any]:
+    st = styles()
+    s = r.sme
+    root = r.trees["sme"]
+    rules = root.find("sme.rules")
+    head = (f"企业规模：{SIZE_NAMES.get(s['size'] or '', '未知')}；当前层级：{TIER_NAMES[s['tier']]}"
+            + (f"；下一层级：{TIER_NAMES[s['next_tier']]}" if s["next_tier"] else "") +
+            f"；适用规则：{RESULT_WORDS.get(s['rules'], s['rules'])}（{rules.note}）")
+    heads: list[Any] = [Text("三、优质中小企业梯度培育", st["sec"]),
+                        Text(head + docs.cite(rules.params), st["base"])]
+    if root.caveat:
+        heads.append(Text(f"※ 注意：{root.caveat}", st["small"]))
+    if s["size"] == "large":
+        return headed([*heads, Text("大型企业不属于中小企业梯度培育范围。", st["base"])])
+    out: list[Any] = []
+    if s["tier"] != "none":
+        t = criteria_grid(root.find(s["tier"]), docs)
+        how = "满足其一即可" if root.find(s["tier"]).kind == "any" else "各项条件"
+        out += headed([*heads, Text(f"当前层级：{TIER_NAMES[s['tier']]}（已满足；{how}）",
+                                    st["sub"])], t)
+        heads = []
+    if s["next_tier"]:
+        t = tree_table(tree_rows(root.find(s["next_tier"]), docs, ordered=True))
+        out += headed([*heads, Text(f"下一层级：{TIER_NAMES[s['next_tier']]}"
+                                             "（未满足和未知的条件在前）", st["sub"])], t)
+        heads = []
+    side = root.find("sme.side")
+    parts = [f"{c.label}：{verdict_meaning(c)[0]}" for c in side.children]
+    return heads + out + [Text("旁证检查（不是梯度层级，仅供参考）：" + "；".join(parts) + "。",
+                                    st["small"])]
+
+
+def criteria_grid(node: Node, docs: Documents) -> Any:
+    """The criteria directly under ``node``, two to a row: verdict mark, label, value and
+    documents — a tier already met, where every row would say ✔."""
+    cells = []
+    for c in node.children:
+        said, tone = verdict_meaning(c)
+        if node.kind == "any" and tone != "good":
+            tone = "neutral"  # one way of several: the tier is met by another
+        values = node_values(c)
+        cells.append(text(f"{said.split(' ')[0]} {c.label}" + (f"：{values}" if values else "") +
+                          docs.cite(c.params), "cell8", TONES[tone] if tone != "good" else None))
+    half = TEXT_WIDTH / 2
+    rows = [cells[i:i + 2] for i in range(0, len(cells), 2)]
+    return grid(rows, [half, half], head=False, dense=True)
+
+
+def rect_section(r: EnterpriseResult, docs: Documents) -> list[Any]:
+    st = styles()
+    root = r.trees["rectification"]
+    scope = root.find("rect.scope")
+    inside = {Outcome.MET: "属于", Outcome.UNMET: "不属于", Outcome.UNKNOWN: "无法判断是否属于"}
+    parts = [f"{c.label}：{node_values(c) if c.kind == 'fact' else verdict_meaning(c, True)[0]}"
+             for c in scope.children if c.outcome is not Outcome.NA]
+    heads: list[Any] = [Text("四、高耗低效企业整治", st["sec"]), Text(
+        (f"{inside.get(scope.outcome, '')}整治摸排范围（规上制造业，或用地 3 亩以上的规下制造业）："
+            + "；".join(parts) + "。") + docs.cite([p for c in scope.walk() for p in c.params]),
+        st["base"])]
+    rows = []
+    for c in root.children:
+        if c.id == "rect.scope" or (c.id == "rect.routes" and not r.rectification["flagged"]):
+            continue
+        rows += tree_rows(c, docs, signs=True)
+    if not rows:
+        return headed(heads)
+    return headed(heads, tree_table(rows))
+
+
+def digital_section(r: EnterpriseResult, docs: Documents) -> list[Any]:
+    st = styles()
+    root = r.trees["digital"]
+    facts = [c for c in root.children if c.id not in RECOGNITIONS]
+    parts = [f"{c.label}：{node_values(c) or c.note or verdict_meaning(c)[0]}" for c in facts]
+    heads: list[Any] = [Text("五、数字化水平与认定", st["sec"]), Text(
+        "；".join(parts) + "。" + docs.cite([p for c in facts for p in c.params]), st["base"])]
+    rows: list[list[Any]] = [["认定", "结论", "各项条件", "依据"]]
+    for key in RECOGNITIONS:
+        node = root.find(key)
+        said, tone = verdict_meaning(node)
+        rows.append([node.label, text(said, "head8", TONES[tone]),
+                     text("\n".join(brief(c) for c in node.children), "cell8"),
+                     text(docs.cite([p for c in node.walk() for p in c.params]), "small8")])
+    t = grid(rows, [24 * mm, 26 * mm, TEXT_WIDTH - 64 * mm, 14 * mm], zebra=True, dense=True)
+    return headed(heads, t)
+
+
+def inputs_table(r: EnterpriseResult) -> Any:
     cells = []
     for f in ENTERPRISE_FIELDS:
         v = getattr(r.record, f.id)
@@ -184,115 +804,78 @@ def _inputs_table(r: EnterpriseResult) -> Any:
     half = (len(cells) + 1) // 2
     for a, b in zip(cells[:half], [*cells[half:], ("", "")]):
         rows.append([a[0], a[1], b[0], b[1]])
-    return table(rows, [46 * mm, 32 * mm, 46 * mm, 32 * mm], zebra=True)
+    return grid(rows, [46 * mm, 32 * mm, 46 * mm, 32 * mm], zebra=True)
 
 
-def story(r: EnterpriseResult) -> list[Any]:
+def appendix(r: EnterpriseResult, docs: Documents) -> list[Any]:
+    """Every node of every tree, as the result holds it: the whole SME ladder, the 亩均
+    evaluation (its indicators are the table of part one), each project, the rectification
+    review; then every figure declared."""
     st = styles()
-    refs = Refs()
-    rec, p = r.record, r.profile
-    out: list[Any] = [
-        Paragraph("亩均自评报告", st["title"]),
-        Paragraph(esc(f"{rec.name or '（未填企业名称）'} · {rec.year} 年度数据 · 企业自评估算，非官方评价结果"),
-                  st["subtitle"]),
-        table([["企业名称", rec.name, "统一社会信用代码", rec.credit_code],
-               ["国民经济行业代码", industry_label(rec.industry_code) if rec.industry_code else "—", "数据年度", str(rec.year)],
-               ["所在县（市、区）", rec.county or "—", "所在园区/街道", rec.park or "—"]],
-              [30 * mm, 48 * mm, 30 * mm, 48 * mm], head=False,
-              extra=[("BOX", (0, 0), (-1, -1), 0.6, LINE)]),
-        Spacer(1, 3 * mm),
-        table([["评价配置", f"{p.name}（{p.id}）", "配置版本", p.version],
-               ["配置生效日期", p.effective.isoformat(), "评估日期", r.as_of.isoformat()],
-               ["配置哈希 sha256", p.sha256, "梯度规则", RESULT_WORDS.get(r.sme["rules"], r.sme["rules"])]],
-              [30 * mm, 60 * mm, 22 * mm, 44 * mm], head=False,
-              extra=[("BOX", (0, 0), (-1, -1), 0.6, LINE)]),
-        Paragraph(esc(DISCLAIMER), st["note"]),
-        *[Paragraph(esc(f"※ 注意：{n}"), st["base"]) for n in r.notes],
-        _summary_strip(r),
-        Paragraph("一、亩均效益评价", st["h1"]),
-        Paragraph(esc(f"分组：{COHORT_LABELS.get(r.mujun['cohort'], r.mujun['cohort'])}。{r.mujun['reason']}"),
-                  st["base"]),
-    ]
-    if r.mujun["indicators"]:
-        out += [Paragraph(esc(r.trees["mujun"].find("indicators").label), st["h2"]),
-                _indicator_table(r, refs)]
-        chart = _chart(r.mujun["indicators"])
-        if chart is not None:
-            out += [Spacer(1, 2 * mm), chart]
-    out += [Paragraph("评价过程", st["h2"]), _tree_table(r.trees["mujun"], refs, skip=("indicators",))]
-    out += [Paragraph("二、节能审查绿色通道", st["h1"])]
-    if r.project_trees:
-        for t in r.project_trees:
-            out += [_tree_table(t, refs), Spacer(1, 2 * mm)]
-    else:
-        out.append(Paragraph("未填报新上项目。", st["base"]))
-    sme = r.sme
-    out += [Paragraph("三、优质中小企业梯度培育", st["h1"]),
-            Paragraph(esc(f"企业规模：{SIZE_NAMES.get(sme['size'] or '', '未知')}；当前层级："
-                          f"{TIER_NAMES[sme['tier']]}；适用规则："
-                          f"{RESULT_WORDS.get(sme['rules'], sme['rules'])}"), st["base"]),
-            _tree_table(r.trees["sme"], refs),
-            Paragraph("四、高耗低效企业整治", st["h1"]),
-            _tree_table(r.trees["rectification"], refs),
-            Paragraph("五、数字化水平与认定", st["h1"]),
-            _tree_table(r.trees["digital"], refs)]
-    out += [Paragraph("六、怎样才能更进一步", st["h1"]), *_moving_up(r)]
-    out += [Paragraph("七、填报数据", st["h1"]), _inputs_table(r)]
-    if r.missing_inputs:
-        out.append(Paragraph(esc("缺少的数据（相关条件为“未知”，不按 0 计）：" +
-                                 "、".join(label(m) for m in r.missing_inputs)), st["note"]))
-    out += [Paragraph("八、依据", st["h1"])]
-    for n, ref in enumerate(refs.refs, start=1):
-        value = param_value(ref.key, ref.value, ref.unit)
-        out.append(Paragraph(esc(f"[{n}] {ref.name} = {value}；{ref.citation}；生效 {ref.effective}"
-                                 f"；可信度 {ref.confidence}"), st["small"]))
-    out.append(Paragraph(esc(DISCLAIMER + " 可信度：H 为官方文本，M 为可靠的二手来源，L 为可编辑的默认值。"),
-                         st["note"]))
+    out: list[Any] = [PageBreak(), Text("附录一 梯度培育全部条件", st["sec"]),
+                      tree_table(tree_rows(r.trees["sme"], docs))]
+    mj = tree_rows(r.trees["mujun"], docs, skip=("indicators",))
+    out += headed([Text("附录二 亩均效益评价过程", st["sec"])], tree_table(mj))
+    rows = [row for t in r.project_trees for row in tree_rows(t, docs)]
+    rows += tree_rows(r.trees["rectification"], docs, signs=True)
+    out += headed([Text("附录三 绿色通道与高耗低效整治的全部条件", st["sec"])], tree_table(rows))
+    out += headed([Text("附录四 填报数据", st["sec"])], inputs_table(r))
     return out
 
 
-def _moving_up(r: EnterpriseResult) -> list[Any]:
+def sources_section(docs: Documents) -> list[Any]:
     st = styles()
-    out: list[Any] = []
-    lift = r.mujun.get("lift")
-    mj = r.trees["mujun"]
-    if lift:
-        head = mj.find("lift")
-        out.append(Paragraph(esc(f"亩均效益：{head.label}。{head.note}"), st["base"]))
-        rows = [["单独改善的指标", "需达到", "相应变化"]]
-        for c in head.children:
-            need = num(c.threshold, c.unit) if c.threshold is not None else ""
-            rows.append([c.label, need, c.note])
-        out.append(table(rows, [40 * mm, 36 * mm, 80 * mm], zebra=True))
-    elif r.mujun["class"] == "A":
-        out.append(Paragraph("亩均效益已为 A 类。", st["base"]))
-    else:
-        out.append(Paragraph("亩均效益：没有分类得分线或可排名的同类企业，无法估算升类所需变化；"
-                             "可载入园区发布的基准值与得分线后再自评。", st["base"]))
-    nxt = r.sme.get("next_tier")
-    if nxt:
-        out.append(Paragraph(esc(f"梯度培育：距“{TIER_NAMES[nxt]}”尚需满足或补充以下条件："), st["base"]))
-        for line in r.sme["criteria"][:20]:
-            out.append(Paragraph(esc("· " + line), st["cell"]))
-    if r.rectification["flagged"]:
-        out.append(Paragraph(esc("高耗低效整治：存在情形 " + "、".join(
-            REASON_TEXTS[x] for x in r.rectification["reasons"]) + "；提高亩均税收和增加值是退出整治清单的主要途径。"),
-            st["base"]))
+    head = [Text("依据的政策文件", st["sec"]),
+            Text("上文各表“依据”栏中的 [1]、[2] … 即下列文件的编号。各参数的具体取值见程序的“规则”页。",
+                      st["small"])]
+    if not len(docs):
+        return head + [Text("本报告未引用政策文件。", st["base"])]
+    rows = [["编号", "文件", "引用的条款", "可信度"]]
+    rows += [[n, text(title, "cell8"), text(clauses, "small8"), conf]
+             for n, title, clauses, conf in sources.rows(docs)]
+    t = grid(rows, [11 * mm, 62 * mm, 71 * mm, 12 * mm], zebra=True, dense=True)
+    return [*headed(head, t), Text(sources.CONFIDENCE_LEGEND, st["tiny"])]
+
+
+def story(r: EnterpriseResult, issuer: str = "", report_no: str = "",
+          issued: Date | None = None, with_appendix: bool = False) -> list[Any]:
+    docs = Documents(r.profile)
+    # page 1 stays one page: an extreme case (a 500-character name, many notes) is set smaller
+    out: list[Any] = [KeepInFrame(TEXT_WIDTH, PAGE_HEIGHT, page_one(r, issuer, report_no, issued),
+                                  mode="shrink"), PageBreak()]
+    out += mujun_section(r, docs)
+    out += green_section(r, docs)
+    out += sme_section(r, docs)
+    out += rect_section(r, docs)
+    out += digital_section(r, docs)
+    if with_appendix:
+        out += appendix(r, docs)
+    out += sources_section(docs)
     return out
 
 
-def write_firm_report(result: EnterpriseResult, path: Path) -> Path:
-    """The firm's PDF at ``path``; raises ``ReportError`` when it cannot be laid out."""
+def write_firm_report(result: EnterpriseResult, path: Path, *, issuer: str = "",
+                      report_no: str = "", date: Date | None = None,
+                      appendix: bool = False) -> Path:
+    """The firm's PDF at ``path``; raises ``ReportError`` when it cannot be laid out.
+    ``issuer``, ``report_no`` and ``date`` print the issuing park, a report number and the
+    date with a blank for stamp and signature on page 1; ``appendix`` adds every criterion
+    of every SME tier, the whole 亩均 evaluation and every figure declared."""
     rec = result.record
     name = rec.name or ""
     name = visible(name if len(name) <= 40 else name[:40] + "…")  # one header line; whole on p. 1
-    canvas_cls = numbered_canvas(f"亩均自评报告 · {name} · {rec.credit_code or ''}",
-                                 f"配置 {result.profile.id} {result.profile.version} · 自评估算，以主管部门公布结果为准")
+    p = result.profile
+    canvas_cls = numbered_canvas(
+        f"亩均效益评价结果告知书 · {name} · {rec.credit_code or ''}",
+        "企业自评估算，非官方评价结果；以主管部门公布的为准",
+        last_footer=[(f"评价配置：{visible(profile_words(result))} · 版本 {visible(p.version)}"
+                      f" · 评估日期 {result.as_of.isoformat()}"), f"配置校验码 {p.sha256}"],
+        first_header=False)
 
     def make(part: Path) -> None:
         doc = SimpleDocTemplate(str(part), pagesize=(210 * mm, 297 * mm), **MARGINS,
-                                title=f"亩均自评报告 {rec.name} {rec.year}", author="亩均自评 mujun",
-                                subject="企业自评估算，非官方评价结果")
-        doc.build(story(result), canvasmaker=canvas_cls)
+                                title=f"亩均效益评价结果告知书 {rec.name} {rec.year}",
+                                author="亩均自评", subject="企业自评估算，非官方评价结果")
+        doc.build(story(result, issuer, report_no, date, appendix), canvasmaker=canvas_cls)
 
     return build(path, make, f"{name or '（未填企业名称）'}（{rec.credit_code}）的报告")
