@@ -5,6 +5,9 @@ the sample park can be taken out at any time."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -136,25 +139,34 @@ class HistoryPage(QWidget):
                                f"{r['replaced']} 条旧数据，并重新评估相关年度。"):
             self.undo(r["id"])
 
-    def undo(self, batch: int) -> Operation | None:
+    def _store_job(self, title: str, job: Callable[..., Any],
+                   done: Callable[[Any], None]) -> Operation | None:
+        """Run ``job(store, profile, as_of, progress)`` from ``forms.pipeline`` in the background
+        on a connection of its own; ``done`` says the outcome on the page."""
         if self.progress.busy:
             return None
         ctx = self.ctx
         profile, as_of = ctx.profile, ctx.as_of
 
         def work(progress):
-            from forms.pipeline import undo
-
             with ctx.worker_store() as store:
-                return undo(store, batch, profile, as_of, progress)
+                return job(store, profile, as_of, progress)
+
+        def finished(result: Any) -> None:
+            done(result)
+            ctx.data_changed.emit()
+
+        return self.progress.run(work, title, on_success=finished)
+
+    def undo(self, batch: int) -> Operation | None:
+        from forms.pipeline import undo
 
         def done(result: tuple[int, list[int]]) -> None:
             restored, years = result
             self.outcome.setText(f"已撤销第 {batch} 批：放回了 {restored} 条被替换的旧数据，并重新评估了 "
                                  f"{'、'.join(map(str, years)) or '—'} 年度。")
-            ctx.data_changed.emit()
 
-        return self.progress.run(work, "撤销批次", on_success=done)
+        return self._store_job("撤销批次", lambda *a: undo(a[0], batch, *a[1:]), done)
 
     def confirm_remove_sample(self) -> None:
         if self._ask("移除示例数据", f"移除示例园区的全部 {self.sample_count} 条企业年度数据？\n\n"
@@ -162,22 +174,12 @@ class HistoryPage(QWidget):
             self.remove_sample()
 
     def remove_sample(self) -> Operation | None:
-        if self.progress.busy:
-            return None
-        ctx = self.ctx
-        profile, as_of = ctx.profile, ctx.as_of
-
-        def work(progress):
-            from forms.pipeline import remove_sample
-
-            with ctx.worker_store() as store:
-                return remove_sample(store, profile, as_of, progress)
+        from forms.pipeline import remove_sample
 
         def done(result: tuple[int, list[int]]) -> None:
             removed, years = result
             self.outcome.setText(f"已移除示例园区的 {removed} 条企业年度数据"
                                  + (f"，并重新评估了 {'、'.join(map(str, years))} 年度的真实企业。"
                                     if years else "。"))
-            ctx.data_changed.emit()
 
-        return self.progress.run(work, "移除示例数据", on_success=done)
+        return self._store_job("移除示例数据", remove_sample, done)
