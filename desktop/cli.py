@@ -335,9 +335,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return commands[args.command](args)
     except KeyboardInterrupt:
+        _ignore_signals()
         return _stopped("Ctrl-C", 130)
     except Terminated:
+        _ignore_signals()
         return _stopped("SIGTERM", 143)
+
+
+def _ignore_signals() -> None:
+    """Once stopping, a second Ctrl-C or SIGTERM must not cut the clean exit short (the
+    interpreter would die of the signal instead of exiting with 130 / 143)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _stopped(how: str, code: int) -> int:
@@ -362,4 +372,8 @@ def _gui(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        code = main()
+    except KeyboardInterrupt:  # an interrupt that came before main's own handling
+        code = 130
+    sys.exit(code)
