@@ -419,7 +419,7 @@ class ErrorsModel(_ItemsModel):
     page shows name and code beside the row number (``QHeaderView.moveSection``)."""
 
     HEADERS = ("工作表", "行", "列", "原因", "企业名称", "统一社会信用代码", "状态")
-    TODO, FIXING, FIXED = "待改正", "正在改正", "已改正"
+    PENDING, FIXING, FIXED = "待改正", "正在改正", "已改正"
 
     def __init__(self, parent: Any = None):
         super().__init__(parent)
@@ -435,7 +435,7 @@ class ErrorsModel(_ItemsModel):
         self.endResetModel()
 
     def state(self, row: Any) -> str:
-        return self.states.get((row.sheet, row.row), self.TODO)
+        return self.states.get((row.sheet, row.row), self.PENDING)
 
     def set_state(self, row: Any, state: str) -> None:
         self.states[(row.sheet, row.row)] = state

@@ -341,7 +341,7 @@ def test_rejected_rows_name_their_firm_and_are_marked_fixed(window: MainWindow, 
     wu = by_name["戊五金"]
     assert errors.data(errors.index(wu, 5)) == credit_code(5)
     assert errors.data(errors.index(wu, 2)) == "用地面积(亩)"
-    assert errors.data(errors.index(wu, 6)) == ErrorsModel.TODO
+    assert errors.data(errors.index(wu, 6)) == ErrorsModel.PENDING
     assert errors.data(errors.index(by_name["子模具"], 5)).startswith(credit_code(11)[:-1])
     orphan = next(r for r in range(errors.rowCount()) if errors.items[r][4].kind == "project")
     assert errors.data(errors.index(orphan, 4)) == NOT_READ  # a project sheet has no names

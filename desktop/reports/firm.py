@@ -660,14 +660,13 @@ def mujun_section(r: EnterpriseResult, docs: Documents) -> list[Any]:
                        Text(head.note, st["small"])], t)
         heads = []
     out = heads + out
-    try:
-        ctx = tree.find("context")
+    # the province's 2025 targets are given to 规上 firms only: no such node, no line
+    ctx = next((n for n in tree.walk() if n.id == "context"), None)
+    if ctx is not None:
         parts = [f"{c.label.split('（')[0]} {node_values(c)}" for c in ctx.children]
         cites = docs.cite([p for c in ctx.children for p in c.params])
         out.append(Text("参照（全省 2025 年目标，不计分）：" + "；".join(parts) + "。"
-                             + cites, st["small"]))
-    except KeyError:
-        pass
+                        + cites, st["small"]))
     return out
 
 

@@ -47,18 +47,12 @@ from desktop.reports.layout import (
     table,
     visible,
 )
+from forms.excel.notices import confirmation_rows
 from forms.firm import SAMPLE_NOTE
 from rules.assessments.mujun import ABOVE, BELOW, COHORT_LABELS
 from rules.catalogue import (
-    DIGITAL,
-    ENTERPRISE_FIELDS,
-    MUJUN,
-    PROJECT_FIELDS,
-    RECT,
-    SME,
     Field,
     Kind,
-    grouped,
 )
 from rules.industry import industry_label
 
@@ -185,11 +179,6 @@ def _plain(level: str) -> ParagraphStyle:
 # Always listed, blank or not: what the 亩均 class and the rectification signs are made from
 # (and who the firm is). Any other field is listed when the firm gave it; the blank ones are
 # named in one line under the table.
-ALWAYS = tuple(f for f in ENTERPRISE_FIELDS
-               if f.group == "基本信息" and f.id != "mountain_island"
-               or MUJUN in f.needed_by or RECT in f.needed_by)
-
-
 def _value(f: Field, v: Any) -> str:
     """A figure as the firm wrote it, without the unit (the label carries it): amounts with
     thousands separators, years and codes as they are."""
@@ -210,27 +199,10 @@ def _value(f: Field, v: Any) -> str:
 
 def sheet_rows(record: Any) -> tuple[list[tuple[str, list[tuple[str, str]]]], list[str]]:
     """One firm's confirmation rows by group: [(group, [(label, value)])], and the labels of
-    the optional fields it left blank."""
-    values = record.values
-    always = {f.id for f in ALWAYS}
-    groups: list[tuple[str, list[tuple[str, str]]]] = []
-    blank: list[str] = []
-    for g in grouped(ENTERPRISE_FIELDS):
-        rows = []
-        for f in g.fields:
-            v = values.get(f.id)
-            if f.id in always or v not in (None, ""):
-                rows.append((f.header, _value(f, v)))
-            elif SME in f.needed_by or DIGITAL in f.needed_by:
-                blank.append(f.label)
-        if rows:
-            groups.append((g.name, rows))
-    for n, p in enumerate(getattr(record, "projects", ()) or (), 1):
-        pv = p.values
-        rows = [(f.header, _value(f, pv.get(f.id))) for f in PROJECT_FIELDS
-                if f.id not in ("credit_code", "year")]
-        groups.append((f"新上项目 {n}", rows))
-    return groups, blank
+    the optional fields it left blank; the same figures as the workbook
+    (``forms.excel.notices.confirmation_rows``), written out as text."""
+    groups, blank = confirmation_rows(record)
+    return [(name, [(f.header, _value(f, v)) for f, v in rows]) for name, rows in groups], blank
 
 
 def write_confirmations(items: Iterable[Any], path: Path, *, issuer: str = "",
