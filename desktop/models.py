@@ -28,8 +28,9 @@ from forms.store import BROWSE_COLUMNS
 from rules.assessments.mujun import COHORT_LABELS
 from rules.assessments.sme import TIER_NAMES
 from rules.catalogue import PROJECT_FIELDS, Field
+from rules.indicators import INDICATOR_UNITS
 from rules.industry import industry_label
-from rules.schema import BY_KEY, COHORT_INDICATORS, INDICATOR_NAMES, RATIO
+from rules.schema import COHORT_INDICATORS, INDICATOR_NAMES, RATIO
 from rules.wording import num
 
 Index = QModelIndex | QPersistentModelIndex
@@ -50,8 +51,7 @@ EXTRA_KEYS: tuple[str, ...] = (*(k for k, _ in FIGURES), *INDICATORS)
 
 
 def indicator_unit(key: str) -> str:
-    cohort = next(c for c, ids in COHORT_INDICATORS.items() if key in ids)
-    return BY_KEY[f"mujun.{cohort}.{key}.benchmark"].unit
+    return INDICATOR_UNITS[key]
 
 
 def _indicator_head(key: str) -> str:
@@ -73,6 +73,7 @@ _BASE = len(BROWSE_COLUMNS)
 _EXTRA = set(EXTRA_KEYS)
 STATUS_TEXT = {"incomplete": "数据不全", "no_weights": "配置无权重", "not_graded": "不分类"}
 UNKNOWN = "未知"  # a figure or indicator the firm's data does not give (never shown as 0)
+NOT_SCORED = object()  # read_extras: an indicator the firm's cohort does not score
 NOT_COUNTED = "—"  # an indicator the firm's group is not assessed on
 NUMERIC = {"score", "rank", "digital_level", *EXTRA_KEYS}
 
@@ -80,11 +81,15 @@ NUMERIC = {"score", "rank", "digital_level", *EXTRA_KEYS}
 def extra_value(row: tuple, key: str) -> Any:
     """A figure or indicator of ``row``; None when unknown or not read yet."""
     i = _POS[key]
-    return row[i] if i < len(row) else None
+    v = row[i] if i < len(row) else None
+    return None if v is NOT_SCORED else v
 
 
 def counted(row: tuple, key: str) -> bool:
-    """Whether the firm's group is assessed on indicator ``key``."""
+    """Whether the firm's group is assessed on indicator ``key`` (a county chooses its own
+    indicators: the stored result says which; before they are read, the provincial set)."""
+    if len(row) > _BASE:
+        return row[_POS[key]] is not NOT_SCORED
     return key in COHORT_INDICATORS.get(row[_POS["cohort"]], ())
 
 
@@ -232,13 +237,18 @@ def read_extras(store: Any, year: int, profile_id: str, rows: Sequence[tuple]) -
     (≈ 0.3 s for 20,000 firms): run it off the UI thread. Reads ``store.db`` directly — a
     ``Store`` method would be its proper home."""
     paths = ", ".join(f"'$.mujun.indicators.{k}.value'" for k in INDICATORS)
+    kinds = ", ".join(f"json_type(s.summary_json, '$.mujun.indicators.{k}')" for k in INDICATORS)
     figures = ", ".join(f"r.{k}" for k, _ in FIGURES)
     found: dict[str, tuple] = {}
-    for code, *values, inds in store.db.execute(
-            f"select s.credit_code, {figures}, json_extract(s.summary_json, {paths}) "
+    n = len(INDICATORS)
+    for code, *values in store.db.execute(
+            f"select s.credit_code, {figures}, json_extract(s.summary_json, {paths}), {kinds} "
             "from results s join records r on r.credit_code = s.credit_code and r.year = s.year "
             "where s.year = ? and s.profile_id = ?", (year, profile_id)):
-        found[code] = (*values, *(json.loads(inds) if inds else [None] * len(INDICATORS)))
+        inds, kind = values[len(FIGURES)], values[len(FIGURES) + 1:]
+        got = json.loads(inds) if inds else [None] * n
+        found[code] = (*values[:len(FIGURES)],
+                       *(v if t is not None else NOT_SCORED for v, t in zip(got, kind)))
     blank = (None,) * len(EXTRA_KEYS)
     code = _POS["credit_code"]
     return [r[:_BASE] + found.get(r[code], blank) for r in rows]

@@ -18,18 +18,21 @@ def profile_lines(profile: Profile) -> Iterator[str]:
     for group, gname in GROUP_NAMES.items():
         yield ""
         yield f"【{gname}】"
+        unused = 0
         for spec in SPECS:
             if spec.assessment != group:
                 continue
             p = profile.param(spec.key)
-            if p is None:
-                yield f"  {spec.key} {spec.name}：未设定"
+            if p is None:  # an optional parameter this method does not use
+                unused += 1
                 continue
             for ver in p.versions:
                 shown = param_value(spec.key, ver.value, spec.unit)
                 year = f"  数据年度 {ver.data_year}" if ver.data_year is not None else ""
                 yield (f"  {spec.key} {spec.name}：{shown}{year}  生效 {ver.effective}"
                        f"  依据：{ver.citation} [{ver.confidence}]")
+        if unused:
+            yield f"（另有 {unused} 项可选参数本配置未写，相应规则不适用）"
 
 
 def tree_lines(node: Node, depth: int = 0) -> Iterator[str]:

@@ -38,7 +38,8 @@ class Outcome:
     written: list[Path] = field(default_factory=list)
     batch: list[Record] = field(default_factory=list)  # the valid rows, in file order
     cohorts: dict[tuple, Any] = field(default_factory=dict)  # (cohort, year) → CohortStats
-    cohort_of: dict[tuple, tuple] = field(default_factory=dict)  # (code, year) → (cohort, year)
+    # (code, year) → the key of its ``cohorts`` entry: (cohort, year, industry group)
+    cohort_of: dict[tuple, tuple] = field(default_factory=dict)
     # what the results say about themselves (benchmarks of another year …) → how many firms
     notes: dict[str, int] = field(default_factory=dict)
 
@@ -289,7 +290,7 @@ def _assess_into(outcome: Outcome, imp: ImportResult, batch: list[Record],
                 outcome.classes[res.mujun["class"]] = outcome.classes.get(res.mujun["class"], 0) + 1
             if i < len(batch) and res.mujun["status"] == "scored":
                 outcome.cohort_of[(res.record.credit_code, res.record.year)] = (
-                    res.mujun["cohort"], res.record.year)
+                    res.mujun["cohort"], res.record.year, res.mujun.get("group"))
             if i < n_rows:  # a row of the file (stored firms given projects come after)
                 for note in res.notes:
                     outcome.notes[note] = outcome.notes.get(note, 0) + 1

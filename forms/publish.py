@@ -18,10 +18,11 @@ from pathlib import Path
 from forms.pipeline import PartFiles
 from forms.store import REAL, SAMPLE, Store
 from rules.assess import iter_population
-from rules.assessments.mujun import CohortStats
+from rules.assessments.mujun import CohortStats, scored_indicators
 from rules.engine import Ctx
+from rules.indicators import BENCHMARK_MODE_WORDS, FIXED, INDICATORS
 from rules.profile import Profile, ProfileError, load
-from rules.schema import BY_KEY, COHORT_INDICATORS, COHORT_NAMES, INDICATOR_NAMES
+from rules.schema import BY_KEY, COHORT_NAMES, COHORTS, INDICATOR_NAMES
 
 
 class PublishError(Exception):
@@ -37,9 +38,10 @@ def _line(key: str, value: float, year: int, eff: str, clause: str) -> str:
             f"data_year: {year}, source: published, clause: {_q(clause)}}}")
 
 
-def _overlay(base: Profile, year: int, today: date, n: int, used: dict[str, tuple[float, int]],
-             cuts: dict[str, list[float]], emission: dict[str, float],
-             means: dict[str, dict[str, float]], counts: dict[str, int], park: str) -> str:
+def _overlay(base: Profile, year: int, today: date, n: int,
+             used: dict[str, tuple[float, int, str]], cuts: dict[str, list[float]],
+             emission: dict[str, float], means: dict[str, dict[str, float]],
+             counts: dict[str, int], park: str, grouped: bool) -> str:
     # an id from the park's name: letters, digits, _ . - only (spaces, slashes become -)
     pid = re.sub(r"[^\w.-]+", "-", f"{base.id}-{park or 'park'}-{year}").strip("-.")[:64]
     title = f"{park or '本园区'} {year} 年度排名结果（{n} 家企业，{today.isoformat()}）"
@@ -65,15 +67,24 @@ def _overlay(base: Profile, year: int, today: date, n: int, used: dict[str, tupl
         "parameters:",
     ]
     eff = today.isoformat()
-    for cohort, ids in COHORT_INDICATORS.items():
+    if grouped:
+        lines.append("  # 本办法分行业组排名，各组的分类得分线不同，一组得分线无法重现，故未发布得分线；"
+                     "企业按本文件自评只得到得分")
+    for cohort in COHORTS:
         cname = COHORT_NAMES[cohort]
-        for i in ids:
+        for i in INDICATORS:
             key = f"mujun.{cohort}.{i}.benchmark"
             if key in used:
-                value, data_year = used[key]
+                value, data_year, mode = used[key]
+                how = (f"沿用 {base.id} 的 {data_year} 年度基准值" if mode == FIXED else
+                       f"园区 {counts[cohort]} 家企业按“{BENCHMARK_MODE_WORDS[mode]}”算出")
                 lines.append(_line(key, value, data_year, eff,
-                                   f"{cname}{INDICATOR_NAMES[i]}基准值（园区排名所用，沿用 "
-                                   f"{base.id} 的 {data_year} 年度基准值）"))
+                                   f"{cname}{INDICATOR_NAMES[i]}基准值（园区排名所用，{how}）"))
+                if mode != FIXED:  # the firm self-checking uses the park's number as is
+                    lines.append(
+                        f"  mujun.{cohort}.{i}.benchmark_mode: {{value: {FIXED}, unit: 无, "
+                        f"effective: {eff}, data_year: {data_year}, source: published, "
+                        f"clause: {_q('按园区排名时算出的基准值自评')}}}")
             if i in means.get(cohort, {}):
                 lines.append(f"  # 园区{cname}{INDICATOR_NAMES[i]}平均值 {means[cohort][i]:.6g}"
                              f"（{counts[cohort]} 家，仅供参照，未用于计分）")
@@ -99,7 +110,7 @@ def publish(store: Store, base: Profile, year: int, out: Path, today: date | Non
     sums: dict[str, dict[str, list[float]]] = {}
     counts: dict[str, int] = {}
     lowest: dict[str, dict[str, float]] = {}
-    stats: dict[tuple[str, int | None], CohortStats] = {}
+    stats: dict[tuple, CohortStats] = {}
     for r in iter_population(records, base, today, stats_out=stats):
         m = r.mujun
         if m["status"] != "scored":
@@ -108,24 +119,35 @@ def publish(store: Store, base: Profile, year: int, out: Path, today: date | Non
         for i, ind in m["indicators"].items():
             if ind["value"] is not None and not ind.get("imputed"):
                 sums.setdefault(m["cohort"], {}).setdefault(i, []).append(ind["value"])
-        if m["class"] in ("A", "B", "C") and m["class_basis"] == "percentile":
+        cls = m.get("initial_class") or m["class"]  # the rank's class, before any regrade
+        if cls in ("A", "B", "C") and m["class_basis"] == "percentile":
             score = r.trees["mujun"].find("score").points
             cur = lowest.setdefault(m["cohort"], {})
-            cur[m["class"]] = min(cur.get(m["class"], score), score)
+            cur[cls] = min(cur.get(cls, score), score)
     if not counts:
         raise PublishError(f"{year} 年度没有可计分的企业（检查数据是否完整、配置是否有权重）")
     means = {c: {i: sum(v) / len(v) for i, v in d.items() if v} for c, d in sums.items()}
     ctx = Ctx(base, today)
-    used = {}
-    for cohort, ids in COHORT_INDICATORS.items():
-        for i in ids:
+    used: dict[str, tuple[float, int, str]] = {}
+    for cohort in counts:
+        population = {i: b for (c, y, _), st in stats.items() if c == cohort and y == year
+                      for i, b in st.benchmarks.items()}
+        for i in scored_indicators(ctx, cohort, year):
             ref = ctx.ref(f"mujun.{cohort}.{i}.benchmark", year)
-            if ref.value is not None and cohort in counts:
-                used[ref.key] = (ref.value, year if ref.data_year is None else ref.data_year)
-    cuts = {c: [lo[k] for k in "ABC"] for c, lo in lowest.items() if all(k in lo for k in "ABC")}
-    emission = {c: st.emission_mean for (c, y), st in stats.items()
+            mode = ctx.v(f"mujun.{cohort}.{i}.benchmark_mode", year) or FIXED
+            if mode == FIXED and ref.value is not None:
+                used[ref.key] = (ref.value, year if ref.data_year is None else ref.data_year,
+                                 mode)
+            elif mode != FIXED and population.get(i) is not None \
+                    and population[i].value is not None:
+                used[ref.key] = (population[i].value, year, mode)
+    grouped = bool(ctx.v("mujun.industry_groups"))
+    cuts = {} if grouped else {c: [lo[k] for k in "ABC"] for c, lo in lowest.items()
+                               if all(k in lo for k in "ABC")}
+    emission = {c: st.emission_mean for (c, y, _), st in stats.items()
                 if y == year and st.emission_mean is not None and c in cuts}
-    text = _overlay(base, year, today, len(records), used, cuts, emission, means, counts, park)
+    text = _overlay(base, year, today, len(records), used, cuts, emission, means, counts, park,
+                    grouped)
     out = Path(out)
     with PartFiles() as files:  # what we publish must load, or nothing is left under ``out``
         part = files.part(out)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,8 +11,10 @@ from typing import Any
 
 from rules.assessments import digital, green_channel, mujun, rectification, sme
 from rules.engine import Ctx, Node, Outcome
+from rules.indicators import FIXED, INDICATORS
 from rules.profile import Profile
 from rules.record import Record
+from rules.schema import COHORTS
 
 DISCLAIMER = ("本结果为根据企业填报数据和公开政策口径作出的自评估算，仅供参考；"
               "实际评价结果以县（市、区）主管部门公布的为准。")
@@ -67,11 +69,17 @@ class EnterpriseResult:
 
 
 def assess(record: Record, profile: Profile, as_of: date,
-           cohort: mujun.CohortStats | None = None) -> EnterpriseResult:
+           cohort: mujun.CohortStats | None = None,
+           manual: mujun.Manual | None = None) -> EnterpriseResult:
     """One firm. Alone (``cohort`` None) its class comes only from the profile's cut-off
     scores; with the statistics of the cohort it was ranked in (kept by the store), it gets
-    the same class and tree as in that population."""
+    the same class, benchmarks and tree as in that population. ``manual`` holds what the park
+    manager entered for it (加减分, regrade)."""
     ctx = Ctx(profile, as_of)
+    if cohort is not None and cohort.benchmarks:
+        ctx.population[(cohort.cohort, cohort.year)] = dict(cohort.benchmarks)
+    if manual is not None:
+        ctx.manual[(record.credit_code, record.year)] = manual
     with _no_cyclic_gc():
         ev = mujun.evaluate(ctx, record)
         if ev.status == mujun.SCORED:
@@ -82,31 +90,47 @@ def assess(record: Record, profile: Profile, as_of: date,
         return _finish(ctx, record, ev)
 
 
-def assess_population(records: Sequence[Record], profile: Profile,
-                      as_of: date) -> list[EnterpriseResult]:
+def assess_population(records: Sequence[Record], profile: Profile, as_of: date,
+                      manual: Mapping[tuple[str, int | None], mujun.Manual] | None = None
+                      ) -> list[EnterpriseResult]:
     """A batch: classes by percentile rank inside each cohort and year when it is large
     enough, else by cut-off scores. Results come back in the order of ``records``."""
-    return list(iter_population(records, profile, as_of))
+    return list(iter_population(records, profile, as_of, manual=manual))
 
 
 def iter_population(records: Sequence[Record], profile: Profile, as_of: date,
-                    stats_out: dict | None = None) -> Iterator[EnterpriseResult]:
+                    stats_out: dict | None = None,
+                    manual: Mapping[tuple[str, int | None], mujun.Manual] | None = None
+                    ) -> Iterator[EnterpriseResult]:
     """Like ``assess_population`` but yields one result at a time, so that a park of 100,000
-    firms never holds 100,000 trees. ``stats_out`` receives each cohort's statistics."""
+    firms never holds 100,000 trees. ``stats_out`` receives each cohort's statistics;
+    ``manual`` the park manager's entries by (credit code, year)."""
     ctx = Ctx(profile, as_of)
+    ctx.manual.update(manual or {})
     # Pass 1 keeps only what ranking needs; pass 2 evaluates each firm again as it goes out,
-    # so memory holds a few numbers per firm instead of every firm's evaluation.
+    # so memory holds a few numbers per firm instead of every firm's evaluation. A profile
+    # that takes benchmarks from the population first computes them (pass 0).
     with _no_cyclic_gc():
-        stats = mujun.cohort_stats([mujun.score_input(mujun.evaluate(ctx, r)) for r in records])
+        if _population_modes(ctx, {r.year for r in records}):
+            ctx.population.update(mujun.population_benchmarks(
+                ctx, (mujun.evaluate(ctx, r) for r in records)))
+        stats = mujun.cohort_stats([mujun.score_input(mujun.evaluate(ctx, r)) for r in records],
+                                   ctx.population)
     if stats_out is not None:
         stats_out.update(stats)
     for rec in records:
         with _no_cyclic_gc():
             ev = mujun.evaluate(ctx, rec)
             if ev.status == mujun.SCORED:
-                mujun.classify_one(ctx, ev, stats[(ev.cohort, ev.year)], single=False)
+                mujun.classify_one(ctx, ev, stats[(ev.cohort, ev.year, ev.group)], single=False)
             result = _finish(ctx, rec, ev)
         yield result
+
+
+def _population_modes(ctx: Ctx, years: set[int | None]) -> bool:
+    """Whether the profile takes any benchmark from the population in one of ``years``."""
+    return any(ctx.v(f"mujun.{c}.{i}.benchmark_mode", y) not in (None, FIXED)
+               for c in COHORTS for i in INDICATORS for y in years)
 
 
 @contextmanager

@@ -160,6 +160,11 @@ class Ctx:
         # Parameters read whose first version starts after ``as_of`` (then the earliest applies):
         # key → its first effective date. Every output says so (``early_notes``).
         self.early: dict[str, date] = {}
+        # What a population adds to a firm's 亩均 evaluation (rules.assessments.mujun): the
+        # benchmarks computed from the ranked firms, (cohort, year) → {indicator: benchmark},
+        # and the park manager's entries, (credit code, year) → ``mujun.Manual``.
+        self.population: dict[tuple[str, int | None], dict[str, Any]] = {}
+        self.manual: dict[tuple[str, int | None], Any] = {}
 
     def v(self, key: str, year: int | None = None) -> Any:
         return self.ref(key, year).value

@@ -31,7 +31,8 @@ from typing import Any
 
 import yaml
 
-from rules import schema
+from rules import indicators, schema
+from rules.catalogue import ENTERPRISE_BY_ID, Kind
 from rules.schema import T
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
@@ -618,7 +619,11 @@ class _Reader:
             return _BAD
         problem = _check_value(spec, v)
         if problem:
-            self.err(node, key, problem)
+            at = node
+            if spec.type in (T.ADJUSTMENTS, T.REGRADES) and isinstance(node, yaml.SequenceNode):
+                index = _item_problem(spec, v)[0]  # the item's own line
+                at = node.value[index] if index is not None and index < len(node.value) else node
+            self.err(at, key, problem)
             return _BAD
         return _freeze(spec, v)
 
@@ -714,7 +719,137 @@ def _check_value(spec: schema.ParamSpec, v: Any) -> str:
             return "值的类型不对" if t is T.POINTS_MAP else "每个值都应为非空的文本"
         bad = [x for x in v.values() if t is T.POINTS_MAP and _out_of(r, x)]
         return f"分值 {_brief(bad[0])} 不可用：{r.describe()}" if bad and r else ""
+    if t is T.GROUPS:
+        return _check_groups(v)
+    if t in (T.ADJUSTMENTS, T.REGRADES):
+        return _item_problem(spec, v)[1]
     raise AssertionError(t)  # pragma: no cover
+
+
+def _check_groups(v: Any) -> str:
+    """Industry groups: a map of non-empty names to division ranges, no division in two."""
+    if not isinstance(v, dict) or not v:
+        return "应为“组名: [[起, 止], …]”的映射"
+    ranges = schema.BY_KEY["mujun.industry_in_scope"]
+    seen: list[tuple[int, int, str]] = []
+    for name, spans in v.items():
+        if not isinstance(name, str) or _blank(name):
+            return "组名不能为空"
+        problem = _check_value(ranges, spans)
+        if problem:
+            return f"“{name}”：{problem}"
+        seen += [(a, b, name) for a, b in spans]
+    seen.sort()
+    for (a1, b1, n1), (a2, b2, n2) in pairwise(seen):
+        if a2 <= b1:
+            return f"行业大类 {a2:02d} 同时属于“{n1}”和“{n2}”"
+    return ""
+
+
+_ITEM_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,31}")
+
+
+def _item_problem(spec: schema.ParamSpec, v: Any) -> tuple[int | None, str]:
+    """(index of the item at fault or None, a Chinese description) for a list of 加减分 items
+    or regrade rules; (None, '') when every item is right."""
+    adjust = spec.type is T.ADJUSTMENTS
+    keys = schema.ADJUSTMENT_KEYS if adjust else schema.REGRADE_KEYS
+    what = "加减分项目" if adjust else "调档规则"
+    if not isinstance(v, list) or not v:
+        return None, f"应为{what}的列表（每项一个映射）"
+    ids: set[str] = set()
+    for n, item in enumerate(v):
+        problem = _one_item(adjust, keys, item, ids)
+        if problem:
+            label = item.get("id") if isinstance(item, dict) else None
+            return n, f"第 {n + 1} 项{f'（{label}）' if isinstance(label, str) else ''}：{problem}"
+    return None, ""
+
+
+def _one_item(adjust: bool, keys: dict[str, bool], item: Any, ids: set[str]) -> str:
+    """What is wrong with one 加减分 item or regrade rule, or ''."""
+    if not isinstance(item, dict):
+        return "应为映射"
+    unknown = [k for k in item if k not in keys]
+    if unknown:
+        return f"未知的键 {unknown[0]}（可用：{'、'.join(keys)}）"
+    lacking = [k for k, need in keys.items() if need and item.get(k) is None]
+    if lacking:
+        return f"缺少 {lacking[0]}"
+    for k in ("id", "name", "clause"):
+        x = item.get(k)
+        if x is not None and (not isinstance(x, str) or _blank(x) or len(x) > 200):
+            return f"{k} 应为非空的文本"
+    if not _ITEM_ID.fullmatch(item["id"]):
+        return "id 只能用英文字母、数字和下划线（不超过 32 个）"
+    if item["id"] in ids:
+        return f"id {item['id']} 出现两次"
+    ids.add(item["id"])
+    field = item.get("field")
+    f = ENTERPRISE_BY_ID.get(field) if isinstance(field, str) else None
+    if field is not None and f is None:
+        return f"没有名为 {field!r} 的字段"
+    if adjust:
+        if item["input"] not in schema.ADJUSTMENT_INPUTS:
+            return f"input 应为 {'/'.join(schema.ADJUSTMENT_INPUTS)} 之一"
+        if item["kind"] not in schema.ADJUSTMENT_KINDS:
+            return f"kind 应为 {'/'.join(schema.ADJUSTMENT_KINDS)} 之一"
+        cohorts = item.get("cohorts")
+        if cohorts is not None and not (
+                isinstance(cohorts, list) and cohorts
+                and all(c in schema.COHORTS for c in cohorts) and _dupe(cohorts) is None):
+            return f"cohorts 应为 {'/'.join(schema.COHORTS)} 中不重复的若干项"
+        for k in ("per_unit", "first", "min", "max"):
+            x = item.get(k)
+            if x is not None and (not _is_num(x) or _out_of(schema.ADJUSTMENT_POINTS, x)):
+                return f"{k} {_brief(x)} 不可用：{schema.ADJUSTMENT_POINTS.describe()}"
+        free = item.get("free")
+        if free is not None and not (isinstance(free, int) and not isinstance(free, bool)
+                                     and 0 <= free <= 1000):
+            return "free 应为 0–1000 的整数"
+        lo, hi = item.get("min"), item.get("max")
+        if lo is not None and hi is not None and lo > hi:
+            return "min 应不大于 max"
+        if item["input"] == "manual":
+            if field is not None or item.get("per_unit") is not None:
+                return "手工录入的项目不读字段，也没有 per_unit"
+            if lo is None or hi is None:
+                return "手工录入的项目须写 min 和 max（可录入的分值范围）"
+        else:
+            if f is None:
+                return "须写 field（读取的字段）"
+            if item.get("per_unit") is None:
+                return "须写 per_unit（每单位的分值）"
+            kinds = (Kind.INT, Kind.NUMBER) if item["input"] == "count" else (Kind.BOOL,)
+            if f.kind not in kinds:
+                return f"字段 {field} 不是{'数量' if item['input'] == 'count' else '是/否'}字段"
+    else:
+        classes = schema.CLASSES
+        frm, to = item["from"], item["to"]
+        if not (isinstance(frm, list) and frm and all(c in classes for c in frm)
+                and _dupe(frm) is None):
+            return "from 应为 A/B/C/D 中不重复的若干类"
+        if to not in classes:
+            return "to 应为 A/B/C/D 之一"
+        if to in frm:
+            return "to 不能是 from 中的一类"
+        if item["op"] not in schema.REGRADE_OPS:
+            return f"op 应为 {'/'.join(schema.REGRADE_OPS)} 之一"
+        value, op = item["value"], item["op"]
+        if f is None:
+            return "须写 field（判断的字段）"
+        if op == "contains":
+            if f.kind is not Kind.MULTI or value not in f.choices:
+                return f"contains 只用于多选字段，且值须为 {'、'.join(f.choices) or '其选项'} 之一"
+        elif f.kind in (Kind.INT, Kind.NUMBER):
+            if not _is_num(value) or _out_of(schema.SCORE, value):
+                return f"value 应为数字，得到 {_brief(value)}"
+        elif f.kind in (Kind.BOOL, Kind.CHOICE):
+            if op != "==" or value not in f.choices:
+                return f"字段 {field} 只能用 ==，值为 {'、'.join(f.choices)} 之一"
+        else:
+            return (f"字段 {field} 不能用于调档规则")
+    return ""
 
 
 def _dupe(items: list[str]) -> str | None:
@@ -743,6 +878,11 @@ def _freeze(spec: schema.ParamSpec, v: Any) -> Any:
         return tuple(v)
     if spec.type in (T.POINTS_MAP, T.STRING_MAP):
         return {str(k): x for k, x in v.items()}
+    if spec.type is T.GROUPS:
+        return {str(k): tuple(tuple(b) for b in x) for k, x in v.items()}
+    if spec.type in (T.ADJUSTMENTS, T.REGRADES):
+        return tuple({k: (tuple(x) if isinstance(x, list) else x) for k, x in item.items()}
+                     for item in v)
     if spec.type is T.NUMBER:
         return float(v)
     return v
@@ -946,13 +1086,16 @@ def _check_consistency(params: dict[str, Param], where: dict[str, tuple[str, int
         parts = ([f"{year} 年度"] if year is not None else []) + ([f"{d} 起"] if many and d else [])
         return f"（{'，'.join(parts)}）" if parts else ""
 
-    for cohort, ids in schema.COHORT_INDICATORS.items():
+    fixed = (None, indicators.FIXED)
+    for cohort in schema.COHORTS:
+        ids = list(indicators.INDICATORS)
         ckeys = [f"mujun.{cohort}.cutoff_{c}" for c in "abc"]
         wkeys = [f"mujun.{cohort}.{i}.weight" for i in ids]
         bkeys = [f"mujun.{cohort}.{i}.benchmark" for i in ids]
-        if failed & {*ckeys, *wkeys, *bkeys}:
+        mkeys = [f"mujun.{cohort}.{i}.benchmark_mode" for i in ids]
+        if failed & {*ckeys, *wkeys, *bkeys, *mkeys}:
             continue
-        tagged = sorted({v.data_year for k in (*ckeys, *wkeys, *bkeys) if k in params
+        tagged = sorted({v.data_year for k in (*ckeys, *wkeys, *bkeys, *mkeys) if k in params
                          for v in params[k].versions if v.data_year is not None})
         for year in tagged or [None]:
             states = in_force(ckeys, year)
@@ -962,28 +1105,28 @@ def _check_consistency(params: dict[str, Param], where: dict[str, tuple[str, int
                     issues.append(Issue(f, ln, f"mujun.{cohort}.cutoff_*", "分类最低得分应满足 "
                                         f"A ≥ B ≥ C{tag(year, d, len(states) > 1)}"))
                     break
-            states = in_force([*wkeys, *bkeys], year)
+            states = in_force([*wkeys, *bkeys, *mkeys], year)
+            n = len(ids)
             for d, vals in states:
-                weights, benches = vals[:len(wkeys)], vals[len(wkeys):]
+                weights, benches, modes = vals[:n], vals[n:2 * n], vals[2 * n:]
                 if all(w is None for w in weights):
                     continue
                 when = tag(year, d, len(states) > 1)
-                f, ln = loc(wkeys)
-                missing = [k for k, w in zip(wkeys, weights) if w is None]
-                if missing:
-                    issues.append(Issue(f, ln, missing[0], f"同一类企业的权重须全部给出{when}"))
-                    break
-                sum_w = sum(weights)
+                given = [k for k, w in zip(wkeys, weights) if w is not None]
+                f, ln = loc(given)
+                # a county scores the indicators it weights: those given sum to 100
+                sum_w = sum(w for w in weights if w is not None)
                 if abs(sum_w - 100) > 1e-9:
                     issues.append(Issue(f, ln, f"mujun.{cohort}.*.weight",
                                         f"权重合计应为 100，实为 {sum_w:g}{when}"))
                     break
-                bad = [(bk, wk) for w, b, bk, wk in zip(weights, benches, bkeys, wkeys)
-                       if w > 0 and not (b is not None and b > 0)]
+                bad = [(bk, wk) for w, b, m, bk, wk in zip(weights, benches, modes, bkeys, wkeys)
+                       if w is not None and w > 0 and m in fixed and not (b is not None and b > 0)]
                 if bad:
                     bf, bl = loc(list(bad[0]))
                     issues.append(Issue(bf, bl, bad[0][0],
-                                        f"权重大于 0 的指标须有大于 0 的基准值{when}"))
+                                        "权重大于 0 的指标须有大于 0 的基准值，或按参评企业计算基准值"
+                                        f"（benchmark_mode）{when}"))
                     break
 
     def dated(keys: list[str]) -> list[list[Any]]:
@@ -994,12 +1137,19 @@ def _check_consistency(params: dict[str, Param], where: dict[str, tuple[str, int
         dates = sorted({v.effective for p in ps for v in p.versions})
         return [[p.at(d).value for p in ps] for d in dates]
 
-    share_keys = [f"mujun.share_{c}" for c in "abc"]
-    for shares in dated(share_keys):
-        if None not in shares and not (0 < shares[0] < shares[1] < shares[2] < 1):
-            f, ln = loc(share_keys)
-            issues.append(Issue(f, ln, "mujun.share_*", "排名比例应满足 0 < A < B < C < 1"))
-            break
+    for prefix in ("mujun", *(f"mujun.{c}" for c in schema.COHORTS)):
+        share_keys = [f"{prefix}.share_{c}" for c in "abc"]
+        if prefix != "mujun" and not any(k in params for k in share_keys):
+            continue
+        for shares in dated(share_keys):
+            if shares.count(None) in (1, 2) and prefix != "mujun":
+                f, ln = loc(share_keys)
+                issues.append(Issue(f, ln, f"{prefix}.share_*", "本组的排名比例须 A、B、C 三项都给出"))
+                break
+            if None not in shares and not (0 < shares[0] < shares[1] < shares[2] < 1):
+                f, ln = loc(share_keys)
+                issues.append(Issue(f, ln, f"{prefix}.share_*", "排名比例应满足 0 < A < B < C < 1"))
+                break
     for low, high, strict in schema.ORDERED:
         for lo_v, hi_v in dated([low, high]):
             if lo_v is None or hi_v is None or lo_v < hi_v or (lo_v == hi_v and not strict):

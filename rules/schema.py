@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from rules import indicators
+
 
 class T(str, Enum):
     NUMBER = "number"
@@ -26,6 +28,9 @@ class T(str, Enum):
     BANDS_LE = "bands_le"  # [[threshold, points], …], thresholds rising; value ≤ threshold scores
     POINTS_MAP = "points_map"  # {choice: points} with exactly ``choices`` as keys
     STRING_MAP = "string_map"  # {choice: text} with exactly ``choices`` as keys
+    GROUPS = "groups"  # {group name: [[lo, hi], …]}: industry groups ranked apart
+    ADJUSTMENTS = "adjustments"  # [{id, name, input, …}, …]: 加减分 items (ADJUSTMENT_KEYS)
+    REGRADES = "regrades"  # [{id, name, from, to, field, op, value, clause}, …]
 
 
 @dataclass(frozen=True)
@@ -121,22 +126,14 @@ SCORE = Range(-1e9, 1e9)
 # A divisor's floor: a benchmark of 1e-300 would turn any indicator into an infinite score.
 BENCHMARK_MIN = 1e-6
 
-_INDICATOR_UNITS = {
-    "tax_per_mu": "万元/亩", "value_added_per_mu": "万元/亩", "value_added_per_energy": "万元/吨标准煤",
-    "value_added_per_emission": "万元/千当量", "labour_productivity": "万元/人", "rd_ratio": RATIO,
-    "tax_per_electricity": "万元/万千瓦时",
-}
-INDICATOR_NAMES = {
-    "tax_per_mu": "亩均税收", "value_added_per_mu": "亩均增加值", "value_added_per_energy": "单位能耗增加值",
-    "value_added_per_emission": "单位排放增加值", "labour_productivity": "全员劳动生产率",
-    "rd_ratio": "R&D经费占比", "tax_per_electricity": "单位电耗税收",
-}
-COHORT_INDICATORS: dict[str, tuple[str, ...]] = {
-    "above_scale": ("tax_per_mu", "value_added_per_mu", "value_added_per_energy",
-                    "value_added_per_emission", "labour_productivity", "rd_ratio"),
-    "below_scale": ("tax_per_mu", "tax_per_electricity"),
-}
-COHORT_NAMES = {"above_scale": "规上企业", "below_scale": "规下企业"}
+# The indicator catalogue and the cohorts live in rules.indicators (formulas defined once).
+INDICATOR_NAMES = indicators.INDICATOR_NAMES
+_INDICATOR_UNITS = indicators.INDICATOR_UNITS
+COHORT_NAMES = indicators.COHORT_NAMES
+# The indicators of the provincial method per cohort: what the shipped tables and the bundled
+# profiles show; a county's own set is whichever indicators its profile weights.
+COHORT_INDICATORS = indicators.DEFAULT_INDICATORS
+COHORTS = tuple(COHORT_NAMES)
 CLASSES = ("A", "B", "C", "D")
 IP_LEVELS = ("high_value", "self_developed", "class1", "class2", "none")
 YES_NO = ("是", "否")
@@ -150,10 +147,13 @@ def _p(key: str, type_: T, unit: str, name: str, **kw) -> ParamSpec:
 
 
 def _indicator_specs() -> list[ParamSpec]:
+    """Per cohort: every catalogue indicator's weight, benchmark and benchmark mode (a county
+    scores the indicators it weights), the cut-offs, the ranking shares and the published
+    mean emission points."""
     out: list[ParamSpec] = []
-    for cohort, ids in COHORT_INDICATORS.items():
+    for cohort in COHORTS:
         c = COHORT_NAMES[cohort]
-        for i in ids:
+        for i in indicators.INDICATORS:
             n = INDICATOR_NAMES[i]
             out.append(_p(f"mujun.{cohort}.{i}.weight", T.NUMBER, POINTS, f"{c}{n}权重",
                           optional=True, by_data_year=True))
@@ -161,14 +161,31 @@ def _indicator_specs() -> list[ParamSpec]:
             out.append(_p(f"mujun.{cohort}.{i}.benchmark", T.NUMBER, unit,
                           f"{c}{n}基准值", optional=True, by_data_year=True,
                           range=Range(BENCHMARK_MIN, UNIT_RANGES[unit].hi)))
+            out.append(_p(f"mujun.{cohort}.{i}.benchmark_mode", T.ENUM, NONE,
+                          f"{c}{n}基准值的取法", optional=True, by_data_year=True,
+                          choices=indicators.BENCHMARK_MODES))
         for cls in CLASSES[:3]:
             out.append(_p(f"mujun.{cohort}.cutoff_{cls.lower()}", T.NUMBER, POINTS,
                           f"{c}{cls}类最低得分", optional=True, by_data_year=True, range=SCORE))
-        if "value_added_per_emission" in ids:
-            out.append(_p(f"mujun.{cohort}.missing_emission_points", T.NUMBER, POINTS,
-                          f"{c}缺排放数据时单位排放增加值的得分（园区发布的同类企业平均得分）",
-                          optional=True, by_data_year=True, range=SCORE))
+        for cls in CLASSES[:3]:
+            out.append(_p(f"mujun.{cohort}.share_{cls.lower()}", T.NUMBER, RATIO,
+                          f"{c}{cls}类排名比例上限", optional=True, range=SHARE))
+        out.append(_p(f"mujun.{cohort}.missing_emission_points", T.NUMBER, POINTS,
+                      f"{c}缺排放数据时单位排放增加值的得分（园区发布的同类企业平均得分）",
+                      optional=True, by_data_year=True, range=SCORE))
     return out
+
+
+# The keys of one 加减分 item (``mujun.adjustments``) and of one regrade rule.
+ADJUSTMENT_INPUTS = ("count", "field", "manual")
+ADJUSTMENT_KINDS = ("points", "percent")
+ADJUSTMENT_KEYS = {"id": True, "name": True, "input": True, "kind": True, "clause": True,
+                   "cohorts": False, "field": False, "per_unit": False, "first": False,
+                   "free": False, "min": False, "max": False}
+REGRADE_OPS = (">=", "<=", "==", "contains")
+REGRADE_KEYS = {"id": True, "name": True, "from": True, "to": True, "field": True, "op": True,
+                "value": True, "clause": True}
+ADJUSTMENT_POINTS = Range(-100, 100)  # one unit's points, or its percent of the indicator sum
 
 
 SPECS: tuple[ParamSpec, ...] = (
@@ -193,8 +210,18 @@ SPECS: tuple[ParamSpec, ...] = (
     _p("mujun.below_scale_min_land", T.NUMBER, MU, "规下企业参评最小用地面积"),
     _p("mujun.industry_in_scope", T.INT_RANGES, NONE, "参评行业大类"),
     _p("mujun.industry_excluded", T.INT_RANGES, NONE, "不分类的行业大类（公用事业）"),
-    _p("mujun.min_years_since_founded", T.INT, YEARS, "成立不满此年限不分类"),
-    _p("mujun.min_years_since_land", T.INT, YEARS, "取得土地不满此年限不分类"),
+    _p("mujun.min_years_since_founded", T.INT, YEARS, "成立不满此年限不分类", optional=True),
+    _p("mujun.min_years_since_land", T.INT, YEARS, "取得土地不满此年限不分类", optional=True),
+    _p("mujun.deferred_years", T.INT, YEARS, "成立、取得土地或兼并重组不满此年限的企业缓评",
+       optional=True),
+    _p("mujun.below_scale_small", T.ENUM, NONE, "用地不足门槛的规下企业",
+       choices=("out_of_scope", "graded")),
+    _p("mujun.tenants", T.ENUM, NONE, "无自有工业用地的企业", choices=("with_owners", "own_cohort")),
+    _p("mujun.rd_ratio_denominator", T.ENUM, NONE, "R&D经费占比的分母",
+       choices=("main_revenue", "revenue")),
+    _p("mujun.industry_groups", T.GROUPS, NONE, "分行业组排名", optional=True),
+    _p("mujun.adjustments", T.ADJUSTMENTS, NONE, "加减分项目", optional=True),
+    _p("mujun.regrade_rules", T.REGRADES, NONE, "调档规则", optional=True),
     _p("mujun.missing_emission", T.ENUM, NONE, "规上企业缺排放数据的计分办法",
        choices=("cohort_mean", "incomplete")),
     _p("mujun.cap", T.NUMBER, RATIO, "单项指标与基准值之比的上限", optional=True,

@@ -18,7 +18,7 @@ from rules.assessments.green_channel import basis_intensity
 from rules.catalogue import ENTERPRISE_BY_ID, PROJECT_BY_ID, label
 from rules.engine import OUTCOME_LABELS, Node, Outcome, fmt
 from rules.numbers import round_down, round_up, same
-from rules.schema import BY_KEY, DATE, NONE, PCT, RATIO, T
+from rules.schema import BY_KEY, DATE, NONE, PCT, RATIO, SPECS, T
 
 MARKS = {Outcome.MET: "✔", Outcome.UNMET: "✘", Outcome.UNKNOWN: "？", Outcome.NA: "·"}
 
@@ -39,7 +39,16 @@ CODE_WORDS: dict[str, dict[str, str]] = {
     "sme.2022.specialised.ip_points": {"high_value": "高价值发明专利",
                                        "self_developed": "自主研发Ⅰ类知识产权",
                                        "class1": "Ⅰ类知识产权", "class2": "Ⅱ类知识产权", "none": "无"},
+    "mujun.below_scale_small": {"out_of_scope": "不在评价范围", "graded": "单列一组评价"},
+    "mujun.tenants": {"with_owners": "与其他企业一同评价", "own_cohort": "单列一组评价"},
+    "mujun.rd_ratio_denominator": {"main_revenue": "主营业务收入", "revenue": "营业收入"},
 }
+# Every cohort's benchmark mode reads the same (rules.indicators).
+_MODE_WORDS = {"fixed": "县里公布的基准值", "population_aggregate": "参评企业合计值（Σ分子 ÷ Σ分母）",
+               "population_mean": "参评企业指标值的平均数"}
+CODE_WORDS.update({s.key: _MODE_WORDS for s in SPECS if s.key.endswith(".benchmark_mode")})
+ADJUSTMENT_WORDS = {"count": "按数量", "field": "按是/否", "manual": "园区录入",
+                    "points": "分", "percent": "%（指标合计得分的百分比）"}
 # Codes that can reach a result's text outside a parameter (rule sets, review tiers, bases).
 RESULT_WORDS = {"miit-2022": "工信部企业〔2022〕63号", "miit-2026": "工信部企业〔2026〕2号",
                 "equal_value": "等价值", "equivalent": "当量值",
@@ -67,6 +76,7 @@ CONFIDENCE_MEANINGS = {"H": "官方文本，或几份独立副本一致",
 # The groups a parameter key's middle parts stand for (``sme.2022.innovative.min_score`` sits
 # under 2022 年办法 → 创新型中小企业), for the rules page's tree.
 SECTION_WORDS = {"above_scale": "规上企业", "below_scale": "规下企业（用地3亩及以上）",
+                 "below_scale_small": "规下企业（用地不足3亩）", "tenant": "无自有工业用地的企业",
                  "2022": "2022 年办法（工信部企业〔2022〕63号）",
                  "2026": "2026 年办法（工信部企业〔2026〕2号）",
                  "innovative": "创新型中小企业", "specialised": "专精特新中小企业",
@@ -277,7 +287,39 @@ def param_value(key: str, value: Any, unit: str) -> str:
         return "；".join(f"{word(key, k)} {v}" for k, v in value.items())
     if t is T.ENUM:
         return word(key, value)
+    if t is T.GROUPS:
+        return "；".join(f"{name}：" + "、".join(f"{lo:02d}–{hi:02d}" for lo, hi in spans)
+                        for name, spans in value.items())
+    if t is T.ADJUSTMENTS:
+        return "；".join(adjustment_words(item) for item in value)
+    if t is T.REGRADES:
+        return "；".join(f"{item['name']}：{'、'.join(item['from'])} 类 → {item['to']} 类"
+                        for item in value)
     return num(value, unit)
+
+
+def adjustment_words(item: dict[str, Any]) -> str:
+    """One 加减分 item in words: 出租厂房给多家企业（按数量：前 1 家不计，每家 -5 分）."""
+    unit = ADJUSTMENT_WORDS[item["kind"]]
+    if item["input"] == "manual":
+        rule = f"园区录入 {fmt(item['min'])} 至 {fmt(item['max'])} {unit}"
+    elif item["input"] == "field":
+        rule = f"{label(item['field'])}为“是”时 {fmt(item['per_unit'])} {unit}"
+    else:
+        parts = [f"按{label(item['field'])}"]
+        if item.get("free"):
+            parts.append(f"前 {item['free']} 个不计")
+        if item.get("first") is not None:
+            parts.append(f"第 1 个 {fmt(item['first'])} {unit}，其后每个 {fmt(item['per_unit'])}")
+        else:
+            parts.append(f"每个 {fmt(item['per_unit'])} {unit}")
+        rule = "，".join(parts)
+    bounds = [f"不低于 {fmt(item['min'])}" if item.get("min") is not None and
+              item["input"] != "manual" else "",
+              f"不高于 {fmt(item['max'])}" if item.get("max") is not None and
+              item["input"] != "manual" else ""]
+    extra = "，".join(b for b in bounds if b)
+    return f"{item['name']}（{rule}{'，' + extra if extra else ''}）"
 
 
 def field_unit(field_id: str) -> str:

@@ -263,10 +263,11 @@ def write(park: Park, out: Path) -> Path:
     notes.column_dimensions["A"].width = 100
 
     ws = wb.create_sheet("企业数据")
-    ids = [f.id for f in ENTERPRISE_FIELDS]
+    fields = [f for f in ENTERPRISE_FIELDS if f.id not in COUNTY_ONLY]
+    ids = [f.id for f in fields]
     ws.append([TITLE])
     ws.append(["单位：金额 万元，面积 亩，能耗 吨标准煤，排放 吨"])
-    ws.append([f.header for f in ENTERPRISE_FIELDS] + [NOTE])
+    ws.append([f.header for f in fields] + [NOTE])
     header_row = ws.max_row
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
@@ -289,7 +290,7 @@ def write(park: Park, out: Path) -> Path:
         if change.get("credit_code") == 9.13310036e17:
             ws.cell(r, ids.index("credit_code") + 1).number_format = "0"
     ws.freeze_panes = ws.cell(header_row + 1, 3)
-    for col, f in enumerate(ENTERPRISE_FIELDS, 1):
+    for col, f in enumerate(fields, 1):
         ws.column_dimensions[get_column_letter(col)].width = 30 if f.id == "name" else 14
 
     ps = wb.create_sheet("新上项目")
@@ -306,6 +307,12 @@ def write(park: Park, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out
+
+
+# Fields only some county methods read (issue 15: 缓评 after a merger, a cohort of firms
+# without own land, deductions per tenant). The sample park's method (黄岩) reads none of them,
+# so its workbook leaves them out and its results stay comparable from one version to the next.
+COUNTY_ONLY = {"merger_year", "own_land", "tenant_count"}
 
 
 def main(out: Path = OUT, seed: int = SEED) -> Path:

@@ -71,7 +71,7 @@ class Park:
         inputs = list(self.inputs)
         inputs[i] = mujun.score_input(ev)
         stats = mujun.cohort_stats(inputs)
-        mujun.classify_one(self.ctx, ev, stats[(ev.cohort, ev.year)], single=False)
+        mujun.classify_one(self.ctx, ev, stats[(ev.cohort, ev.year, ev.group)], single=False)
         return ev.klass
 
 
@@ -82,7 +82,7 @@ def test_rank_lifts_reach_the_next_class_and_one_unit_less_does_not(records):
     for i, (rec, ev) in enumerate(zip(records, park.evals)):
         if ev.status != mujun.SCORED:
             continue
-        mujun.classify_one(park.ctx, ev, stats[(ev.cohort, ev.year)], single=False)
+        mujun.classify_one(park.ctx, ev, stats[(ev.cohort, ev.year, ev.group)], single=False)
         if ev.class_basis != "percentile" or not ev.lift_summary:
             continue
         target = ev.lift_summary["target_class"]

@@ -177,7 +177,10 @@ class RulesPage(QWidget):
             f.setBold(True)
             top.setFont(0, f)
             self.tree.addTopLevelItem(top)
-            specs = [s for s in SPECS if s.assessment == group]
+            every = [s for s in SPECS if s.assessment == group]
+            # an optional parameter this method does not write is not listed (a county's own
+            # indicators, cohorts, groups, 加减分 …): counted on one line instead
+            specs = [s for s in every if p.param(s.key) is not None or not s.optional]
             paths = {s.key: self._path(s.key) for s in specs}
             folders: dict[tuple[str, ...], QTreeWidgetItem] = {(): top}
             for s in specs:
@@ -189,6 +192,9 @@ class RulesPage(QWidget):
                                                                                names)])
                         folders[path[:depth - 1]].addChild(folders[path[:depth]])
                 folders[path].addChild(self._param_item(p, s, on))
+            if len(every) > len(specs):
+                unused = len(every) - len(specs)
+                top.addChild(QTreeWidgetItem([f"（另有 {unused} 项可选参数本配置未写，相应规则不适用）"]))
             top.setExpanded(True)
 
     @staticmethod

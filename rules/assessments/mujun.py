@@ -10,21 +10,31 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
 from rules.engine import Ctx, Node, Outcome, ParamRef, all_of, compare, flag, fmt, info, ratio
-from rules.numbers import REL, meets, product, quotient, round_down, round_up
+from rules.indicators import (
+    AGGREGATE,
+    BELOW_SMALL,
+    FIXED,
+    INDICATORS,
+    TENANT,
+)
+from rules.numbers import REL, meets, product, quotient, round_down, round_up, total
 from rules.record import Record
-from rules.schema import COHORT_INDICATORS, COHORT_NAMES, INDICATOR_NAMES
+from rules.schema import COHORT_INDICATORS, COHORT_NAMES, COHORTS, INDICATOR_NAMES
 from rules.units import EQUAL, Quantity, emission_total, energy_tce
 from rules.wording import num_pair
 
 ABOVE, BELOW, EXCLUDED, OUT = "above_scale", "below_scale", "excluded", "out_of_scope"
-COHORT_LABELS = {ABOVE: "规上企业", BELOW: "规下企业（用地3亩及以上）", EXCLUDED: "参评但不分类",
-                 OUT: "不在评价范围"}
+DEFERRED = "deferred"  # 缓评: registered, given land or merged too recently (RULES §1.6)
+COHORT_LABELS = {ABOVE: "规上企业", BELOW: "规下企业（用地3亩及以上）",
+                 BELOW_SMALL: "规下企业（用地不足3亩）", TENANT: "无自有工业用地的企业",
+                 EXCLUDED: "参评但不分类", DEFERRED: "缓评", OUT: "不在评价范围"}
+GRADED = COHORTS  # the cohorts that are ranked
 SCORED, INCOMPLETE, NO_WEIGHTS, NOT_GRADED = "scored", "incomplete", "no_weights", "not_graded"
 
 
@@ -42,13 +52,99 @@ class Indicator:
     imputed: bool = False  # emission points taken from the cohort mean (or full weight)
     params: list[ParamRef] = field(default_factory=list)
     denominator: float | None = None  # land, energy, emission, employees … (for the lift)
+    numerator: float | None = None  # tax, value added, revenue … (population benchmarks)
+    benchmark_mode: str = FIXED  # or the population's aggregate or mean (RULES §1.6)
 
     def to_json(self) -> dict[str, Any]:
         def r(v: float | None) -> float | None:
             return None if v is None else round(v, 6)
         return {"value": r(self.value), "benchmark": self.benchmark, "ratio": r(self.ratio),
                 "weight": self.weight, "points": r(self.points),
-                **({"imputed": True} if self.imputed else {})}
+                **({"imputed": True} if self.imputed else {}),
+                **({"benchmark_mode": self.benchmark_mode}
+                   if self.benchmark_mode != FIXED else {})}
+
+
+@dataclass(frozen=True)
+class PopBenchmark:
+    """A benchmark computed from the ranked population of a cohort and year."""
+
+    value: float | None
+    mode: str
+    count: int  # the firms it was computed from
+
+    def to_json(self) -> dict[str, Any]:
+        return {"value": self.value, "mode": self.mode, "count": self.count}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a park manager entered for one firm: a 加减分 value or a regrade, with why, who
+    and when (kept by the store; the rules only read it)."""
+
+    value: Any  # points (or percent) for an adjustment; the class for a regrade
+    reason: str
+    by: str
+    at: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"value": self.value, "reason": self.reason, "by": self.by, "at": self.at}
+
+
+@dataclass(frozen=True)
+class Manual:
+    adjust: dict[str, Entry] = field(default_factory=dict)  # item id → entry
+    regrade: Entry | None = None
+
+
+@dataclass
+class Adjustment:
+    """One 加减分 line (RULES §1.6): points added to the indicator sum, or a percent of it."""
+
+    id: str
+    name: str
+    kind: str  # points | percent
+    value: float | None  # points, or percent of the indicator sum; None when unknown
+    low: float | None
+    high: float | None
+    how: str
+    params: list[ParamRef]
+    inputs: dict[str, Any]
+    unknown: bool = False
+    entry: Entry | None = None
+    points: float | None = None  # filled when the score is known
+
+    def apply(self, indicator_sum: float) -> float:
+        raw = (self.value or 0.0) if self.kind == "points" else \
+            product(indicator_sum, (self.value or 0.0) / 100)
+        if self.low is not None:
+            raw = max(raw, self.low)
+        if self.high is not None:
+            raw = min(raw, self.high)
+        return raw
+
+    def spec(self) -> tuple[str, float, float | None, float | None]:
+        return (self.kind, self.value or 0.0, self.low, self.high)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "kind": self.kind, "value": self.value,
+                "points": None if self.points is None else round(self.points, 6),
+                "basis": self.how, **({"unknown": True} if self.unknown else {}),
+                **({"entered": self.entry.to_json()} if self.entry else {})}
+
+
+def adjusted(indicator_sum: float, specs: tuple[tuple[str, float, float | None, float | None],
+                                                ...]) -> float:
+    """The score: the indicator sum plus every 加减分 item (``Adjustment.spec``)."""
+    total = indicator_sum
+    for kind, value, low, high in specs:
+        raw = value if kind == "points" else product(indicator_sum, value / 100)
+        if low is not None:
+            raw = max(raw, low)
+        if high is not None:
+            raw = min(raw, high)
+        total += raw
+    return total
 
 
 @dataclass
@@ -71,6 +167,11 @@ class MujunEval:
     lift_summary: dict[str, Any] | None = None
     benchmark_year: int | None = None  # the data year of the benchmark set used
     benchmark_note: str = ""  # said in every output when that is not the record's year
+    group: str | None = None  # the industry group ranked in, when the profile has groups
+    adjustments: list[Adjustment] = field(default_factory=list)
+    indicator_sum: float | None = None  # 指标合计得分; ``score`` adds the 加减分
+    initial_class: str | None = None  # 初评等级; ``klass`` is the class after any regrade
+    regrade: dict[str, Any] | None = None
 
     @property
     def year(self) -> int | None:
@@ -125,17 +226,32 @@ def _scope(ctx: Ctx, rec: Record) -> tuple[str | None, str, list[Node], list[str
     if scale is None:
         return None, "无法判断是否规上（缺少“是否规上工业企业”和主营业务收入）", nodes, \
             ["above_scale", "main_revenue"]
-    if not scale:
+    cohort = ABOVE if scale else BELOW
+    if not scale and ctx.v("mujun.tenants") == "own_cohort":
+        own = flag("scope.own_land", "有自有工业用地", rec.own_land, {"own_land": rec.own_land},
+                   [ctx.ref("mujun.tenants")],
+                   note="未填，按有自有工业用地计" if rec.own_land is None else "")
+        own.missing = []
+        if rec.own_land is None:
+            own.outcome = Outcome.MET
+        nodes.append(own)
+        if rec.own_land is False:
+            cohort = TENANT
+    if cohort == BELOW:
         land = compare(ctx, "scope.land", "规下企业实际用地不少于门槛", rec.land_mu, ">=",
                        "mujun.below_scale_min_land", {"land_mu": rec.land_mu})
         nodes.append(land)
         if land.outcome is Outcome.UNKNOWN:
             return None, "缺少实际用地面积，无法判断规下企业是否参评", nodes, ["land_mu"]
         if land.outcome is Outcome.UNMET:
-            why = (f"规下企业实际用地 {fmt(rec.land_mu)} 亩，不足 {fmt(land.threshold)} 亩，"
-                   "不在评价范围（部分县单列）")
-            return OUT, why, nodes, []
-    cohort = ABOVE if scale else BELOW
+            small = ctx.ref("mujun.below_scale_small")
+            land.params.append(small)
+            if small.value != "graded":
+                why = (f"规下企业实际用地 {fmt(rec.land_mu)} 亩，不足 {fmt(land.threshold)} 亩，"
+                       "不在评价范围（部分县单列）")
+                return OUT, why, nodes, []
+            land.kind, land.note = "fact", f"不足 {fmt(land.threshold)} 亩的规下企业本县单列一组评价"
+            cohort = BELOW_SMALL
     # Exclusions: evaluated but not graded.
     ex: list[Node] = []
     in_prod = True if rec.in_production is None else rec.in_production
@@ -144,18 +260,19 @@ def _scope(ctx: Ctx, rec: Record) -> tuple[str | None, str, list[Node], list[str
     ex[-1].missing = []
     year = rec.year
     founded = (year - rec.founded_year) if year and rec.founded_year else None
-    n = compare(ctx, "exclude.founded", "成立年限", founded, ">=", "mujun.min_years_since_founded",
-                {"year": year, "founded_year": rec.founded_year}, unit="年")
-    if founded is None:
-        n.outcome, n.note = Outcome.NA, "未填成立年份，按不排除处理"
-    ex.append(n)
     land_years = (year - rec.land_acquired_year) if year and rec.land_acquired_year else None
-    n = compare(ctx, "exclude.land_acquired", "取得土地年限", land_years, ">=",
-                "mujun.min_years_since_land",
-                {"year": year, "land_acquired_year": rec.land_acquired_year}, unit="年")
-    if land_years is None:
-        n.outcome, n.note = Outcome.NA, "未填取得土地年份，按不排除处理"
-    ex.append(n)
+    for nid, label, years, key, field_id, blank in (
+            ("exclude.founded", "成立年限", founded, "mujun.min_years_since_founded",
+             "founded_year", "未填成立年份，按不排除处理"),
+            ("exclude.land_acquired", "取得土地年限", land_years, "mujun.min_years_since_land",
+             "land_acquired_year", "未填取得土地年份，按不排除处理")):
+        n = compare(ctx, nid, label, years, ">=", key,
+                    {"year": year, field_id: rec.get(field_id)}, unit="年")
+        if ctx.v(key) is None:
+            n.outcome, n.note = Outcome.NA, "本配置不按此项排除"
+        elif years is None:
+            n.outcome, n.note = Outcome.NA, blank
+        ex.append(n)
     util = flag("exclude.utilities", "不属于电力、热力、燃气及水生产和供应业",
                 None if div is None else not in_ranges(div, utilities.value),
                 {"industry_code": rec.industry_code}, [utilities])
@@ -169,39 +286,77 @@ def _scope(ctx: Ctx, rec: Record) -> tuple[str | None, str, list[Node], list[str
     hit = [reasons[x.id] for x in ex if x.outcome is Outcome.UNMET]
     if hit:
         return EXCLUDED, "参评但不分类：" + "；".join(hit), nodes, []
+    deferred = _deferred(ctx, rec)
+    if deferred is not None:
+        nodes.append(deferred)
+        hit = [c.label for c in deferred.children if c.outcome is Outcome.UNMET]
+        if hit:
+            return DEFERRED, "缓评：" + "；".join(f"{h}不满 {fmt(ctx.v('mujun.deferred_years'))} 年"
+                                              for h in hit), nodes, []
     return cohort, f"{COHORT_NAMES[cohort]}，参加分类", nodes, []
+
+
+def _deferred(ctx: Ctx, rec: Record) -> Node | None:
+    """缓评 (temporarily not graded) when the profile sets a number of years and the firm was
+    registered, given its land or merged fewer years before the data year (RULES §1.6)."""
+    ref = ctx.ref("mujun.deferred_years")
+    if ref.value is None:
+        return None
+    kids = []
+    for field_id, label in (("founded_year", "成立"), ("land_acquired_year", "取得土地"),
+                            ("merger_year", "兼并重组")):
+        since = rec.get(field_id)
+        years = rec.year - since if rec.year and since else None
+        n = compare(ctx, f"defer.{field_id}", label, years, ">=", "mujun.deferred_years",
+                    {"year": rec.year, field_id: since}, unit="年")
+        if years is None:
+            n.outcome, n.missing = Outcome.NA, []
+            n.note = f"未填{label}年份，按不缓评处理"
+        kids.append(n)
+    return all_of("defer", "不属于缓评的情形", kids)
+
+
+def scored_indicators(ctx: Ctx, cohort: str, year: int | None) -> tuple[str, ...]:
+    """The indicators the profile scores for ``cohort`` in data ``year``: those it weights (a
+    county's own set, RULES §1.6); the provincial set when it weights none."""
+    weighted = tuple(i for i in INDICATORS
+                     if ctx.v(f"mujun.{cohort}.{i}.weight", year) is not None)
+    return weighted or COHORT_INDICATORS[cohort]
 
 
 def _indicator_values(ctx: Ctx, rec: Record, cohort: str) -> tuple[dict[str, Indicator],
                                                                        Quantity | None]:
-    va, tax, land = rec.value_added, rec.tax, rec.land_mu
     out: dict[str, Indicator] = {}
-
-    def add(i: str, num: float | None, den: float | None, unit: str, inputs: dict[str, Any],
-            how: str = "") -> None:
-        out[i] = Indicator(i, ratio(num, den), unit, inputs, how, denominator=den)
-
-    add("tax_per_mu", tax, land, "万元/亩", {"tax": tax, "land_mu": land})
-    energy = None
-    if cohort == ABOVE:
-        add("value_added_per_mu", va, land, "万元/亩", {"value_added": va, "land_mu": land})
-        energy = energy_tce(ctx, rec, EQUAL)
-        how = energy.how + ("；用到电力等价值折标系数的默认值（低可信度），结论请核对"
-                            if energy.depends_on_default else "")
-        add("value_added_per_energy", va, energy.value, "万元/吨标准煤",
-            {"value_added": va, **energy.inputs}, how)
-        out["value_added_per_energy"].params = list(energy.params)
-        em = emission_total(ctx, rec)
-        add("value_added_per_emission", va, em.value, "万元/千当量",
-            {"value_added": va, **em.inputs}, em.how)
-        out["value_added_per_emission"].params = list(em.params)
-        add("labour_productivity", va, rec.employees, "万元/人",
-            {"value_added": va, "employees": rec.employees})
-        add("rd_ratio", rec.rd_expense, rec.main_revenue, "比例",
-            {"rd_expense": rec.rd_expense, "main_revenue": rec.main_revenue})
-    else:
-        add("tax_per_electricity", tax, rec.electricity_10k_kwh, "万元/万千瓦时",
-            {"tax": tax, "electricity_10k_kwh": rec.electricity_10k_kwh})
+    energy: Quantity | None = None
+    for i in scored_indicators(ctx, cohort, rec.year):
+        d = INDICATORS[i]
+        num = rec.get(d.numerator)
+        inputs: dict[str, Any] = {d.numerator: num}
+        how, params = "", []
+        if d.denominator == "energy":
+            energy = energy or energy_tce(ctx, rec, EQUAL)
+            den = energy.value
+            how = energy.how + ("；用到电力等价值折标系数的默认值（低可信度），结论请核对"
+                                if energy.depends_on_default else "")
+            inputs.update(energy.inputs)
+            params = list(energy.params)
+        elif d.denominator == "emission":
+            em = emission_total(ctx, rec)
+            den, how = em.value, em.how
+            inputs.update(em.inputs)
+            params = list(em.params)
+        elif d.denominator == "rd_base":
+            base = ctx.ref("mujun.rd_ratio_denominator")
+            field_id = base.value
+            den = rec.get(field_id)
+            inputs[field_id] = den
+            if field_id != "main_revenue":
+                how, params = "分母为营业收入（本县口径）", [base]
+        else:
+            den = rec.get(d.denominator)
+            inputs[d.denominator] = den
+        out[i] = Indicator(i, ratio(num, den), d.unit, inputs, how, params=params,
+                           denominator=den, numerator=num)
     return out, energy
 
 
@@ -209,19 +364,40 @@ def evaluate(ctx: Ctx, rec: Record) -> MujunEval:
     cohort, reason, scope, missing = _scope(ctx, rec)
     if cohort is None:
         return MujunEval(rec, OUT, reason, INCOMPLETE, scope, missing=missing)
-    if cohort in (EXCLUDED, OUT):
+    if cohort in (EXCLUDED, OUT, DEFERRED):
         return MujunEval(rec, cohort, reason, NOT_GRADED, scope)
     inds, energy = _indicator_values(ctx, rec, cohort)
-    ev = MujunEval(rec, cohort, reason, SCORED, scope, inds, energy=energy)
+    ev = MujunEval(rec, cohort, reason, SCORED, scope, inds, energy=energy,
+                   group=industry_group(ctx, rec))
     cap = ctx.v("mujun.cap")
     weights_set = True
+    no_population: list[str] = []
     years: set[int | None] = set()
+    population = ctx.population.get((cohort, rec.year))
     for i, ind in inds.items():
         wref = ctx.ref(f"mujun.{cohort}.{i}.weight", rec.year)
         bref = ctx.ref(f"mujun.{cohort}.{i}.benchmark", rec.year)
-        ind.params = [wref, bref, *ind.params] + ([ctx.ref("mujun.cap")] if cap else [])
-        ind.weight, ind.benchmark = wref.value, bref.value
-        years.add(bref.data_year)
+        mref = ctx.ref(f"mujun.{cohort}.{i}.benchmark_mode", rec.year)
+        ind.weight = wref.value
+        ind.benchmark_mode = mref.value or FIXED
+        if ind.benchmark_mode == FIXED:
+            ind.params = [wref, bref, *ind.params]
+            ind.benchmark = bref.value
+            years.add(bref.data_year)
+        else:
+            ind.params = [wref, mref, *ind.params]
+            pb = (population or {}).get(i)
+            ind.benchmark = None if pb is None else pb.value
+            years.add(rec.year)
+            if ind.weight is not None and ind.benchmark is None:
+                no_population.append(i)
+            elif pb is not None:
+                ind.how = "；".join(x for x in (ind.how, (
+                    f"基准值为同年度同组 {pb.count} 家参评企业的"
+                    f"{'合计值（Σ分子 ÷ Σ分母）' if pb.mode == AGGREGATE else '指标值平均数'}"))
+                    if x)
+        if cap:
+            ind.params.append(ctx.ref("mujun.cap"))
         if ind.weight is None or ind.benchmark is None:
             weights_set = False
             continue
@@ -231,6 +407,14 @@ def evaluate(ctx: Ctx, rec: Record) -> MujunEval:
             capped = min(ind.ratio, cap) if cap else ind.ratio
             ind.points = product(ind.weight, capped)
     ev.benchmark_year, ev.benchmark_note = benchmark_year(rec.year, years)
+    if no_population and not [i for i in inds if i not in no_population
+                              and inds[i].benchmark is None]:
+        ev.status = NO_WEIGHTS
+        ev.reason += ("；本配置按参评企业计算基准值（" + "、".join(INDICATOR_NAMES[i]
+                                                         for i in no_population)
+                      + "），单家企业自评时没有参评企业，只能给出指标值，不能计分。"
+                        "可载入园区按本办法发布的基准值后再自评")
+        return ev
     if not weights_set:
         ev.status = NO_WEIGHTS
         ev.reason += "；本配置没有该类企业的权重和基准值，只能给出指标值，不能计分"
@@ -247,7 +431,75 @@ def evaluate(ctx: Ctx, rec: Record) -> MujunEval:
         ev.missing = list(dict.fromkeys(ev.missing))
         ev.reason += "；缺少计分所需数据，无法得出得分"
         return ev
+    ev.adjustments = _adjustments(ctx, rec, cohort)
     return ev
+
+
+def industry_group(ctx: Ctx, rec: Record) -> str | None:
+    """The industry group a firm is ranked in (温岭: five groups, RULES §1.5), or None when the
+    profile ranks the whole cohort together. A division in no group, or a firm without an
+    industry code, is ranked in ``UNGROUPED`` (said in its class note)."""
+    groups = ctx.v("mujun.industry_groups")
+    if not groups:
+        return None
+    div = division(rec.industry_code)
+    if div is not None:
+        for name, spans in groups.items():
+            if in_ranges(div, spans):
+                return name
+    return UNGROUPED
+
+
+UNGROUPED = "未列入行业组"
+
+
+def _adjustments(ctx: Ctx, rec: Record, cohort: str) -> list[Adjustment]:
+    """The profile's 加减分 items that apply to ``cohort``, valued for this firm (RULES §1.6).
+    A count or yes/no field left blank gives no points and says so (the line is unknown)."""
+    ref = ctx.ref("mujun.adjustments")
+    if not ref.value:
+        return []
+    manual = ctx.manual.get((rec.credit_code, rec.year))
+    out = []
+    for item in ref.value:
+        if item.get("cohorts") and cohort not in item["cohorts"]:
+            continue
+        cite = replace(ref, name=item["name"], citation=f"{ref.citation}；{item['clause']}")
+        unit = "分" if item["kind"] == "points" else "%（指标合计得分的百分比）"
+        per = item.get("per_unit")
+        value: float | None = None
+        inputs: dict[str, Any] = {}
+        entry = None
+        unknown = False
+        if item["input"] == "manual":
+            entry = manual.adjust.get(item["id"]) if manual else None
+            if entry is None:
+                value, how = 0.0, "未录入（按 0 计）；由园区管理人员按本县办法录入"
+            else:
+                value = float(entry.value)
+                how = f"手工录入 {fmt(value)} {unit}：{entry.reason}（{entry.by}，{entry.at}）"
+        else:
+            f = item["field"]
+            x = rec.get(f)
+            inputs = {f: x}
+            if x is None:
+                value, unknown = 0.0, True
+                how = "未填写，暂按 0 计（如有请填写后重新评价）"
+            elif item["input"] == "field":
+                value = per if x is True else 0.0
+                how = f"{'是' if x else '否'} → {fmt(value)} {unit}"
+            else:
+                free = item.get("free") or 0
+                first = item.get("first")
+                n = max(0, int(x) - free)
+                value = 0.0 if n == 0 else (per if first is None else first) + per * (n - 1)
+                rule = (f"第 1 个 {fmt(first)}，其后每个 {fmt(per)}" if first is not None
+                        else f"每个 {fmt(per)}")
+                how = (f"{int(x)} 个" + (f"（前 {free} 个不计）" if free else "")
+                       + f"；{rule} → {fmt(value)} {unit}")
+        out.append(Adjustment(item["id"], item["name"], item["kind"], value, item.get("min"),
+                              item.get("max"), how, [cite], inputs, unknown, entry))
+    return out
 
 
 def benchmark_year(year: int | None, used: set[int | None]) -> tuple[int | None, str]:
@@ -279,14 +531,29 @@ def year_note(ctx: Ctx, year: int) -> str:
 
 
 def _score(ev: MujunEval) -> float:
-    return sum(i.points or 0.0 for i in ev.indicators.values())
+    """The 综合得分: the indicator sum (指标合计得分) plus the 加减分 lines, which it fills in."""
+    ev.indicator_sum = sum(i.points or 0.0 for i in ev.indicators.values())
+    for a in ev.adjustments:
+        a.points = a.apply(ev.indicator_sum)
+    return ev.indicator_sum + sum(a.points or 0.0 for a in ev.adjustments)
+
+
+def _gain_factor(ev: MujunEval) -> float:
+    """Points of score per point of indicator sum: 1 plus the percent items not at a bound."""
+    f = 1.0
+    for a in ev.adjustments:
+        if a.kind == "percent" and a.value and a.points is not None \
+                and a.points not in (a.low, a.high):
+            f += a.value / 100
+    return f
 
 
 @dataclass
 class CohortStats:
     """What a firm's class depends on besides its own figures: the scores of its cohort
-    (same cohort, year and profile, the firm included) and the mean emission points used for
-    firms without emission data. Kept so that one firm's tree can be rebuilt later."""
+    (same cohort, year, industry group and profile, the firm included), the mean emission
+    points used for firms without emission data and the benchmarks computed from the
+    population. Kept so that one firm's tree can be rebuilt later."""
 
     cohort: str
     year: int | None
@@ -296,6 +563,13 @@ class CohortStats:
     # For each score of ``ascending``: whether it holds the mean emission points (then it rises
     # when a firm with emission data raises the mean). Empty when not known (older stores).
     imputed: list[bool] = field(default_factory=list)
+    group: str | None = None  # the industry group, when the profile ranks inside groups
+    # indicator → benchmark computed from the cohort's population (benchmark modes)
+    benchmarks: dict[str, PopBenchmark] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, int | None, str | None]:
+        return (self.cohort, self.year, self.group)
 
     @property
     def n(self) -> int:
@@ -343,6 +617,11 @@ class ScoreInput:
     emission: float | None  # the emission points when computed from the firm's own data
     imputed: bool
     emission_weight: float
+    group: str | None = None
+    adjust: tuple[tuple[str, float, float | None, float | None], ...] = ()
+
+    def score(self, emission_points: float) -> float:
+        return adjusted(self.points + emission_points, self.adjust)
 
 
 def score_input(e: MujunEval) -> ScoreInput | None:
@@ -353,26 +632,63 @@ def score_input(e: MujunEval) -> ScoreInput | None:
     return ScoreInput(e.cohort, e.year,
                       sum(i.points or 0.0 for i in e.indicators.values() if not i.imputed),
                       None if em is None or imputed else em.points, imputed,
-                      (em.weight or 0.0) if em is not None else 0.0)
+                      (em.weight or 0.0) if em is not None else 0.0, e.group,
+                      tuple(a.spec() for a in e.adjustments))
 
 
-def cohort_stats(inputs: list[ScoreInput | None]) -> dict[tuple[str, int | None], CohortStats]:
-    """Each cohort's scores, after filling in missing emission points with the cohort's mean
-    among firms that have emission data (黄岩 rule; full weight when none has)."""
-    groups: dict[tuple[str, int | None], list[ScoreInput]] = {}
+StatsKey = tuple[str, int | None, str | None]  # cohort, data year, industry group
+
+
+def cohort_stats(inputs: list[ScoreInput | None],
+                 benchmarks: dict[tuple[str, int | None], dict[str, PopBenchmark]] | None = None
+                 ) -> dict[StatsKey, CohortStats]:
+    """Each cohort's (and industry group's) scores, after filling in missing emission points
+    with the mean among its firms that have emission data (黄岩 rule; full weight when none
+    has). ``benchmarks`` are the population benchmarks the scores were computed with."""
+    groups: dict[StatsKey, list[ScoreInput]] = {}
     for s in inputs:
         if s is not None:
-            groups.setdefault((s.cohort, s.year), []).append(s)
+            groups.setdefault((s.cohort, s.year, s.group), []).append(s)
     stats = {}
-    for (cohort, year), members in groups.items():
+    for (cohort, year, group), members in groups.items():
         with_em = [s.emission for s in members if s.emission is not None]
         mean = sum(with_em) / len(with_em) if with_em else None
-        pairs = sorted((s.points + ((mean if mean is not None else s.emission_weight)
-                                    if s.imputed else 0.0), s.imputed and mean is not None)
+        pairs = sorted((s.score(((mean if mean is not None else s.emission_weight)
+                                 if s.imputed else 0.0)), s.imputed and mean is not None)
                        for s in members)
-        stats[(cohort, year)] = CohortStats(cohort, year, [p for p, _ in pairs], mean,
-                                            len(with_em), [i for _, i in pairs])
+        stats[(cohort, year, group)] = CohortStats(
+            cohort, year, [p for p, _ in pairs], mean, len(with_em), [i for _, i in pairs],
+            group, dict((benchmarks or {}).get((cohort, year), {})))
     return stats
+
+
+def population_benchmarks(ctx: Ctx, evals: Iterable[MujunEval]
+                          ) -> dict[tuple[str, int | None], dict[str, PopBenchmark]]:
+    """The benchmarks a profile computes from the ranked population (RULES §1.6): per cohort
+    and year, for each indicator whose benchmark mode asks for it, Σ numerator ÷ Σ
+    denominator, or the mean of the firms' values, over the graded firms that have both."""
+    parts: dict[tuple[str, int | None, str], tuple[list[float], list[float], list[float]]] = {}
+    for e in evals:
+        if e.cohort not in GRADED:
+            continue
+        for i, ind in e.indicators.items():
+            if ind.benchmark_mode == FIXED or ind.value is None or ind.numerator is None \
+                    or not ind.denominator:
+                continue
+            nums, dens, values = parts.setdefault((e.cohort, e.year, i), ([], [], []))
+            nums.append(ind.numerator)
+            dens.append(ind.denominator)
+            values.append(ind.value)
+    out: dict[tuple[str, int | None], dict[str, PopBenchmark]] = {}
+    for (cohort, year, i), (nums, dens, values) in parts.items():
+        mode = ctx.v(f"mujun.{cohort}.{i}.benchmark_mode", year)
+        n = len(values)
+        # exact decimal sums (rules.numbers), so the benchmark does not depend on firm order
+        value = quotient(total(nums), total(dens)) if mode == AGGREGATE else \
+            quotient(total(values), n)
+        out.setdefault((cohort, year), {})[i] = PopBenchmark(
+            value if value is not None and value > 0 else None, mode, n)
+    return out
 
 
 def classify(ctx: Ctx, evals: list[MujunEval], single: bool) -> dict[tuple, CohortStats]:
@@ -380,16 +696,24 @@ def classify(ctx: Ctx, evals: list[MujunEval], single: bool) -> dict[tuple, Coho
     stats = cohort_stats([score_input(e) for e in evals])
     for e in evals:
         if e.status == SCORED:
-            classify_one(ctx, e, stats[(e.cohort, e.year)], single)
+            classify_one(ctx, e, stats[(e.cohort, e.year, e.group)], single)
     return stats
 
 
 def classify_one(ctx: Ctx, e: MujunEval, st: CohortStats, single: bool) -> None:
-    """Class and lift of one scored firm inside its cohort (``st`` includes the firm)."""
+    """Class and lift of one scored firm inside its cohort (``st`` includes the firm), then
+    any regrade."""
+    _classify(ctx, e, st, single)
+    regrade(ctx, e)
+
+
+def _classify(ctx: Ctx, e: MujunEval, st: CohortStats, single: bool) -> None:
     _impute_emission(ctx, e, st.emission_mean, st.emission_count, single)
     e.score = _score(e)
     min_cohort = ctx.ref("mujun.min_cohort")
-    shares = [ctx.ref(f"mujun.share_{c}") for c in "abc"]
+    own = [ctx.ref(f"mujun.{e.cohort}.share_{c}") for c in "abc"]
+    shares = own if all(r.value is not None for r in own) else \
+        [ctx.ref(f"mujun.share_{c}") for c in "abc"]
     names = ctx.v("mujun.class_names")
     n = st.n
     cut_refs = [ctx.ref(f"mujun.{e.cohort}.cutoff_{c}", e.year) for c in "abc"]
@@ -404,8 +728,8 @@ def classify_one(ctx: Ctx, e: MujunEval, st: CohortStats, single: bool) -> None:
         e.class_node = Node(
             "class", f"分类：{cls} 类（{names[cls]}）", Outcome.MET, kind="fact",
             value=round(share, 4), unit="比例", params=[min_cohort, *shares],
-            note=f"同年度同类企业 {n} 家中排名第 {rank}（并列取较好名次），位次比例 "
-                 f"{rank}/{n} = {share:.2%}")
+            note=f"同年度同类企业{_in_group(e)} {n} 家中排名第 {rank}（并列取较好名次），位次比例 "
+                 f"{rank}/{n} = {share:.2%}" + _shares_words(shares))
         e.lift = _lift_percentile(ctx, e, st, shares, names)
     elif all(c is not None for c in cuts):
         cls = next((c for c, t in zip("ABC", cuts) if meets(e.score, ">=", t)), "D")
@@ -427,6 +751,67 @@ def classify_one(ctx: Ctx, e: MujunEval, st: CohortStats, single: bool) -> None:
         e.class_node = Node("class", "分类：无法确定", Outcome.UNKNOWN, params=[
             min_cohort, *cut_refs], note=why + "且本配置没有分类得分线。"
             "可载入园区发布的基准值与得分线后再自评。")
+
+
+def _in_group(e: MujunEval) -> str:
+    if e.group is None:
+        return ""
+    if e.group == UNGROUPED:
+        return "（行业不在本县所列行业组内，与其他未列入的企业一同排名）"
+    return f"（“{e.group}”行业组）"
+
+
+def _shares_words(shares: list[ParamRef]) -> str:
+    """The shares, said when they are not the usual 20 / 80 / 95 % (a county's own)."""
+    values = [r.value for r in shares]
+    if shares[0].key == "mujun.share_a":  # the provincial shares, cited on the node
+        return ""
+    return (f"；本组分类比例：A 前 {values[0]:.0%}，B 至 {values[1]:.0%}，C 至 {values[2]:.0%}，"
+            "其余为 D")
+
+
+def regrade(ctx: Ctx, e: MujunEval) -> None:
+    """初评等级 → 调档后等级 (RULES §1.6): the profile's regrade rules in order, then a
+    manual regrade entered by the park manager, which decides. Each is a line of the tree."""
+    if e.klass is None:
+        return
+    e.initial_class = e.klass
+    names = ctx.v("mujun.class_names")
+    ref = ctx.ref("mujun.regrade_rules")
+    for rule in ref.value or ():
+        if e.klass not in rule["from"]:
+            continue
+        x = e.record.get(rule["field"])
+        op, want = rule["op"], rule["value"]
+        cite = replace(ref, name=rule["name"], citation=f"{ref.citation}；{rule['clause']}")
+        if x is None:
+            e.class_node.children.append(Node(f"regrade.{rule['id']}", f"调档规则：{rule['name']}",
+                               Outcome.UNKNOWN, kind="fact", params=[cite],
+                               missing=[rule["field"]],
+                               note=f"缺少判断所需数据，未按此规则调档（初评 {e.klass} 类）"))
+            continue
+        hit = (want in x if op == "contains" else x == want if op == "==" else
+               meets(x, op, want))
+        if hit:
+            e.regrade = {"kind": "rule", "rule": rule["id"], "name": rule["name"],
+                         "from": e.klass, "to": rule["to"], "reason": rule["name"],
+                         "citation": cite.citation}
+            e.klass = rule["to"]
+            break
+    entry = (ctx.manual.get((e.record.credit_code, e.record.year)) or Manual()).regrade
+    if entry is not None and entry.value in names and entry.value != e.klass:
+        e.regrade = {"kind": "manual", "from": e.klass, "to": entry.value,
+                     "reason": entry.reason, "by": entry.by, "at": entry.at}
+        e.klass = entry.value
+    if e.regrade is None:
+        return
+    r = e.regrade
+    how = (f"按调档规则“{r['name']}”（{r['citation']}）" if r["kind"] == "rule" else
+           f"人工调档：{r['reason']}（{r['by']}，{r['at']}）")
+    e.class_node.children.append(Node(
+        "class.regrade", f"调档：{r['from']} 类 → {r['to']} 类（{names[r['to']]}）", Outcome.MET,
+        kind="fact", value=r["to"], note=how))
+    e.class_node.label = (f"分类：{e.klass} 类（{names[e.klass]}），初评 {e.initial_class} 类")
 
 
 def _prev(cls: str) -> str:
@@ -501,15 +886,11 @@ def _lift_percentile(ctx: Ctx, e: MujunEval, st: CohortStats, shares: list[Param
                             f"{shares['ABC'.index(better)].value:.0%}）", needed=needed)
 
 
-# indicator → (the field in its numerator, the denominator's name when it can be cut alone)
-_NUMERATOR = {"tax_per_mu": "tax", "value_added_per_mu": "value_added",
-              "value_added_per_energy": "value_added", "value_added_per_emission": "value_added",
-              "labour_productivity": "value_added", "rd_ratio": "rd_expense",
-              "tax_per_electricity": "tax"}
-_CUT = {"value_added_per_energy": ("energy", "综合能耗（等价值）", "吨标准煤"),
-        "value_added_per_emission": ("emission", "排放当量", "千当量"),
-        "tax_per_electricity": ("electricity_10k_kwh", "用电量", "万千瓦时")}
-_FIELD_NAMES = {"tax": "实缴税金", "value_added": "工业增加值", "rd_expense": "研发费用"}
+# indicator → the field in its numerator, and the denominator it can cut alone (rules.indicators)
+_NUMERATOR = {i: d.numerator for i, d in INDICATORS.items()}
+_CUT = {i: d.cut for i, d in INDICATORS.items() if d.cut}
+_FIELD_NAMES = {"tax": "实缴税金", "value_added": "工业增加值", "rd_expense": "研发费用",
+                "revenue": "营业收入"}
 # Amounts are shown to the cent of 万元 and to 0.01 of a physical unit; indicator values to 4
 # decimals (a ratio to 0.01 %). Each is rounded away from the firm's current figure, so that the
 # change shown, applied exactly, reaches the goal (RULES §0).
@@ -548,14 +929,20 @@ def _lift_nodes(ctx: Ctx, e: MujunEval, target: float, better: str, names: dict[
     usable = {i: ind for i, ind in e.indicators.items()
               if ind.weight and ind.value is not None and ind.benchmark and not ind.imputed
               and ind.denominator}
+    factor = _gain_factor(e)  # a percent 加减分 moves with the indicator sum
+    if factor != 1.0:
+        head.note += "（已计入按指标合计得分比例计的加减分）"
+    if any(ind.benchmark_mode != FIXED for ind in usable.values()):
+        head.note += ("基准值按参评企业计算，本企业数据变化时基准值也会略有变化；"
+                      "所列数额按基准值不变估算。")
     fields: dict[str, dict[str, Any]] = {}
-    for f in ("tax", "value_added", "rd_expense"):
+    for f, field_name in _FIELD_NAMES.items():
         moved = [i for i, ind in usable.items() if _NUMERATOR[i] == f]
         if not moved or gap <= 0:
             continue
-        gains = {i: quotient(usable[i].weight, product(usable[i].benchmark,
-                                                       usable[i].denominator)) or 0.0
-                 for i in moved}
+        gains = {i: product(quotient(usable[i].weight, product(usable[i].benchmark,
+                                                               usable[i].denominator)) or 0.0,
+                            factor) for i in moved}
         per_unit = sum(gains.values())
         if per_unit <= 0:
             continue
@@ -565,7 +952,7 @@ def _lift_nodes(ctx: Ctx, e: MujunEval, target: float, better: str, names: dict[
             continue
         if cap and any(quotient(usable[i].value + delta / usable[i].denominator,
                                 usable[i].benchmark) > cap for i in moved):
-            head.children.append(info(f"lift.field.{f}", f"提高{_FIELD_NAMES[f]}",
+            head.children.append(info(f"lift.field.{f}", f"提高{field_name}",
                                       "相关指标将超过封顶比值，单独提高此项无法弥补差距"))
             continue
         names_moved = "、".join(INDICATOR_NAMES[i] for i in moved)
@@ -574,14 +961,14 @@ def _lift_nodes(ctx: Ctx, e: MujunEval, target: float, better: str, names: dict[
                  if base is not None and base > 0 else "")
         fields[f] = {"field": f, "delta": delta, "indicators": moved}
         head.children.append(info(
-            f"lift.field.{f}", f"提高{_FIELD_NAMES[f]}",
-            f"{_FIELD_NAMES[f]}增加 {fmt(delta)} 万元{share}"
+            f"lift.field.{f}", f"提高{field_name}",
+            f"{field_name}增加 {fmt(delta)} 万元{share}"
             + (f"，同时提高{names_moved}" if len(moved) > 1 else f"，提高{names_moved}"),
             value=delta, unit="万元"))
     indicators: dict[str, dict[str, Any]] = {}
     for i, ind in usable.items():
         assert ind.weight is not None and ind.value is not None and ind.benchmark is not None
-        per_value = ind.weight / ind.benchmark
+        per_value = ind.weight / ind.benchmark * factor
         need = ind.value + needed(per_value,
                                   spill * per_value if i == "value_added_per_emission" else 0.0)
         if not math.isfinite(need):
@@ -644,7 +1031,23 @@ def tree(ctx: Ctx, e: MujunEval) -> Node:
             group.label = f"评价指标（与 {e.benchmark_year} 年度基准值比较）"
         group.caveat = e.benchmark_note
         children.append(group)
-    if e.score is not None:
+    if e.score is not None and e.adjustments:
+        children.append(Node("indicator_sum", "指标合计得分", Outcome.MET, kind="score",
+                             value=e.indicator_sum, points=e.indicator_sum, unit="分",
+                             note="Σ 权重 × 指标值 ÷ 基准值"))
+        lines = []
+        for a in e.adjustments:
+            n = Node(f"adjust.{a.id}", a.name, Outcome.UNKNOWN if a.unknown else Outcome.MET,
+                     kind="score", value=a.points, points=a.points, unit="分",
+                     inputs=a.inputs, params=a.params, note=a.how,
+                     missing=[k for k, v in a.inputs.items() if v is None])
+            lines.append(n)
+        children.append(Node("adjustments", "加减分", Outcome.NA, kind="section",
+                             value=sum(a.points or 0.0 for a in e.adjustments), unit="分",
+                             children=lines))
+        children.append(Node("score", "综合得分", Outcome.MET, kind="score", value=e.score,
+                             points=e.score, unit="分", note="综合得分 = 指标合计得分 + 加减分"))
+    elif e.score is not None:
         children.append(Node("score", "综合得分", Outcome.MET, kind="score", value=e.score,
                              points=e.score, unit="分",
                              note="得分 = Σ 权重 × 指标值 ÷ 基准值"))
@@ -681,6 +1084,9 @@ def summary(e: MujunEval) -> dict[str, Any]:
             **({"benchmark_note": e.benchmark_note} if e.benchmark_note else {}),
             "score": None if e.score is None else round(e.score, 4),
             "class": e.klass, "class_basis": e.class_basis,
+            "initial_class": e.initial_class, "regrade": e.regrade, "group": e.group,
+            "indicator_points": None if e.indicator_sum is None else round(e.indicator_sum, 4),
+            "adjustments": [a.to_json() for a in e.adjustments],
             **({"rank": e.rank, "population": e.population} if e.rank else {}),
             "lift": e.lift_summary,
             "indicators": {i: ind.to_json() for i, ind in e.indicators.items()},
