@@ -202,7 +202,8 @@ def _assess(args: argparse.Namespace) -> int:
             from desktop.reports.batch import Job, render_batch
 
             jobs = [Job(r.values, tuple(p.values for p in r.projects),
-                        outcome.cohorts.get(outcome.cohort_of.get((r.credit_code, r.year), ())))
+                        outcome.cohorts.get(outcome.cohort_of.get((r.credit_code, r.year), ())),
+                        outcome.manual.get((r.credit_code, r.year)))
                     for r in outcome.batch]
             # a frozen build starts its workers as Windows must (spawn), on every system
             failed: list[str] = []
@@ -252,8 +253,8 @@ def _report(args: argparse.Namespace) -> int:
     from desktop.reports.firm import write_firm_report
     from desktop.reports.layout import ReportError, glyph_warning
     from forms.cells import CellError, parse_credit_code
+    from forms.firm import assess_firm
     from forms.store import Store, StoreError
-    from rules.assess import assess
     from rules.profile import ProfileError, load
 
     try:
@@ -270,10 +271,9 @@ def _report(args: argparse.Namespace) -> int:
         rec = store.record(code, args.year)
         if rec is None:
             return _fail(f"数据库中没有 {code} 的 {args.year} 年度数据", "no such firm and year")
-        row = next((r for r in store.results(args.year, profile.id)
-                    if r["credit_code"] == code), None)
-        cohort = store.cohort_stats(profile.id, args.year, row["cohort"]) if row else None
-        result = assess(rec, profile, args.as_of or date.today(), cohort=cohort)
+        # ranked as in the stored batch: its pool, industry group, population benchmarks and
+        # the manager's 加减分 and regrade
+        result = assess_firm(rec, profile, args.as_of or date.today(), store)
         print(f"已写出：{write_firm_report(result, args.pdf)}")
         if glyph_warning():
             print(f"提示：{glyph_warning()}", file=sys.stderr)

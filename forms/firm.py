@@ -72,16 +72,20 @@ def assess_firm(record: Record, profile: Profile, as_of: date,
     """Assess one firm; when the store holds its cohort's ranking for this profile and year,
     the class comes from that ranking (as in the park's batch), else from the cut-off scores.
     A stored sample firm is ranked among the sample; any other firm among real firms only."""
-    result = assess(record, profile, as_of)
-    if store is not None and result.mujun["status"] == "scored":
+    manual = None if store is None else store.manual_for(profile.id, record.credit_code,
+                                                          record.year)
+    result = assess(record, profile, as_of, manual=manual)
+    # a profile taking benchmarks from the population cannot score a firm alone (no_weights):
+    # the stored ranking carries the benchmarks it used
+    if store is not None and result.mujun["status"] in ("scored", "no_weights"):
         pool = SAMPLE if store.pool_of(record.credit_code, record.year) == SAMPLE else REAL
-        cohort = result.mujun["cohort"]
-        stats = store.cohort_stats(profile.id, record.year, cohort, pool)
+        cohort, group = result.mujun["cohort"], result.mujun.get("group")
+        stats = store.cohort_stats(profile.id, record.year, cohort, pool, group)
         if stats is not None:
-            result = assess(record, profile, as_of, cohort=stats)
+            result = assess(record, profile, as_of, cohort=stats, manual=manual)
             if pool == SAMPLE:
                 result.notes.append(SAMPLE_NOTE)
-        elif pool == REAL and store.cohort_stats(profile.id, record.year, cohort, SAMPLE):
+        elif pool == REAL and store.cohort_stats(profile.id, record.year, cohort, SAMPLE, group):
             result.notes.append(NOT_AMONG_SAMPLE)
     return result
 

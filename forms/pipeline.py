@@ -40,6 +40,8 @@ class Outcome:
     cohorts: dict[tuple, Any] = field(default_factory=dict)  # (cohort, year) → CohortStats
     # (code, year) → the key of its ``cohorts`` entry: (cohort, year, industry group)
     cohort_of: dict[tuple, tuple] = field(default_factory=dict)
+    # (code, year) → the park manager's entries the results used (rules.assessments.mujun.Manual)
+    manual: dict[tuple, Any] = field(default_factory=dict)
     # what the results say about themselves (benchmarks of another year …) → how many firms
     notes: dict[str, int] = field(default_factory=dict)
 
@@ -281,7 +283,10 @@ def _assess_into(outcome: Outcome, imp: ImportResult, batch: list[Record],
                         "warnings": [w.to_json() for w in bad.checked.warnings]})
 
     def results() -> Iterator[dict[str, Any]]:
-        for i, res in enumerate(iter_population(population, profile, as_of, stats_out=stats)):
+        manual = store.manual_entries(profile.id) if store is not None else {}
+        outcome.manual = manual
+        for i, res in enumerate(iter_population(population, profile, as_of, stats_out=stats,
+                                                manual=manual)):
             if progress and i % 1000 == 0:
                 progress(i, len(population), "评估")
             if on_result is not None:
@@ -380,8 +385,11 @@ def _reassess_pool(store: Store, profile: Profile, as_of: date, population: list
     stats: dict[tuple, Any] = {}
     classes: dict[str, int] = {}
 
+    manual = store.manual_entries(profile.id)  # the manager's 加减分 and regrades
+
     def rows() -> Iterator[dict[str, Any]]:
-        for i, res in enumerate(iter_population(population, profile, as_of, stats_out=stats)):
+        for i, res in enumerate(iter_population(population, profile, as_of, stats_out=stats,
+                                                manual=manual)):
             if progress and i % 500 == 0:
                 progress(i, len(population), "评估" + ("示例企业" if pool == SAMPLE else ""))
             if res.mujun["class"]:

@@ -111,7 +111,8 @@ def publish(store: Store, base: Profile, year: int, out: Path, today: date | Non
     counts: dict[str, int] = {}
     lowest: dict[str, dict[str, float]] = {}
     stats: dict[tuple, CohortStats] = {}
-    for r in iter_population(records, base, today, stats_out=stats):
+    manual = store.manual_entries(base.id)  # the park ranked with its manager's entries
+    for r in iter_population(records, base, today, stats_out=stats, manual=manual):
         m = r.mujun
         if m["status"] != "scored":
             continue

@@ -11,6 +11,9 @@
   belongs to the *sample* pool when the batch that wrote it is the sample, else to the *real*
   pool; firms are ranked only among firms of their own pool, so synthetic firms never set a
   real firm's class, and the sample can be removed at any time.
+- ``manual`` keeps what a park manager entered per profile, firm and year: 加减分 values and a
+  regrade, each with its reason, who and when (county methods, issue 15). Cohort statistics are
+  per industry group (``grp``) when a method ranks inside groups.
 """
 
 from __future__ import annotations
@@ -31,17 +34,18 @@ from typing import Any
 
 import sqlite_utils
 
-from rules.assessments.mujun import CohortStats
+from rules.assessments.mujun import CohortStats, Entry, Manual, PopBenchmark
 from rules.catalogue import ENTERPRISE_FIELDS, PROJECT_FIELDS, Field, Kind
 from rules.record import Record, make_record
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # batch kinds, and the two ranking pools
 IMPORT, SAMPLE, FORM = "import", "sample", "form"
 REAL = "real"
 POOLS = (REAL, SAMPLE)
 SAMPLE_FILE = "sample-park.xlsx"  # the bundled sample's name (batches of version 1 have no kind)
 FORM_FILE = "企业自评表单"  # the batch name of a save from the form
+REGRADE = "__class__"  # the ``manual`` item of a regrade (加减分 items have their profile's ids)
 SQLITE_MAX_PATHNAME = 512  # bytes, SQLite's unix VFS
 _SQL_TYPE = {Kind.NUMBER: float, Kind.INT: int, Kind.BOOL: int, Kind.TEXT: str, Kind.CODE: str,
              Kind.CHOICE: str, Kind.MULTI: str}
@@ -146,8 +150,26 @@ def _pools_v2(db: sqlite_utils.Database) -> None:
     db.execute("drop table cohorts_v1")
 
 
+def _groups_v3(db: sqlite_utils.Database) -> None:
+    """County methods (issue 15): cohort statistics get an industry group in their key (''
+    when a method ranks the whole cohort), and the park manager's entries a table."""
+    db.execute("alter table cohorts rename to cohorts_v2")
+    db["cohorts"].create({"profile_id": str, "profile_sha256": str, "year": int, "cohort": str,
+                          "grp": str, "pool": str, "as_of": str, "scores_json": str,
+                          "emission_mean": float, "emission_count": int},
+                         pk=("profile_id", "year", "cohort", "grp", "pool"))
+    db.execute("insert into cohorts (profile_id, profile_sha256, year, cohort, grp, pool, as_of, "
+               "scores_json, emission_mean, emission_count) select profile_id, profile_sha256, "
+               "year, cohort, '', pool, as_of, scores_json, emission_mean, emission_count "
+               "from cohorts_v2")
+    db.execute("drop table cohorts_v2")
+    db["manual"].create({"profile_id": str, "credit_code": str, "year": int, "item": str,
+                         "value_json": str, "reason": str, "entered_by": str, "entered_at": str},
+                        pk=("profile_id", "credit_code", "year", "item"))
+
+
 # version N → the function that brings a version N-1 database to N
-MIGRATIONS: dict[int, Migration] = {1: _create_v1, 2: _pools_v2}
+MIGRATIONS: dict[int, Migration] = {1: _create_v1, 2: _pools_v2, 3: _groups_v3}
 
 
 @dataclass
@@ -676,6 +698,10 @@ class Store:
                 "(select id from batches where kind=?)", (SAMPLE,))})
             removed = conn.execute("select count(*) from records where batch_id in "
                                    "(select id from batches where kind=?)", (SAMPLE,)).fetchone()[0]
+            # what a manager entered for a sample firm goes with it (never onto a real firm)
+            conn.execute("delete from manual where exists (select 1 from records r where "
+                         "r.credit_code = manual.credit_code and r.year = manual.year and "
+                         "r.batch_id in (select id from batches where kind=?))", (SAMPLE,))
             for (b,) in conn.execute("select id from batches where kind=?", (SAMPLE,)).fetchall():
                 self._drop_batch_rows(b)
             for b in live:
@@ -943,23 +969,76 @@ class Store:
                 yield (json.loads(row[0]), row[1],
                        {"county": row[2], "park": row[3], "industry_code": row[4]})
 
-    def cohort_stats(self, profile_id: str, year: int, cohort: str,
-                     pool: str = REAL) -> CohortStats | None:
+    def cohort_stats(self, profile_id: str, year: int, cohort: str, pool: str = REAL,
+                     group: str | None = None) -> CohortStats | None:
         row = self.db.execute(
             "select scores_json, emission_mean, emission_count from cohorts where profile_id=? "
-            "and year=? and cohort=? and pool=?", (profile_id, year, cohort, pool)).fetchone()
+            "and year=? and cohort=? and grp=? and pool=?",
+            (profile_id, year, cohort, group or "", pool)).fetchone()
         if row is None:
             return None
         scores = json.loads(row[0])
         if isinstance(scores, dict):  # since issue 19: which scores carry imputed emission points
+            benchmarks = {i: PopBenchmark(b["value"], b["mode"], b["count"])
+                          for i, b in scores.get("benchmarks", {}).items()}
             return CohortStats(cohort, year, scores["scores"], row[1], row[2],
-                               [bool(x) for x in scores["imputed"]])
+                               [bool(x) for x in scores["imputed"]], group, benchmarks)
         return CohortStats(cohort, year, scores, row[1], row[2])  # older rows: no flags
+
+    # -- what the park manager entered (加减分, regrade)
+    def manual_entries(self, profile_id: str) -> dict[tuple[str, int], Manual]:
+        """Every entry under ``profile_id``, by (credit code, year)."""
+        adjust: dict[tuple[str, int], dict[str, Entry]] = {}
+        regrade: dict[tuple[str, int], Entry] = {}
+        for code, year, item, value, reason, by, at in self.db.execute(
+                "select credit_code, year, item, value_json, reason, entered_by, entered_at "
+                "from manual where profile_id=?", (profile_id,)):
+            entry = Entry(json.loads(value), reason, by, at)
+            if item == REGRADE:
+                regrade[(code, year)] = entry
+            else:
+                adjust.setdefault((code, year), {})[item] = entry
+        return {k: Manual(adjust.get(k, {}), regrade.get(k)) for k in {*adjust, *regrade}}
+
+    def manual_for(self, profile_id: str, credit_code: str, year: int) -> Manual | None:
+        """One firm's entries (a handful of rows, found by the primary key), or None."""
+        rows = self.db.execute(
+            "select item, value_json, reason, entered_by, entered_at from manual where "
+            "profile_id=? and credit_code=? and year=?", (profile_id, credit_code, year)).fetchall()
+        if not rows:
+            return None
+        adjust = {item: Entry(json.loads(v), r, b, a) for item, v, r, b, a in rows
+                  if item != REGRADE}
+        regrade = next((Entry(json.loads(v), r, b, a) for item, v, r, b, a in rows
+                        if item == REGRADE), None)
+        return Manual(adjust, regrade)
+
+    def set_manual(self, profile_id: str, credit_code: str, year: int, item: str, value: Any,
+                   reason: str, by: str) -> None:
+        """Enter (or, with ``value`` None, clear) a 加减分 value or, with ``item`` REGRADE, a
+        class. A reason is required: every entry says why, who and when."""
+        with self.atomic():
+            if value is None:
+                self.db.conn.execute(
+                    "delete from manual where profile_id=? and credit_code=? and year=? and item=?",
+                    (profile_id, credit_code, year, item))
+                return
+            if not reason or not reason.strip():
+                raise StoreError("请写明理由：每项加减分和调档都要说明依据")
+            at = datetime.now().isoformat(sep=" ", timespec="minutes")
+            self.db.conn.execute(
+                "insert or replace into manual (profile_id, credit_code, year, item, value_json, "
+                "reason, entered_by, entered_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                (profile_id, credit_code, year, item, json.dumps(value, ensure_ascii=False),
+                 reason.strip(), by or "未署名", at))
 
 
 def cohort_row(profile_id: str, profile_sha: str, as_of: date, st: CohortStats,
                pool: str = REAL) -> dict[str, Any]:
+    scores: dict[str, Any] = {"scores": st.ascending, "imputed": st.imputed}
+    if st.benchmarks:
+        scores["benchmarks"] = {i: b.to_json() for i, b in st.benchmarks.items()}
     return {"profile_id": profile_id, "profile_sha256": profile_sha, "year": st.year,
-            "cohort": st.cohort, "pool": pool, "as_of": as_of.isoformat(),
-            "scores_json": json.dumps({"scores": st.ascending, "imputed": st.imputed}),
+            "cohort": st.cohort, "grp": st.group or "", "pool": pool,
+            "as_of": as_of.isoformat(), "scores_json": json.dumps(scores),
             "emission_mean": st.emission_mean, "emission_count": st.emission_count}

@@ -635,7 +635,8 @@ class ImportPage(QWidget):
         if outcome is None:
             return None
         jobs = [Job(r.values, tuple(p.values for p in r.projects),
-                    outcome.cohorts.get(outcome.cohort_of.get((r.credit_code, r.year), ())))
+                    outcome.cohorts.get(outcome.cohort_of.get((r.credit_code, r.year), ())),
+                    outcome.manual.get((r.credit_code, r.year)))
                 for r in outcome.batch]
         ref, as_of = self.ctx.profile.ref, self.ctx.as_of
         failed: list[str] = []

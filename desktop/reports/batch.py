@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rules.assessments.mujun import CohortStats
+from rules.assessments.mujun import CohortStats, Manual
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class Job:
     values: dict[str, Any]
     projects: tuple[dict[str, Any], ...]
     cohort: CohortStats | None
+    manual: Manual | None = None  # the park manager's 加减分 and regrade for this firm
 
 
 def file_name(credit_code: str, year: int) -> str:
@@ -60,7 +61,8 @@ def _render(jobs: list[Job]) -> list[tuple[str, str]]:
     out = []
     for job in jobs:
         rec = make_record(job.values, job.projects)
-        result = assess(rec, _STATE["profile"], _STATE["as_of"], cohort=job.cohort)
+        result = assess(rec, _STATE["profile"], _STATE["as_of"], cohort=job.cohort,
+                        manual=job.manual)
         path = _STATE["out"] / file_name(rec.credit_code, rec.year)
         try:
             written = write_firm_report(result, path)
