@@ -63,9 +63,12 @@ RESULT_WORDS = {"miit-2022": "工信部企业〔2022〕63号", "miit-2026": "工
 # no class — said in their title, where they are chosen.
 PROFILE_WORDS = {"huangyan-2021": "台州市黄岩区 2021 年度亩均效益评价",
                  "huangyan-2022": "台州市黄岩区亩均效益评价（2021、2022 年度基准值）",
+                 "generic-county": "通用县级起步配置（全省六项指标、示例权重、按参评企业计算基准值）",
+                 "wenling-zones": "温岭市两个园区区块（部分：分类比例、行业组、出租扣分；权重与基准值待填）",
                  "template": "空白县级配置（只含省级参数，用来复制改写）",
                  "zhejiang": "浙江省基础配置（只含省级参数，不含县级权重与基准值）"}
-NO_COUNTY_WEIGHTS = ("template", "zhejiang")  # their words say so; tests check the profiles
+# their words say so; tests check the profiles
+NO_COUNTY_WEIGHTS = ("template", "zhejiang", "wenling-zones")
 
 # How sure a parameter's source is (the ``confidence`` of a source: H, M, L).
 CONFIDENCE_WORDS = {"H": "高", "M": "中", "L": "低"}

@@ -103,7 +103,7 @@ def test_profiles_have_names_in_words() -> None:
         profile = load(pid)
         assert pid not in title and not re.search(r"[a-z]{3,}", title)
         if pid in NO_COUNTY_WEIGHTS:  # the words say what the profile lacks
-            assert lacks_weights(profile) and "只含省级参数" in title
+            assert lacks_weights(profile) and ("只含省级参数" in title or "权重与基准值待填" in title)
         else:  # a county's profile reads as its own name
             assert not lacks_weights(profile) and title == profile.name
     assert profile_title("huangyan-2022") == "台州市黄岩区亩均效益评价（2021、2022 年度基准值）"
@@ -153,7 +153,7 @@ def test_rules_page_reads_in_words_for_every_profile(ctx: AppContext, qtbot) -> 
         confidences = {page.items[s.key].text(5) for s in SPECS if profile.param(s.key)}
         assert confidences <= set(CONFIDENCE_WORDS.values()) and "低" in confidences
         # no county weights: said where the profile is chosen, in words
-        assert page.warning.isVisibleTo(page) is (pid in ("template", "zhejiang")), pid
+        assert page.warning.isVisibleTo(page) is (pid in NO_COUNTY_WEIGHTS), pid
     assert "不分类" in page.warning.text() and "权重" in page.warning.text()
     assert all(w in CONFIDENCE_LEGEND for w in ("高", "中", "低", "默认值"))
     # ENUM values and group names as words

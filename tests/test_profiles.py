@@ -29,8 +29,9 @@ from tests.conftest import TESTS
 BROKEN = sorted((TESTS / "profiles" / "broken").glob("*.yaml"))
 
 
-def test_bundled_profiles_are_the_four_of_the_spec() -> None:
-    assert available() == ["huangyan-2021", "huangyan-2022", "template", "zhejiang"]
+def test_bundled_profiles_are_the_four_of_the_spec_and_the_two_county_starters() -> None:
+    assert available() == ["generic-county", "huangyan-2021", "huangyan-2022", "template",
+                           "wenling-zones", "zhejiang"]
 
 
 @pytest.mark.parametrize("pid", available())

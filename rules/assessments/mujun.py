@@ -21,6 +21,7 @@ from rules.indicators import (
     BELOW_SMALL,
     FIXED,
     INDICATORS,
+    MEAN,
     TENANT,
 )
 from rules.numbers import REL, meets, product, quotient, round_down, round_up, total
@@ -383,7 +384,8 @@ def evaluate(ctx: Ctx, rec: Record) -> MujunEval:
         if ind.benchmark_mode == FIXED:
             ind.params = [wref, bref, *ind.params]
             ind.benchmark = bref.value
-            years.add(bref.data_year)
+            if bref.value is not None:  # an unset benchmark has no year to speak of
+                years.add(bref.data_year)
         else:
             ind.params = [wref, mref, *ind.params]
             pb = (population or {}).get(i)
@@ -407,6 +409,14 @@ def evaluate(ctx: Ctx, rec: Record) -> MujunEval:
             capped = min(ind.ratio, cap) if cap else ind.ratio
             ind.points = product(ind.weight, capped)
     ev.benchmark_year, ev.benchmark_note = benchmark_year(rec.year, years)
+    from_population = [i for i, ind in inds.items()
+                       if ind.benchmark_mode != FIXED and ind.benchmark is not None]
+    if from_population:
+        modes = {inds[i].benchmark_mode for i in from_population}
+        ev.benchmark_note = "；".join(x for x in (ev.benchmark_note, (
+            f"{'、'.join(INDICATOR_NAMES[i] for i in from_population)}的基准值按本次参评的同类企业计算"
+            f"（{'；'.join(_MODE_NOTE[m] for m in sorted(modes))}），"
+            "不是县里公布的基准值")) if x)
     if no_population and not [i for i in inds if i not in no_population
                               and inds[i].benchmark is None]:
         ev.status = NO_WEIGHTS
@@ -451,6 +461,7 @@ def industry_group(ctx: Ctx, rec: Record) -> str | None:
 
 
 UNGROUPED = "未列入行业组"
+_MODE_NOTE = {AGGREGATE: "合计值：Σ分子 ÷ Σ分母", MEAN: "各企业指标值的平均数"}
 
 
 def _adjustments(ctx: Ctx, rec: Record, cohort: str) -> list[Adjustment]:
