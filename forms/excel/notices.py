@@ -41,7 +41,7 @@ from forms.excel.export import (
     wrap_lines,
     write_notes,
 )
-from rules.assessments.mujun import ABOVE, BELOW, COHORT_LABELS
+from rules.assessments.mujun import ABOVE, BELOW, COHORT_LABELS, GRADED
 from rules.catalogue import (
     DIGITAL,
     ENTERPRISE_FIELDS,
@@ -56,7 +56,11 @@ from rules.catalogue import (
 from rules.industry import industry_label
 
 CLASSES = "ABCD"
-PUBLISHED = (ABOVE, BELOW)  # the cohorts a county publishes a list of
+# the cohorts a county publishes a list of: every graded one (a county method may have four);
+# 规上 and 规下 always get their sheet, the others when they have firms
+PUBLISHED = GRADED
+SHEET_NAMES = {ABOVE: "规上企业", BELOW: "规下企业", "below_scale_small": "规下不足3亩",
+               "tenant": "无自有用地"}
 
 
 def class_names(profile: Any = None) -> dict[str, str]:
@@ -95,6 +99,7 @@ def write_notice_workbook(results: Iterable[Any], path: Path, year: int, *,
         else:
             others += 1
     wb = Workbook(write_only=True)
+    graded = {c: f for c, f in graded.items() if f or c in (ABOVE, BELOW)}
     for cohort, firms in graded.items():
         firms.sort(key=lambda f: (CLASSES.index(f[0]), f[1]))
         counts = "，".join(f"{c} 类 {n} 家" for c in CLASSES
@@ -102,7 +107,7 @@ def write_notice_workbook(results: Iterable[Any], path: Path, year: int, *,
         title = f"{scope}{year} 年度工业企业亩均效益综合评价\n分类结果（{COHORT_LABELS[cohort]}）"
         note = (f"排名不分先后（同一类别内按企业名称排列）。共 {len(firms)} 家"
                 + (f"：{counts}" if counts else "") + "。")
-        table = Table(wb, COHORT_LABELS[cohort][:4], ["序号", "企业名称", "评价类别", "类别名称"],
+        table = Table(wb, SHEET_NAMES[cohort], ["序号", "企业名称", "评价类别", "类别名称"],
                       class_col=2, freeze=2, above=[title, note], center=[0],
                       heading=title.replace("\n", ""),
                       landscape=False)  # a list of four columns: an A4 page upright
