@@ -823,6 +823,10 @@ def regrade(ctx: Ctx, e: MujunEval) -> None:
         "class.regrade", f"调档：{r['from']} 类 → {r['to']} 类（{names[r['to']]}）", Outcome.MET,
         kind="fact", value=r["to"], note=how))
     e.class_node.label = (f"分类：{e.klass} 类（{names[e.klass]}），初评 {e.initial_class} 类")
+    for n in e.lift:  # the lift is by the rank, that is from the 初评 class
+        n.note = f"按初评 {e.initial_class} 类计算（调档后为 {e.klass} 类）；{n.note}"
+    if e.lift_summary is not None:
+        e.lift_summary["from_initial_class"] = e.initial_class
 
 
 def _prev(cls: str) -> str:
