@@ -442,6 +442,10 @@ def evaluate(ctx: Ctx, rec: Record) -> MujunEval:
         ev.reason += "；缺少计分所需数据，无法得出得分"
         return ev
     ev.adjustments = _adjustments(ctx, rec, cohort)
+    manual = ctx.manual.get((rec.credit_code, rec.year))
+    stray = sorted(set(manual.adjust) - {a.id for a in ev.adjustments}) if manual else []
+    if stray:  # entered under an item this method (or this cohort) does not have
+        ev.reason += f"；园区录入的 {len(stray)} 项加减分不属于本配置对本组企业的加减分项目，未计入"
     return ev
 
 
@@ -784,7 +788,12 @@ def _shares_words(shares: list[ParamRef]) -> str:
 def regrade(ctx: Ctx, e: MujunEval) -> None:
     """初评等级 → 调档后等级 (RULES §1.6): the profile's regrade rules in order, then a
     manual regrade entered by the park manager, which decides. Each is a line of the tree."""
+    entry = (ctx.manual.get((e.record.credit_code, e.record.year)) or Manual()).regrade
     if e.klass is None:
+        if entry is not None and e.class_node is not None:
+            e.class_node.children.append(info(
+                "class.regrade", "人工调档未生效",
+                f"园区录入的调档（{entry.value} 类：{entry.reason}）需先有初评等级，本次无法分类，未生效"))
         return
     e.initial_class = e.klass
     names = ctx.v("mujun.class_names")
@@ -809,7 +818,6 @@ def regrade(ctx: Ctx, e: MujunEval) -> None:
                          "citation": cite.citation}
             e.klass = rule["to"]
             break
-    entry = (ctx.manual.get((e.record.credit_code, e.record.year)) or Manual()).regrade
     if entry is not None and entry.value in names and entry.value != e.klass:
         e.regrade = {"kind": "manual", "from": e.klass, "to": entry.value,
                      "reason": entry.reason, "by": entry.by, "at": entry.at}
