@@ -623,6 +623,9 @@ class _Reader:
             if spec.type in (T.ADJUSTMENTS, T.REGRADES) and isinstance(node, yaml.SequenceNode):
                 index = _item_problem(spec, v)[0]  # the item's own line
                 at = node.value[index] if index is not None and index < len(node.value) else node
+            elif spec.type is T.GROUPS and isinstance(node, yaml.MappingNode):
+                name = _groups_problem(v)[0]  # the group's own line
+                at = next((k for k, _ in node.value if k.value == name), node)
             self.err(at, key, problem)
             return _BAD
         return _freeze(spec, v)
@@ -727,23 +730,29 @@ def _check_value(spec: schema.ParamSpec, v: Any) -> str:
 
 
 def _check_groups(v: Any) -> str:
-    """Industry groups: a map of non-empty names to division ranges, no division in two."""
+    return _groups_problem(v)[1]
+
+
+def _groups_problem(v: Any) -> tuple[Any, str]:
+    """Industry groups: a map of non-empty names to division ranges, no division in two.
+    (the group at fault or None, a Chinese description) — (None, '') when right."""
     if not isinstance(v, dict) or not v:
-        return "应为“组名: [[起, 止], …]”的映射"
+        return None, "应为“组名: [[起, 止], …]”的映射"
     ranges = schema.BY_KEY["mujun.industry_in_scope"]
     seen: list[tuple[int, int, str]] = []
     for name, spans in v.items():
         if not isinstance(name, str) or _blank(name):
-            return "组名不能为空"
+            return name, "组名不能为空"
         problem = _check_value(ranges, spans)
         if problem:
-            return f"“{name}”：{problem}"
+            return name, f"“{name}”：{problem}"
         seen += [(a, b, name) for a, b in spans]
     seen.sort()
     for (a1, b1, n1), (a2, b2, n2) in pairwise(seen):
         if a2 <= b1:
-            return f"行业大类 {a2:02d} 同时属于“{n1}”和“{n2}”"
-    return ""
+            return n2, (f"行业大类 {a2:02d} 同时属于“{n1}”和“{n2}”：每个大类只能属于一个组"
+                        "（“其他”组请列出其余的大类）")
+    return None, ""
 
 
 _ITEM_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,31}")
@@ -820,9 +829,12 @@ def _one_item(adjust: bool, keys: dict[str, bool], item: Any, ids: set[str]) -> 
                 return "须写 field（读取的字段）"
             if item.get("per_unit") is None:
                 return "须写 per_unit（每单位的分值）"
-            kinds = (Kind.INT, Kind.NUMBER) if item["input"] == "count" else (Kind.BOOL,)
+            kinds = (Kind.INT,) if item["input"] == "count" else (Kind.BOOL,)
             if f.kind not in kinds:
-                return f"字段 {field} 不是{'数量' if item['input'] == 'count' else '是/否'}字段"
+                return f"字段 {field} 不是{'整数（数量）' if item['input'] == 'count' else '是/否'}字段"
+        if item["input"] != "count" and (item.get("first") is not None
+                                         or item.get("free") is not None):
+            return "first 和 free 只用于按数量（count）的项目"
     else:
         classes = schema.CLASSES
         frm, to = item["from"], item["to"]
@@ -839,8 +851,10 @@ def _one_item(adjust: bool, keys: dict[str, bool], item: Any, ids: set[str]) -> 
         if f is None:
             return "须写 field（判断的字段）"
         if op == "contains":
-            if f.kind is not Kind.MULTI or value not in f.choices:
-                return f"contains 只用于多选字段，且值须为 {'、'.join(f.choices) or '其选项'} 之一"
+            if f.kind is not Kind.MULTI:
+                return f"contains 只用于多选字段（如 titles 已获称号），{field} 不是多选字段"
+            if value not in f.choices:
+                return f"值须为 {'、'.join(f.choices)} 之一"
         elif f.kind in (Kind.INT, Kind.NUMBER):
             if not _is_num(value) or _out_of(schema.SCORE, value):
                 return f"value 应为数字，得到 {_brief(value)}"
@@ -1123,7 +1137,8 @@ def _check_consistency(params: dict[str, Param], where: dict[str, tuple[str, int
                 bad = [(bk, wk) for w, b, m, bk, wk in zip(weights, benches, modes, bkeys, wkeys)
                        if w is not None and w > 0 and m in fixed and not (b is not None and b > 0)]
                 if bad:
-                    bf, bl = loc(list(bad[0]))
+                    # the benchmark's own line when it is written (as null), else the weight's
+                    bf, bl = where.get(bad[0][0]) or loc([bad[0][1]])
                     issues.append(Issue(bf, bl, bad[0][0],
                                         "权重大于 0 的指标须有大于 0 的基准值，或按参评企业计算基准值"
                                         f"（benchmark_mode）{when}"))
@@ -1140,6 +1155,11 @@ def _check_consistency(params: dict[str, Param], where: dict[str, tuple[str, int
     for prefix in ("mujun", *(f"mujun.{c}" for c in schema.COHORTS)):
         share_keys = [f"{prefix}.share_{c}" for c in "abc"]
         if prefix != "mujun" and not any(k in params for k in share_keys):
+            continue
+        if prefix != "mujun" and not failed & set(share_keys) and \
+                not all(k in params for k in share_keys):
+            f, ln = loc(share_keys)  # one or two written: the provincial ones would fill in
+            issues.append(Issue(f, ln, f"{prefix}.share_*", "本组的排名比例须 A、B、C 三项都给出"))
             continue
         for shares in dated(share_keys):
             if shares.count(None) in (1, 2) and prefix != "mujun":

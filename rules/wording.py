@@ -291,7 +291,8 @@ def param_value(key: str, value: Any, unit: str) -> str:
     if t is T.ENUM:
         return word(key, value)
     if t is T.GROUPS:
-        return "；".join(f"{name}：" + "、".join(f"{lo:02d}–{hi:02d}" for lo, hi in spans)
+        return "；".join(f"{name}：" + "、".join(f"{lo:02d}" if lo == hi else f"{lo:02d}–{hi:02d}"
+                                               for lo, hi in spans)
                         for name, spans in value.items())
     if t is T.ADJUSTMENTS:
         return "；".join(adjustment_words(item) for item in value)
@@ -309,13 +310,15 @@ def adjustment_words(item: dict[str, Any]) -> str:
     elif item["input"] == "field":
         rule = f"{label(item['field'])}为“是”时 {fmt(item['per_unit'])} {unit}"
     else:
+        each = ENTERPRISE_BY_ID[item["field"]].unit or "个"  # 家 for tenants
         parts = [f"按{label(item['field'])}"]
         if item.get("free"):
-            parts.append(f"前 {item['free']} 个不计")
+            parts.append(f"前 {item['free']} {each}不计")
         if item.get("first") is not None:
-            parts.append(f"第 1 个 {fmt(item['first'])} {unit}，其后每个 {fmt(item['per_unit'])}")
+            parts.append(f"第 1 {each} {fmt(item['first'])} {unit}，"
+                         f"其后每{each} {fmt(item['per_unit'])} {unit}")
         else:
-            parts.append(f"每个 {fmt(item['per_unit'])} {unit}")
+            parts.append(f"每{each} {fmt(item['per_unit'])} {unit}")
         rule = "，".join(parts)
     bounds = [f"不低于 {fmt(item['min'])}" if item.get("min") is not None and
               item["input"] != "manual" else "",

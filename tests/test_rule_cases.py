@@ -6,7 +6,9 @@ adds other firms (the same base plus their overrides) so that classes are ranked
 ``outcomes`` ("tree:node-id" → met/unmet/unknown/not_applicable), ``points`` (a score item's
 points), ``values`` (the node's value, compared exactly: 128.64 ÷ 4288 is 0.03), ``notes`` (text
 the node's note contains), ``caveats`` (text its caveat contains; null: no caveat) and ``cites``
-("tree:node-id" → text that one of the node's parameters cites).
+("tree:node-id" → text that one of the node's parameters cites). ``manual`` is what the park
+manager entered for the case's own firm: ``{adjust: {ITEM_ID: [value, reason]}, regrade: [CLASS,
+reason]}`` (by 测试 at 2026-11-30 10:00), passed to the assessment as a ``Manual``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pytest
 import yaml
 
 from rules.assess import EnterpriseResult, assess, assess_population
+from rules.assessments.mujun import Entry, Manual
 from rules.engine import Node
 from rules.profile import load
 from rules.record import make_record
@@ -27,6 +30,7 @@ from tests.conftest import TESTS, credit_code
 CASES = TESTS / "cases"
 BASES = yaml.safe_load((CASES / "bases.yaml").read_text(encoding="utf-8"))
 DEFAULT_AS_OF = date(2026, 11, 22)
+MANUAL_BY, MANUAL_AT = "测试", "2026-11-30 10:00"
 
 
 def _cases() -> list[Any]:
@@ -52,6 +56,17 @@ def _record(case: dict, overrides: dict, code: str):
     projects = [{"credit_code": code, "year": values.get("year"), **p}
                 for p in case.get("projects", [])]
     return make_record(values, projects)
+
+
+def _manual(case: dict) -> Manual | None:
+    """The park manager's entries for the case's own firm, or None."""
+    given = case.get("manual")
+    if not given:
+        return None
+    adjust = {item: Entry(value, reason, MANUAL_BY, MANUAL_AT)
+              for item, (value, reason) in (given.get("adjust") or {}).items()}
+    regrade = Entry(*given["regrade"], MANUAL_BY, MANUAL_AT) if given.get("regrade") else None
+    return Manual(adjust, regrade)
 
 
 def _get(data: Any, path: str) -> Any:
@@ -91,15 +106,17 @@ def test_rule_case(case: dict) -> None:
     profile = _profile(case.get("profile", "huangyan-2022"))
     as_of = date.fromisoformat(str(case.get("as_of", DEFAULT_AS_OF)))
     target = _record(case, case.get("record", {}), credit_code(0))
+    manual = _manual(case)
     if "population" in case:
         others = [_record(case, o or {}, credit_code(i + 1))
                   for i, o in enumerate(case["population"])]
-        results = assess_population([target, *others], profile, as_of)
+        entered = {(target.credit_code, target.year): manual} if manual else None
+        results = assess_population([target, *others], profile, as_of, manual=entered)
         result = results[0]
         for idx, exp in case.get("population_expect", {}).items():
             _check_values(results[int(idx)], exp, f"population[{idx}]")
     else:
-        result = assess(target, profile, as_of)
+        result = assess(target, profile, as_of, manual=manual)
     _check_values(result, case.get("expect", {}), "target")
     for where, outcome in case.get("outcomes", {}).items():
         assert _tree(result, where).outcome.value == outcome, where

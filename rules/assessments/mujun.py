@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
+from rules.catalogue import ENTERPRISE_BY_ID
 from rules.engine import Ctx, Node, Outcome, ParamRef, all_of, compare, flag, fmt, info, ratio
 from rules.indicators import (
     AGGREGATE,
@@ -116,13 +117,15 @@ class Adjustment:
     points: float | None = None  # filled when the score is known
 
     def apply(self, indicator_sum: float) -> float:
+        """The points at ``indicator_sum``; a value cut to a bound says so in ``how``."""
         raw = (self.value or 0.0) if self.kind == "points" else \
             product(indicator_sum, (self.value or 0.0) / 100)
-        if self.low is not None:
-            raw = max(raw, self.low)
-        if self.high is not None:
-            raw = min(raw, self.high)
-        return raw
+        got = raw if self.low is None else max(raw, self.low)
+        got = got if self.high is None else min(got, self.high)
+        if got != raw and "按本项" not in self.how:
+            bound = "上限" if got < raw else "下限"
+            self.how += f"；按本项{bound} {fmt(got)} 分计（不计{bound}时为 {fmt(round(raw, 4))} 分）"
+        return got
 
     def spec(self) -> tuple[str, float, float | None, float | None]:
         return (self.kind, self.value or 0.0, self.low, self.high)
@@ -171,6 +174,7 @@ class MujunEval:
     group: str | None = None  # the industry group ranked in, when the profile has groups
     adjustments: list[Adjustment] = field(default_factory=list)
     indicator_sum: float | None = None  # 指标合计得分; ``score`` adds the 加减分
+    complete: bool = True  # has every input its weighted indicators need
     initial_class: str | None = None  # 初评等级; ``klass`` is the class after any regrade
     regrade: dict[str, Any] | None = None
 
@@ -236,8 +240,10 @@ def _scope(ctx: Ctx, rec: Record) -> tuple[str | None, str, list[Node], list[str
         if rec.own_land is None:
             own.outcome = Outcome.MET
         nodes.append(own)
-        if rec.own_land is False:
+        if rec.own_land is False:  # a fact that places the firm, not a failed condition
             cohort = TENANT
+            own.outcome, own.kind = Outcome.MET, "fact"
+            own.label = "无自有工业用地（本县单列一组评价）"
     if cohort == BELOW:
         land = compare(ctx, "scope.land", "规下企业实际用地不少于门槛", rec.land_mu, ">=",
                        "mujun.below_scale_min_land", {"land_mu": rec.land_mu})
@@ -251,7 +257,8 @@ def _scope(ctx: Ctx, rec: Record) -> tuple[str | None, str, list[Node], list[str
                 why = (f"规下企业实际用地 {fmt(rec.land_mu)} 亩，不足 {fmt(land.threshold)} 亩，"
                        "不在评价范围（部分县单列）")
                 return OUT, why, nodes, []
-            land.kind, land.note = "fact", f"不足 {fmt(land.threshold)} 亩的规下企业本县单列一组评价"
+            land.outcome, land.kind, land.gap = Outcome.MET, "fact", None
+            land.label = f"规下企业实际用地不足 {fmt(land.threshold)} 亩（本县单列一组评价）"
             cohort = BELOW_SMALL
     # Exclusions: evaluated but not graded.
     ex: list[Node] = []
@@ -395,11 +402,16 @@ def evaluate(ctx: Ctx, rec: Record) -> MujunEval:
                 no_population.append(i)
             elif pb is not None:
                 ind.how = "；".join(x for x in (ind.how, (
-                    f"基准值为同年度同组 {pb.count} 家参评企业的"
+                    f"基准值为同年度同类 {pb.count} 家参评企业的"
                     f"{'合计值（Σ分子 ÷ Σ分母）' if pb.mode == AGGREGATE else '指标值平均数'}"))
                     if x)
         if cap:
             ind.params.append(ctx.ref("mujun.cap"))
+        if ind.weight == 0:  # listed with no points: needs no benchmark (the loader allows it)
+            ind.points = 0.0 if ind.value is not None else None
+            if i in no_population:
+                no_population.remove(i)
+            continue
         if ind.weight is None or ind.benchmark is None:
             weights_set = False
             continue
@@ -419,6 +431,9 @@ def evaluate(ctx: Ctx, rec: Record) -> MujunEval:
             "不是县里公布的基准值")) if x)
     if no_population and not [i for i in inds if i not in no_population
                               and inds[i].benchmark is None]:
+        # whether the firm could be scored once the population's benchmarks are known: only
+        # such firms enter them (the benchmark is the ranked firms', RULES §1.6)
+        ev.complete = not _missing_inputs(ctx, inds)
         ev.status = NO_WEIGHTS
         ev.reason += ("；本配置按参评企业计算基准值（" + "、".join(INDICATOR_NAMES[i]
                                                          for i in no_population)
@@ -429,13 +444,7 @@ def evaluate(ctx: Ctx, rec: Record) -> MujunEval:
         ev.status = NO_WEIGHTS
         ev.reason += "；本配置没有该类企业的权重和基准值，只能给出指标值，不能计分"
         return ev
-    for i, ind in inds.items():
-        if ind.value is None and ind.weight:
-            if i == "value_added_per_emission" and ind.inputs.get("value_added") is not None \
-                    and ctx.v("mujun.missing_emission") == "cohort_mean":
-                ind.imputed = True  # points filled in by classify()
-                continue
-            ev.missing += [k for k, v in ind.inputs.items() if v is None] or [i]
+    ev.missing = _missing_inputs(ctx, inds)
     if ev.missing:
         ev.status = INCOMPLETE
         ev.missing = list(dict.fromkeys(ev.missing))
@@ -447,6 +456,20 @@ def evaluate(ctx: Ctx, rec: Record) -> MujunEval:
     if stray:  # entered under an item this method (or this cohort) does not have
         ev.reason += f"；园区录入的 {len(stray)} 项加减分不属于本配置对本组企业的加减分项目，未计入"
     return ev
+
+
+def _missing_inputs(ctx: Ctx, inds: dict[str, Indicator]) -> list[str]:
+    """The inputs a weighted indicator lacks (a missing emission of a 规上 firm is imputed by
+    the cohort's mean instead, 黄岩 rule: marked on the indicator)."""
+    missing: list[str] = []
+    for i, ind in inds.items():
+        if ind.value is None and ind.weight:
+            if i == "value_added_per_emission" and ind.inputs.get("value_added") is not None \
+                    and ctx.v("mujun.missing_emission") == "cohort_mean":
+                ind.imputed = True  # points filled in by classify()
+                continue
+            missing += [k for k, v in ind.inputs.items() if v is None] or [i]
+    return missing
 
 
 def industry_group(ctx: Ctx, rec: Record) -> str | None:
@@ -508,9 +531,10 @@ def _adjustments(ctx: Ctx, rec: Record, cohort: str) -> list[Adjustment]:
                 first = item.get("first")
                 n = max(0, int(x) - free)
                 value = 0.0 if n == 0 else (per if first is None else first) + per * (n - 1)
-                rule = (f"第 1 个 {fmt(first)}，其后每个 {fmt(per)}" if first is not None
-                        else f"每个 {fmt(per)}")
-                how = (f"{int(x)} 个" + (f"（前 {free} 个不计）" if free else "")
+                each = ENTERPRISE_BY_ID[f].unit or "个"  # 家 for tenants
+                rule = (f"第 1 {each} {fmt(first)}，其后每{each} {fmt(per)}" if first is not None
+                        else f"每{each} {fmt(per)}")
+                how = (f"{int(x)} {each}" + (f"（前 {free} {each}不计）" if free else "")
                        + f"；{rule} → {fmt(value)} {unit}")
         out.append(Adjustment(item["id"], item["name"], item["kind"], value, item.get("min"),
                               item.get("max"), how, [cite], inputs, unknown, entry))
@@ -553,14 +577,30 @@ def _score(ev: MujunEval) -> float:
     return ev.indicator_sum + sum(a.points or 0.0 for a in ev.adjustments)
 
 
-def _gain_factor(ev: MujunEval) -> float:
-    """Points of score per point of indicator sum: 1 plus the percent items not at a bound."""
-    f = 1.0
-    for a in ev.adjustments:
-        if a.kind == "percent" and a.value and a.points is not None \
-                and a.points not in (a.low, a.high):
-            f += a.value / 100
-    return f
+def _gain_factor(ev: MujunEval, gap: float) -> float:
+    """Points of score gained per point of indicator sum over the next ``gap`` points of
+    score: 1 without percent 加减分; with them, the average slope up to the point where the
+    score has risen by ``gap`` (a percent item may reach its bound on the way), so that an
+    amount computed with it reaches the goal."""
+    specs = tuple(a.spec() for a in ev.adjustments)
+    if gap <= 0 or not any(kind == "percent" and value for kind, value, *_ in specs):
+        return 1.0
+    s = ev.indicator_sum or 0.0
+    goal = adjusted(s, specs) + gap
+    lo, hi = 0.0, gap
+    while adjusted(s + hi, specs) < goal:
+        hi *= 2
+        if hi > 1e12:  # the score cannot rise by the indicators alone
+            return 0.0
+    for _ in range(200):  # the smallest rise of the indicator sum that gets there
+        mid = (lo + hi) / 2
+        if adjusted(s + mid, specs) >= goal:
+            hi = mid
+        else:
+            lo = mid
+        if hi - lo <= 1e-12 * max(1.0, hi):
+            break
+    return gap / hi
 
 
 @dataclass
@@ -684,7 +724,7 @@ def population_benchmarks(ctx: Ctx, evals: Iterable[MujunEval]
     denominator, or the mean of the firms' values, over the graded firms that have both."""
     parts: dict[tuple[str, int | None, str], tuple[list[float], list[float], list[float]]] = {}
     for e in evals:
-        if e.cohort not in GRADED:
+        if e.cohort not in GRADED or not e.complete:
             continue
         for i, ind in e.indicators.items():
             if ind.benchmark_mode == FIXED or ind.value is None or ind.numerator is None \
@@ -718,11 +758,26 @@ def classify(ctx: Ctx, evals: list[MujunEval], single: bool) -> dict[tuple, Coho
 def classify_one(ctx: Ctx, e: MujunEval, st: CohortStats, single: bool) -> None:
     """Class and lift of one scored firm inside its cohort (``st`` includes the firm), then
     any regrade."""
-    _classify(ctx, e, st, single)
+    lift = _classify(ctx, e, st, single)
     regrade(ctx, e)
+    if lift is not None and e.klass is not None and e.initial_class is not None:
+        # toward the class above the better of the 初评 and final classes: a firm raised to B
+        # by a rule is told what reaches A (its score then ranks as A, no rule needed)
+        basis = min(e.klass, e.initial_class)
+        if basis != "A":
+            shown = e.klass
+            e.klass = basis  # the lift reads the class it starts from
+            e.lift = lift(basis)
+            e.klass = shown
+            if e.regrade is not None:
+                for n in e.lift:
+                    n.note = (f"按本次得分计算，从{'初评' if basis == e.initial_class else '调档后'}"
+                              f" {basis} 类起算；{n.note}")
 
 
-def _classify(ctx: Ctx, e: MujunEval, st: CohortStats, single: bool) -> None:
+def _classify(ctx: Ctx, e: MujunEval, st: CohortStats, single: bool
+              ) -> Callable[[str], list[Node]] | None:
+    """The class by rank or cut-offs (its node), and how to compute the lift from a class."""
     _impute_emission(ctx, e, st.emission_mean, st.emission_count, single)
     e.score = _score(e)
     min_cohort = ctx.ref("mujun.min_cohort")
@@ -745,7 +800,7 @@ def _classify(ctx: Ctx, e: MujunEval, st: CohortStats, single: bool) -> None:
             value=round(share, 4), unit="比例", params=[min_cohort, *shares],
             note=f"同年度同类企业{_in_group(e)} {n} 家中排名第 {rank}（并列取较好名次），位次比例 "
                  f"{rank}/{n} = {share:.2%}" + _shares_words(shares))
-        e.lift = _lift_percentile(ctx, e, st, shares, names)
+        return lambda _: _lift_percentile(ctx, e, st, shares, names)
     elif all(c is not None for c in cuts):
         cls = next((c for c, t in zip("ABC", cuts) if meets(e.score, ">=", t)), "D")
         e.klass, e.class_basis = cls, "cutoffs"
@@ -758,14 +813,15 @@ def _classify(ctx: Ctx, e: MujunEval, st: CohortStats, single: bool) -> None:
             value=e.score, unit="分", params=[*cut_refs, min_cohort],
             note=f"{why}得分 {near}，按分类得分线：A ≥ {shown[0][1]}，B ≥ {shown[1][1]}，"
                  f"C ≥ {shown[2][1]}（{cut_refs[0].citation}）")
-        if cls != "A":
-            e.lift = _lift_nodes(ctx, e, cuts["ABCD".index(cls) - 1], _prev(cls), names)
+        return lambda basis: _lift_nodes(ctx, e, cuts["ABCD".index(basis) - 1], _prev(basis),
+                                         names)
     else:
         why = ("单家企业自评没有可排名的同类企业，" if single else
                f"同类企业仅 {n} 家，少于按排名分类所需的 {min_cohort.value} 家，")
         e.class_node = Node("class", "分类：无法确定", Outcome.UNKNOWN, params=[
             min_cohort, *cut_refs], note=why + "且本配置没有分类得分线。"
             "可载入园区发布的基准值与得分线后再自评。")
+    return None
 
 
 def _in_group(e: MujunEval) -> str:
@@ -786,9 +842,11 @@ def _shares_words(shares: list[ParamRef]) -> str:
 
 
 def regrade(ctx: Ctx, e: MujunEval) -> None:
-    """初评等级 → 调档后等级 (RULES §1.6): the profile's regrade rules in order, then a
-    manual regrade entered by the park manager, which decides. Each is a line of the tree."""
+    """初评等级 → 调档后等级 (RULES §1.6): the profile's first regrade rule that applies, then
+    a manual regrade entered by the park manager, which decides. Each step is a line of the
+    tree; ``e.regrade`` is the last step, with every step in ``steps``."""
     entry = (ctx.manual.get((e.record.credit_code, e.record.year)) or Manual()).regrade
+    names = ctx.v("mujun.class_names")
     if e.klass is None:
         if entry is not None and e.class_node is not None:
             e.class_node.children.append(info(
@@ -796,45 +854,50 @@ def regrade(ctx: Ctx, e: MujunEval) -> None:
                 f"园区录入的调档（{entry.value} 类：{entry.reason}）需先有初评等级，本次无法分类，未生效"))
         return
     e.initial_class = e.klass
-    names = ctx.v("mujun.class_names")
+    steps: list[dict[str, Any]] = []
     ref = ctx.ref("mujun.regrade_rules")
     for rule in ref.value or ():
         if e.klass not in rule["from"]:
             continue
         x = e.record.get(rule["field"])
         op, want = rule["op"], rule["value"]
+        if isinstance(x, bool):  # a yes/no field holds True/False; the profile writes 是/否
+            want = want == "是"
         cite = replace(ref, name=rule["name"], citation=f"{ref.citation}；{rule['clause']}")
         if x is None:
-            e.class_node.children.append(Node(f"regrade.{rule['id']}", f"调档规则：{rule['name']}",
-                               Outcome.UNKNOWN, kind="fact", params=[cite],
-                               missing=[rule["field"]],
-                               note=f"缺少判断所需数据，未按此规则调档（初评 {e.klass} 类）"))
+            e.class_node.children.append(Node(
+                f"regrade.{rule['id']}", f"调档规则：{rule['name']}", Outcome.UNKNOWN, kind="fact",
+                params=[cite], missing=[rule["field"]],
+                note=f"缺少判断所需数据，未按此规则调档（初评 {e.klass} 类）"))
             continue
         hit = (want in x if op == "contains" else x == want if op == "==" else
                meets(x, op, want))
         if hit:
-            e.regrade = {"kind": "rule", "rule": rule["id"], "name": rule["name"],
-                         "from": e.klass, "to": rule["to"], "reason": rule["name"],
-                         "citation": cite.citation}
+            steps.append({"kind": "rule", "rule": rule["id"], "name": rule["name"],
+                          "from": e.klass, "to": rule["to"], "reason": rule["name"],
+                          "citation": cite.citation})
             e.klass = rule["to"]
             break
-    if entry is not None and entry.value in names and entry.value != e.klass:
-        e.regrade = {"kind": "manual", "from": e.klass, "to": entry.value,
-                     "reason": entry.reason, "by": entry.by, "at": entry.at}
+    if entry is not None and entry.value not in names:
+        e.class_node.children.append(info(
+            "class.regrade.refused", "人工调档未生效",
+            f"园区录入的调档类别“{entry.value}”不是 A、B、C、D 之一，未生效"))
+    elif entry is not None and entry.value != e.klass:
+        steps.append({"kind": "manual", "from": e.klass, "to": entry.value,
+                      "reason": entry.reason, "by": entry.by, "at": entry.at})
         e.klass = entry.value
-    if e.regrade is None:
+    if not steps:
         return
-    r = e.regrade
-    how = (f"按调档规则“{r['name']}”（{r['citation']}）" if r["kind"] == "rule" else
-           f"人工调档：{r['reason']}（{r['by']}，{r['at']}）")
-    e.class_node.children.append(Node(
-        "class.regrade", f"调档：{r['from']} 类 → {r['to']} 类（{names[r['to']]}）", Outcome.MET,
-        kind="fact", value=r["to"], note=how))
-    e.class_node.label = (f"分类：{e.klass} 类（{names[e.klass]}），初评 {e.initial_class} 类")
-    for n in e.lift:  # the lift is by the rank, that is from the 初评 class
-        n.note = f"按初评 {e.initial_class} 类计算（调档后为 {e.klass} 类）；{n.note}"
-    if e.lift_summary is not None:
-        e.lift_summary["from_initial_class"] = e.initial_class
+    # the last step decides; ``from`` is the 初评 class, each step keeps its own
+    e.regrade = {**steps[-1], "from": e.initial_class, "steps": steps}
+    for n, r in enumerate(steps):
+        how = (f"按调档规则“{r['name']}”（{r['citation']}）" if r["kind"] == "rule" else
+               f"人工调档：{r['reason']}（{r['by']}，{r['at']}）")
+        e.class_node.children.append(Node(
+            "class.regrade" if n == len(steps) - 1 else f"class.regrade.{n + 1}",
+            f"调档：{r['from']} 类 → {r['to']} 类（{names[r['to']]}）", Outcome.MET,
+            kind="fact", value=r["to"], note=how))
+    e.class_node.label = f"分类：{e.klass} 类（{names[e.klass]}），初评 {e.initial_class} 类"
 
 
 def _prev(cls: str) -> str:
@@ -952,7 +1015,7 @@ def _lift_nodes(ctx: Ctx, e: MujunEval, target: float, better: str, names: dict[
     usable = {i: ind for i, ind in e.indicators.items()
               if ind.weight and ind.value is not None and ind.benchmark and not ind.imputed
               and ind.denominator}
-    factor = _gain_factor(e)  # a percent 加减分 moves with the indicator sum
+    factor = _gain_factor(e, gap)  # a percent 加减分 moves with the indicator sum
     if factor != 1.0:
         head.note += "（已计入按指标合计得分比例计的加减分）"
     if any(ind.benchmark_mode != FIXED for ind in usable.values()):
