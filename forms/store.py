@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -1025,6 +1026,12 @@ class Store:
                 return
             if not reason or not reason.strip():
                 raise StoreError("请写明理由：每项加减分和调档都要说明依据")
+            if item == REGRADE and value not in ("A", "B", "C", "D"):
+                raise StoreError(f"调档类别应为 A、B、C、D 之一，得到“{value}”")
+            if item != REGRADE and not (isinstance(value, (int, float))
+                                        and not isinstance(value, bool)
+                                        and math.isfinite(value)):
+                raise StoreError(f"加减分应为有限的数，得到“{value}”")
             at = datetime.now().isoformat(sep=" ", timespec="minutes")
             self.db.conn.execute(
                 "insert or replace into manual (profile_id, credit_code, year, item, value_json, "

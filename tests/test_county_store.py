@@ -159,3 +159,20 @@ def test_a_version_2_database_keeps_its_rankings_as_ungrouped(tmp_path: Path) ->
     assert st is not None and st.ascending == [1.0, 2.0] and st.imputed == [False, True]
     assert st.group is None and st.benchmarks == {}
     assert s.manual_entries("huangyan-2022") == {}
+
+
+def test_an_entry_that_cannot_mean_anything_is_refused(store: Store) -> None:
+    code = credit_code(701)
+    with pytest.raises(StoreError, match="调档类别应为"):
+        store.set_manual(PROFILE.id, code, 2024, REGRADE, "E", "理由", "张三")
+    with pytest.raises(StoreError, match="加减分应为有限的数"):
+        store.set_manual(PROFILE.id, code, 2024, "safety", float("nan"), "理由", "张三")
+    with pytest.raises(StoreError, match="加减分应为有限的数"):
+        store.set_manual(PROFILE.id, code, 2024, "safety", "5", "理由", "张三")
+    assert store.manual_entries(PROFILE.id) == {}
+    # an item the method does not have is kept but said, never silently dropped
+    store.set_manual(PROFILE.id, code, 2024, "no_such_item", 3, "旧办法的项目", "张三")
+    pipeline.reassess(store, PROFILE, AS_OF, [2024])
+    m = _stored(store)[code]
+    assert m["adjustments"][0]["id"] == "safety" and m["adjustments"][0]["points"] == 0.0
+    assert "1 项加减分不属于本配置" in m["reason"]
