@@ -24,3 +24,8 @@ def home() -> Path:
 
 def drafts_dir() -> Path:
     return home() / "drafts"
+
+
+def profiles_dir() -> Path:
+    """County profiles written by the profile editor, one folder each (``<id>/profile.yaml``)."""
+    return home() / "profiles"

@@ -29,10 +29,12 @@ from PySide6.QtWidgets import (
 from desktop import dialogs
 from desktop.context import AppContext
 from desktop.operations import Operation, ProgressPanel
+from desktop.pages.profile_editor import ProfileEditor, saved_profiles
 from desktop.profile_loading import load_bounded
 from desktop.widgets.result_tree import wrap_cells
+from rules.indicators import INDICATORS
 from rules.profile import Profile, ProfileError, available
-from rules.schema import COHORT_INDICATORS, DATE, GROUP_NAMES, NONE, RATIO, SPECS
+from rules.schema import COHORTS, DATE, GROUP_NAMES, NONE, RATIO, SPECS
 from rules.wording import (
     CONFIDENCE_MEANINGS,
     SECTION_WORDS,
@@ -53,8 +55,8 @@ CONFIDENCE_LEGEND = "可信度：" + "；".join(
 
 def lacks_weights(p: Profile) -> bool:
     """Whether no cohort has a weight set: alone, such a profile scores nobody."""
-    for cohort, ids in COHORT_INDICATORS.items():
-        for i in ids:
+    for cohort in COHORTS:
+        for i in INDICATORS:
             par = p.param(f"mujun.{cohort}.{i}.weight")
             if par is not None and any(v.value is not None for v in par.versions):
                 return False
@@ -74,11 +76,14 @@ def profile_choice_text(ref: str, current: Profile | None = None) -> str:
 
 
 def fill_profile_choice(combo: QComboBox, chosen: str, current: Profile | None) -> None:
-    """The bundled profiles by name (and ``chosen`` if it is a file), ``chosen`` selected."""
+    """The bundled profiles by name, those saved by the profile editor (and ``chosen`` if it
+    is another file), ``chosen`` selected."""
     combo.blockSignals(True)
     combo.clear()
     for pid in available():
         combo.addItem(profile_title(pid), pid)
+    for name, folder in saved_profiles():
+        combo.addItem(f"{name}（本机县级配置）", str(folder))
     if combo.findData(chosen) < 0:
         combo.addItem(profile_choice_text(chosen, current), chosen)
     combo.setCurrentIndex(combo.findData(chosen))
@@ -119,8 +124,13 @@ class RulesPage(QWidget):
         load_file.clicked.connect(self.choose_file)
         publish = QPushButton("发布本园区基准值与得分线……")
         publish.clicked.connect(self.publish_dialog)
+        self.edit_button = QPushButton("新建或编辑县级配置……")
+        self.edit_button.setToolTip("按本县（市、区）的评价办法填写指标、权重、基准值等，每个数值注明依据")
+        self.edit_button.clicked.connect(self.open_editor)
+        self.editor: ProfileEditor | None = None
         top.addWidget(load_file)
         top.addWidget(publish)
+        top.addWidget(self.edit_button)
         top.addStretch(1)
         lay.addLayout(top)
         self.about = QLabel()
@@ -247,6 +257,22 @@ class RulesPage(QWidget):
         self.tree.setCurrentItem(item)
         self.tree.scrollToItem(item, QTreeWidget.ScrollHint.PositionAtCenter)
         return True
+
+    # -- the county profile editor
+    def open_editor(self) -> ProfileEditor:
+        """The editor (desktop.pages.profile_editor), as a window of its own (the one open is
+        brought forward); after a save the chooser lists the profile saved (and shows it when
+        it was switched to)."""
+        if self.editor is not None and self.editor.isVisible():
+            self.editor.raise_()
+            self.editor.activateWindow()
+            return self.editor
+        if self.editor is not None:
+            self.editor.deleteLater()
+        self.editor = ProfileEditor(self.ctx, self)
+        self.editor.saved.connect(lambda _: self.show_profile())
+        self.editor.show()
+        return self.editor
 
     # -- switching and loading
     def _chosen(self, index: int) -> None:
