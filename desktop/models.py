@@ -1,6 +1,10 @@
 """Table models: the results of a year (100,000 rows) with their figures and indicators, its
 sort/filter proxy, the import errors, the firms an import will write and the form's projects. Tested without widgets, each under ``qtmodeltester``.
 
+The results table's columns follow the results shown: the indicators the firms were scored on
+(a county chooses its own from the catalogue), and 行业组, 加减分 and 初评等级 when a county's
+method gave any firm one (``shown_columns``); ``RESULT_COLUMNS`` is the provincial layout.
+
 Sorting and filtering happen in Python over a row-index list: ``QSortFilterProxyModel`` would
 call ``data()`` (a Python call) twice per comparison — about 3.4 million calls to sort 100,000
 rows — while ``list.sort`` with a key touches each row once. Numbers compare as Python numbers
@@ -25,13 +29,13 @@ from PySide6.QtGui import QBrush, QColor
 from desktop.widgets.charts import CLASS_COLOURS, MUTED
 from forms.cells import CellError, parse_cell
 from forms.store import BROWSE_COLUMNS
-from rules.assessments.mujun import COHORT_LABELS
+from rules.assessments.mujun import COHORT_LABELS, DEFERRED
 from rules.assessments.sme import TIER_NAMES
 from rules.catalogue import PROJECT_FIELDS, Field
-from rules.indicators import INDICATOR_UNITS
+from rules.indicators import BENCHMARK_MODE_WORDS, DEFAULT_INDICATORS, INDICATOR_UNITS
 from rules.industry import industry_label
 from rules.schema import COHORT_INDICATORS, INDICATOR_NAMES, RATIO
-from rules.wording import num
+from rules.wording import adjustment_lines, num, regrade_words, signed
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -47,7 +51,12 @@ FIGURES: tuple[tuple[str, str], ...] = (
     ("land_mu", "用地（亩）"), ("tax", "实缴税金（万元）"), ("value_added", "工业增加值（万元）"),
     ("energy_equal_tce", "综合能耗等价值（吨标准煤）"))
 INDICATORS: tuple[str, ...] = tuple(INDICATOR_NAMES)
-EXTRA_KEYS: tuple[str, ...] = (*(k for k, _ in FIGURES), *INDICATORS)
+# A county's method (issue 15): the 加减分 total, the class before any regrade and the industry
+# group ranked in — each a column when some firm has it; and the regrade in words (tooltips).
+COUNTY: tuple[tuple[str, str], ...] = (("group", "行业组"), ("adjust", "加减分（分）"),
+                                       ("initial_class", "初评等级"))
+COUNTY_KEYS = tuple(k for k, _ in COUNTY)
+EXTRA_KEYS: tuple[str, ...] = (*(k for k, _ in FIGURES), *INDICATORS, *COUNTY_KEYS, "regrade")
 
 
 def indicator_unit(key: str) -> str:
@@ -59,14 +68,29 @@ def _indicator_head(key: str) -> str:
     return f"{INDICATOR_NAMES[key]}（{'%' if unit == RATIO else unit}）"
 
 
-# Column i of the results model: (row key, header). A row is a ``Store.browse`` tuple, followed
-# by the ``EXTRA_KEYS`` values once they are read. Name and code come first: they stay in view.
-RESULT_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("name", "企业名称"), ("credit_code", "统一社会信用代码"), ("county", "县（市、区）"),
-    ("park", "园区/街道"), ("industry_code", "行业代码"), ("cohort", "分组"), ("score", "得分"),
-    ("class", "分类"), ("rank", "排名"), *FIGURES, *((k, _indicator_head(k)) for k in INDICATORS),
-    ("sme_tier", "梯度培育"), ("rect_flagged", "高耗低效"), ("digital_level", "数字化等级"),
-    ("green", "绿色通道"))
+# The indicators of the provincial method (and 黄岩's), in the catalogue's order.
+PROVINCIAL = tuple(i for i in INDICATORS if any(i in ids for ids in DEFAULT_INDICATORS.values()))
+
+
+def shown_columns(indicators: Sequence[str] = PROVINCIAL,
+                  county: Sequence[str] = ()) -> tuple[tuple[str, str], ...]:
+    """Column i of the results model: (row key, header), with the catalogue ``indicators``
+    given and the ``county`` columns (``COUNTY_KEYS``) given. A row is a ``Store.browse``
+    tuple, followed by the ``EXTRA_KEYS`` values once they are read. Name and code come first:
+    they stay in view."""
+    extra = dict(COUNTY)
+    return (
+        ("name", "企业名称"), ("credit_code", "统一社会信用代码"), ("county", "县（市、区）"),
+        ("park", "园区/街道"), ("industry_code", "行业代码"), ("cohort", "分组"),
+        *((k, extra[k]) for k in ("group",) if k in county), ("score", "得分"),
+        *((k, extra[k]) for k in ("adjust",) if k in county), ("class", "分类"),
+        *((k, extra[k]) for k in ("initial_class",) if k in county), ("rank", "排名"), *FIGURES,
+        *((k, _indicator_head(k)) for k in INDICATORS if k in indicators),
+        ("sme_tier", "梯度培育"), ("rect_flagged", "高耗低效"), ("digital_level", "数字化等级"),
+        ("green", "绿色通道"))
+
+
+RESULT_COLUMNS = shown_columns()  # the provincial layout, before a county's results are read
 ROW_KEYS = (*BROWSE_COLUMNS, *EXTRA_KEYS)
 _POS = {c: i for i, c in enumerate(ROW_KEYS)}
 _BASE = len(BROWSE_COLUMNS)
@@ -75,7 +99,7 @@ STATUS_TEXT = {"incomplete": "数据不全", "no_weights": "配置无权重", "n
 UNKNOWN = "未知"  # a figure or indicator the firm's data does not give (never shown as 0)
 NOT_SCORED = object()  # read_extras: an indicator the firm's cohort does not score
 NOT_COUNTED = "—"  # an indicator the firm's group is not assessed on
-NUMERIC = {"score", "rank", "digital_level", *EXTRA_KEYS}
+NUMERIC = {"score", "rank", "digital_level", "adjust", *(k for k, _ in FIGURES), *INDICATORS}
 
 
 def extra_value(row: tuple, key: str) -> Any:
@@ -99,11 +123,23 @@ def extra_text(row: tuple, key: str) -> str:
     if key in INDICATOR_NAMES and not counted(row, key):
         return NOT_COUNTED
     v = extra_value(row, key)
+    if key in COUNTY_KEYS or key == "regrade":  # blank: the firm has none (not unknown data)
+        return "" if v is None else signed(v) if key == "adjust" else str(v)
     if v is None:
         return UNKNOWN
     if key in INDICATOR_NAMES:
         return f"{v * 100:.2f}%" if indicator_unit(key) == RATIO else f"{v:.2f}"
     return num(v)
+
+
+def used_columns(rows: Sequence[tuple]) -> tuple[tuple[str, str], ...]:
+    """The columns for ``rows`` once their extras are read: the indicators some firm was scored
+    on, and each county column some firm has (初评等级 when some class was regraded)."""
+    indicators = [k for k in INDICATORS if any(counted(r, k) for r in rows)]
+    county = [k for k in ("group", "adjust") if any(extra_value(r, k) is not None for r in rows)]
+    if any(extra_value(r, "regrade") for r in rows):
+        county.append("initial_class")
+    return shown_columns(indicators, county)
 
 
 def _green(row: tuple) -> str:
@@ -125,6 +161,8 @@ def result_text(row: tuple, key: str) -> str:
     if key == "score":
         return "" if v is None else f"{v:.2f}"
     if key == "class":
+        if not v and row[_POS["cohort"]] == DEFERRED:
+            return "缓评"
         return v or STATUS_TEXT.get(row[_POS["status"]], "未分类")
     if key == "rank":
         return "" if v is None else f"{v}/{row[_POS['population']]}"
@@ -159,8 +197,22 @@ class ResultsModel(QAbstractTableModel):
     def __init__(self, rows: Sequence[tuple] = (), parent: Any = None):
         super().__init__(parent)
         self.rows: list[tuple] = list(rows)
+        self.columns: tuple[tuple[str, str], ...] = RESULT_COLUMNS
         # (row, indicator key) → the words of its tooltip (the page reads them from the store)
         self.explain: Callable[[tuple, str], str | None] | None = None
+
+    def set_columns(self, columns: tuple[tuple[str, str], ...]) -> bool:
+        """Show ``columns`` (``shown_columns``); whether they changed."""
+        if columns == self.columns:
+            return False
+        self.beginResetModel()
+        self.columns = columns
+        self.endResetModel()
+        return True
+
+    def column(self, key: str) -> int:
+        """The column of ``key``, or -1 when not shown."""
+        return next((c for c, (k, _) in enumerate(self.columns) if k == key), -1)
 
     def set_rows(self, rows: Sequence[tuple]) -> None:
         self.beginResetModel()
@@ -176,20 +228,19 @@ class ResultsModel(QAbstractTableModel):
         assert len(rows) == len(self.rows)
         self.rows = rows
         if rows:
-            first = RESULT_COLUMNS.index(next(c for c in RESULT_COLUMNS if c[0] in _EXTRA))
-            self.dataChanged.emit(self.index(0, first),
-                                  self.index(len(rows) - 1, first + len(EXTRA_KEYS) - 1))
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(rows) - 1, len(self.columns) - 1))
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 — Qt's signature
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(RESULT_COLUMNS)
+        return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid():
             return None
-        key = RESULT_COLUMNS[index.column()][0]
+        key = self.columns[index.column()][0]
         if role == DISPLAY:
             return result_text(self.rows[index.row()], key)
         if role == Qt.ItemDataRole.TextAlignmentRole and key in NUMERIC:
@@ -202,28 +253,30 @@ class ResultsModel(QAbstractTableModel):
                                                                                NOT_COUNTED):
                 return QBrush(MUTED)
             return None
-        if role == Qt.ItemDataRole.ToolTipRole and key in _EXTRA:
+        if role == Qt.ItemDataRole.ToolTipRole and (key in _EXTRA or key == "class"):
             return self._tooltip(self.rows[index.row()], key)
         if role == Qt.ItemDataRole.UserRole:
             return self.rows[index.row()]
         return None
 
     def _tooltip(self, row: tuple, key: str) -> str | None:
+        if key in ("class", "initial_class"):  # why a class was regraded
+            return extra_value(row, "regrade") if len(row) > _BASE else None
         text = result_text(row, key)
         if text == NOT_COUNTED:
             cohort = row[_POS["cohort"]]
             return (f"{COHORT_LABELS.get(cohort, cohort)}不计“{INDICATOR_NAMES[key]}”"
                     if cohort in COHORT_INDICATORS
                     else f"{COHORT_LABELS.get(cohort, '不在评价范围')}：不计算亩均效益指标")
-        if key in INDICATOR_NAMES and self.explain is not None:
+        if (key in INDICATOR_NAMES or key == "adjust") and self.explain is not None:
             return self.explain(row, key)
         return "缺少这项数据（留空，不按 0 计）" if text == UNKNOWN else None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
         """A figure's unit goes on a second header line (narrower columns); ``TITLE`` is the
         header on one line, for copies and menus."""
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(RESULT_COLUMNS):
-            key, head = RESULT_COLUMNS[section]
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            key, head = self.columns[section]
             if role == DISPLAY:
                 return head.replace("（", "\n（", 1) if key in _EXTRA else head
             return head if role == TITLE else None
@@ -239,23 +292,43 @@ def read_extras(store: Any, year: int, profile_id: str, rows: Sequence[tuple]) -
     paths = ", ".join(f"'$.mujun.indicators.{k}.value'" for k in INDICATORS)
     kinds = ", ".join(f"json_type(s.summary_json, '$.mujun.indicators.{k}')" for k in INDICATORS)
     figures = ", ".join(f"r.{k}" for k, _ in FIGURES)
+    # a county's: the 加减分 total (when the firm has 加减分 lines), group, 初评 and the regrade
+    county = ("case when json_array_length(s.summary_json, '$.mujun.adjustments') > 0 then "
+              "(select total(json_extract(a.value, '$.points')) from "
+              "json_each(s.summary_json, '$.mujun.adjustments') a) end, "
+              "json_extract(s.summary_json, '$.mujun.group', '$.mujun.initial_class'), "
+              "json_extract(s.summary_json, '$.mujun.regrade')")
     found: dict[str, tuple] = {}
     n = len(INDICATORS)
+    nf = len(FIGURES)
     for code, *values in store.db.execute(
-            f"select s.credit_code, {figures}, json_extract(s.summary_json, {paths}), {kinds} "
-            "from results s join records r on r.credit_code = s.credit_code and r.year = s.year "
-            "where s.year = ? and s.profile_id = ?", (year, profile_id)):
-        inds, kind = values[len(FIGURES)], values[len(FIGURES) + 1:]
+            f"select s.credit_code, {figures}, json_extract(s.summary_json, {paths}), {kinds}, "
+            f"{county} from results s join records r on r.credit_code = s.credit_code and "
+            "r.year = s.year where s.year = ? and s.profile_id = ?", (year, profile_id)):
+        inds, kind = values[nf], values[nf + 1:nf + 1 + n]
+        adjust, pair, regrade = values[nf + 1 + n:]
         got = json.loads(inds) if inds else [None] * n
-        found[code] = (*values[:len(FIGURES)],
-                       *(v if t is not None else NOT_SCORED for v, t in zip(got, kind)))
+        group, initial = json.loads(pair) if pair else (None, None)
+        words = regrade_words({"initial_class": initial, "regrade": json.loads(regrade)}) \
+            if regrade else None
+        found[code] = (*values[:nf],
+                       *(v if t is not None else NOT_SCORED for v, t in zip(got, kind)),
+                       group, adjust, initial, words)
     blank = (None,) * len(EXTRA_KEYS)
     code = _POS["credit_code"]
     return [r[:_BASE] + found.get(r[code], blank) for r in rows]
 
 
 def indicator_detail(store: Any, year: int, profile_id: str, row: tuple, key: str) -> str | None:
-    """One indicator of one firm against its benchmark, in words (a tooltip)."""
+    """One indicator of one firm against its benchmark, in words (a tooltip); the 加减分
+    lines with their basis for ``adjust``."""
+    if key == "adjust":
+        got = store.db.execute(
+            "select json_extract(summary_json, '$.mujun.adjustments') from results where "
+            "credit_code = ? and year = ? and profile_id = ?",
+            (row[_POS["credit_code"]], year, profile_id)).fetchone()
+        lines = adjustment_lines({"adjustments": json.loads(got[0])}) if got and got[0] else []
+        return "\n".join(lines) or None
     got = store.db.execute(
         "select json_extract(summary_json, ?) from results where credit_code = ? and year = ? "
         "and profile_id = ?", (f"$.mujun.indicators.{key}", row[_POS["credit_code"]], year,
@@ -268,7 +341,9 @@ def indicator_detail(store: Any, year: int, profile_id: str, row: tuple, key: st
     value = ind.get("value")
     parts = [f"{INDICATOR_NAMES[key]}：{UNKNOWN if value is None else num(value, unit, places)}"]
     if ind.get("benchmark") is not None:
-        parts.append(f"基准值 {num(ind['benchmark'], unit, places)}")
+        parts.append(f"基准值 {num(ind['benchmark'], unit, places)}"
+                     + (f"（{BENCHMARK_MODE_WORDS[ind['benchmark_mode']]}）"
+                        if ind.get("benchmark_mode") in BENCHMARK_MODE_WORDS else ""))
     if ind.get("ratio") is not None:
         parts.append(f"为基准值的 {ind['ratio'] * 100:.1f}%")
     if ind.get("points") is not None:
@@ -309,8 +384,9 @@ class ResultsProxy(QAbstractProxyModel):
         rows = src.rows if src is not None else []
         keep = self.predicate
         order = [i for i, r in enumerate(rows) if keep(r)] if keep else list(range(len(rows)))
-        if 0 <= self.sort_column < len(RESULT_COLUMNS):
-            key = RESULT_COLUMNS[self.sort_column][0]
+        columns = src.columns if src is not None else RESULT_COLUMNS
+        if 0 <= self.sort_column < len(columns):
+            key = columns[self.sort_column][0]
             keys = {i: sort_key(rows[i], key) for i in order}
             filled = [i for i in order if not keys[i][0]]
             filled.sort(key=lambda i: keys[i][1],
@@ -351,7 +427,7 @@ class ResultsProxy(QAbstractProxyModel):
     # -- QAbstractProxyModel
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
         if parent.isValid() or not (0 <= row < len(self.order)) \
-                or not (0 <= column < len(RESULT_COLUMNS)):
+                or not (0 <= column < self.columnCount()):
             return QModelIndex()
         return self.createIndex(row, column)
 
@@ -362,7 +438,8 @@ class ResultsProxy(QAbstractProxyModel):
         return 0 if parent.isValid() else len(self.order)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(RESULT_COLUMNS)
+        src = self._source()
+        return 0 if parent.isValid() else len(src.columns if src is not None else RESULT_COLUMNS)
 
     def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and bool(self.order)

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, Self
 
-from forms.excel.export import ResultsWriter, write_error_report
+from forms.excel.export import ResultsWriter, layout_for, write_error_report
 from forms.import_report import report_json
 from forms.importer import ImportResult, Row, dry_run
 from forms.store import IMPORT, POOLS, REAL, SAMPLE, CommitSummary, Store, cohort_row
@@ -240,7 +240,11 @@ def _outputs(imp: ImportResult, batch: list[Record], population: list[Record],
              files: PartFiles, pool: str = REAL) -> Outcome:
     outcome = Outcome(imp, committed, population=len(population), batch=batch)
     project_notes, orphan_projects = _project_notes(imp)
-    writer = ResultsWriter(files.part(xlsx_out), profile=profile) if xlsx_out else None
+    # a manager's regrade needs the regrade columns even when the method has no regrade rule
+    regraded = store is not None and any(
+        m.regrade for m in store.manual_entries(profile.id).values())
+    writer = ResultsWriter(files.part(xlsx_out), profile=profile,
+                           layout=layout_for(profile, regrades=regraded)) if xlsx_out else None
     with ExitStack() as stack:
         fh = stack.enter_context(files.part(json_out).open("w", encoding="utf-8")) \
             if json_out else None

@@ -425,3 +425,40 @@ def class_implication(cls: str | None) -> str:
     if cls not in CLASS_IMPLICATIONS:
         return ""
     return f"{CLASS_IMPLICATIONS[cls]}；具体措施以本县（市、区）的评价办法为准。"
+
+
+# ----------------------------------------------------------------------------- county methods
+
+
+def signed(points: float) -> str:
+    """Points of a 加减分 line with their sign (+3、-5、0)."""
+    text = fmt(round(points, 2))
+    return f"+{text}" if points > 0 else text
+
+
+def adjustment_lines(m: dict[str, Any]) -> list[str]:
+    """The 加减分 lines of a 亩均 summary, each with its points and basis:
+    “出租厂房给多家企业 -5 分（2 个（前 1 个不计）；每个 -5 → -5 分）”."""
+    return [f"{a['name']} {signed(a['points'] or 0.0)} 分（{a['basis']}）"
+            for a in m.get("adjustments") or []]
+
+
+def regrade_words(m: dict[str, Any]) -> str:
+    """初评 → 调档后 in words, with each step's reason (a rule's clause; who and when for a
+    manual regrade); "" when the class was not regraded."""
+    r = m.get("regrade")
+    if not r:
+        return ""
+    first = m.get("initial_class") or r["from"]
+    steps = r.get("steps") or [r]
+
+    def why(step: dict[str, Any]) -> str:
+        if step["kind"] == "rule":  # its own clause (the document is cited where it is set)
+            clause = clean_citation(step.get("citation") or "").rsplit("；", 1)[-1]
+            return f"按调档规则“{step['name']}”" + (f"（{clause}）" if clause else "")
+        return f"人工调档：{step['reason']}（{step.get('by') or '未署名'}，{step.get('at') or ''}）"
+
+    head = f"初评 {first} 类 → 调档后 {r['to']} 类"
+    if len(steps) == 1:
+        return f"{head}，{why(steps[0])}"
+    return head + "：" + "；".join(f"{why(x)}，{x['from']} 类调为 {x['to']} 类" for x in steps)

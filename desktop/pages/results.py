@@ -5,7 +5,10 @@ stay in view when scrolling sideways; columns can be hidden (remembered in ``win
 Ctrl+C copies the selected rows as a table for Excel/WPS; 清除筛选 resets every filter, the
 filter to one import batch (查看本批结果 on 批量导入) included. Double-click opens the firm in
 企业自评; the current view exports to a workbook, the park summary to a PDF, each said on the
-page with 打开文件 / 打开文件夹.
+page with 打开文件 / 打开文件夹. The indicator columns are those the year's firms were scored on
+(a county chooses its own), with 行业组, 加减分 and 初评等级 when a county's method gave a firm
+one. 加减分与调档…… lets the park manager enter the profile's manual 加减分 and a regrade for
+the selected firm, with a reason, and ranks the year again (``ManualEntryDialog``).
 
 Columns are sized from the header and a sample of rows, never ``resizeColumnsToContents`` over
 the whole model (≈ 1.5 s at any size, DESIGN.md). The figures and indicators are read after the
@@ -34,9 +37,9 @@ from PySide6.QtWidgets import (
 from desktop import dialogs, paths
 from desktop.context import AppContext
 from desktop.models import (
+    COUNTY_KEYS,
     EXTRA_KEYS,
     INDICATOR_NAMES,
-    RESULT_COLUMNS,
     ResultsModel,
     ResultsProxy,
     counted,
@@ -44,12 +47,15 @@ from desktop.models import (
     indicator_detail,
     read_extras,
     result_text,
+    shown_columns,
+    used_columns,
 )
 from desktop.operations import Operation, ProgressPanel
 from desktop.widgets.charts import CLASS_COLOURS, MUTED, ColumnChart
 from desktop.widgets.outcome import OutcomeLine
 from desktop.widgets.sheet_view import SheetView
-from forms.store import BROWSE_COLUMNS, SAMPLE
+from forms.excel.export import layout_for
+from forms.store import BROWSE_COLUMNS, REGRADE, SAMPLE
 from rules.assessments.mujun import COHORT_LABELS, year_note
 from rules.engine import Ctx
 
@@ -63,7 +69,6 @@ FLAGS = {"列入高耗低效整治": lambda r: bool(r[_P["rect_flagged"]]),
          "只看真实企业": lambda r: r[_P["pool"]] != SAMPLE,
          "只看示例企业（合成数据）": lambda r: r[_P["pool"]] == SAMPLE,
          "数据不全": lambda r: r[_P["status"]] == "incomplete"}
-COLUMN = {k: i for i, (k, _) in enumerate(RESULT_COLUMNS)}
 _EXTRA = set(EXTRA_KEYS)
 HIDDEN_KEY = "results/hidden_columns"  # in window.ini: the keys of the columns the user hid
 
@@ -131,9 +136,8 @@ class ResultsPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setModel(self.proxy)
-        self.table.text_columns = {COLUMN["credit_code"], COLUMN["rank"]}
         self.table.cell_text = lambda r, c: result_text(self.proxy.row(r),  # type: ignore[method-assign]
-                                                        RESULT_COLUMNS[c][0])
+                                                        self.model.columns[c][0])
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -141,10 +145,14 @@ class ResultsPage(QWidget):
         self.table.doubleClicked.connect(self.open_firm)
         open_action = QAction("在“企业自评”中打开", self)
         open_action.triggered.connect(lambda: self.open_firm(self.table.currentIndex()))
-        self.table.row_actions = [open_action]
+        manual_action = QAction("加减分与调档……", self)
+        manual_action.triggered.connect(self.enter_manual)
+        self.table.row_actions = [open_action, manual_action]
         self.table.copied.connect(lambda n: ctx.status.emit(
             f"已复制 {n:,} 行（含表头，只含显示的列），可粘贴到 Excel/WPS"))
+        self.hidden_keys: set[str] = set()  # the columns the user hid (shown or not now)
         self._restore_columns()
+        self._columns_shown()
         self.table.columns_changed.connect(self._save_columns)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
@@ -174,6 +182,10 @@ class ResultsPage(QWidget):
         bottom.addWidget(self.empty, 1)
         self.reassess_button = QPushButton("按当前配置重新评估本年度")
         self.reassess_button.clicked.connect(self.reassess)
+        self.manual_button = QPushButton("加减分与调档……")
+        self.manual_button.setToolTip("为选中的企业录入本县办法中由园区录入的加减分，或人工调档（须写明理由），"
+                                      "然后重新评估本年度")
+        self.manual_button.clicked.connect(self.enter_manual)
         self.summary_button = QPushButton("生成园区汇总……")
         self.summary_button.setToolTip("把当前显示的企业汇总成一份 PDF：分组与分类、得分线、指标平均值、"
                                        "梯度培育、高耗低效和绿色通道")
@@ -185,6 +197,7 @@ class ResultsPage(QWidget):
                                       "各一份 PDF 和 Excel，放在所选文件夹")
         self.notice_button.clicked.connect(self.make_notices)
         bottom.addWidget(self.reassess_button)
+        bottom.addWidget(self.manual_button)
         bottom.addWidget(self.summary_button)
         bottom.addWidget(self.notice_button)
         bottom.addWidget(export)
@@ -229,6 +242,8 @@ class ResultsPage(QWidget):
     def reload(self) -> None:
         year = self.year.currentData()
         rows = self.ctx.store.browse(year, self.ctx.profile.id) if year is not None else []
+        # until the results are read, the indicators the profile scores
+        self._set_columns(shown_columns(layout_for(self.ctx.profile).indicators))
         self.model.set_rows(rows)
         self._fill_filters(rows)
         self._size_columns()
@@ -245,6 +260,7 @@ class ResultsPage(QWidget):
             self.empty.setText(f"配置：{self.ctx.profile.name} {self.ctx.profile.version}"
                                + (f"。注意：{note}" if note else ""))
         self.reassess_button.setEnabled(year is not None)
+        self.manual_button.setEnabled(bool(rows))
         self.summary_button.setEnabled(bool(rows))
 
     def _read_extras(self) -> Operation | None:
@@ -262,6 +278,7 @@ class ResultsPage(QWidget):
         def done(extended: list[tuple]) -> None:
             if self.model.rows is rows:
                 self.model.set_extras(extended)
+                self._set_columns(used_columns(extended))
                 self._update_summary()
 
         self.extras_op = Operation(self, work, "读取指标", on_success=done)
@@ -296,11 +313,35 @@ class ResultsPage(QWidget):
             box.setCurrentIndex(max(0, i))
             box.blockSignals(False)
 
+    def _set_columns(self, columns: tuple[tuple[str, str], ...]) -> None:
+        """Show ``columns`` (the indicators the results use, a county's columns), keeping the
+        sort and the columns the user hid."""
+        old = self.model.columns
+        sort = self.proxy.sort_column
+        key = old[sort][0] if 0 <= sort < len(old) else None
+        order = self.proxy.sort_order
+        if not self.model.set_columns(columns):
+            return
+        self._columns_shown()
+        self._size_columns()
+        new = self.model.column(key) if key else -1
+        self.table.sortByColumn(new, order)
+
+    def _columns_shown(self) -> None:
+        """Hide the user's hidden columns among those shown now; code and rank copy as text."""
+        self.table.text_columns = {self.model.column("credit_code"), self.model.column("rank")}
+        for c, (key, _) in enumerate(self.model.columns):
+            self.table.setColumnHidden(c, key in self.hidden_keys
+                                       and c >= self.table.frozen_count)
+
     def _size_columns(self) -> None:
         fm = self.table.fontMetrics()
         sample = self.model.rows[:200]
-        for c, (key, _) in enumerate(RESULT_COLUMNS):
-            texts = ["未知"] if key in _EXTRA else [result_text(r, key) for r in sample]
+        for c, (key, _) in enumerate(self.model.columns):
+            texts = ["未知"] if key in _EXTRA and key not in COUNTY_KEYS else \
+                [result_text(r, key) for r in sample]
+            if key == "adjust":
+                texts.append("-10.5")
             if key in INDICATOR_NAMES:
                 texts.append("00000.00")
             head = str(self.model.headerData(c, Qt.Orientation.Horizontal))
@@ -313,14 +354,17 @@ class ResultsPage(QWidget):
         return QSettings(str(paths.home() / "window.ini"), QSettings.Format.IniFormat)
 
     def _restore_columns(self) -> None:
-        hidden = str(self._settings().value(HIDDEN_KEY, "") or "").split(",")
-        for key in hidden:
-            if key in COLUMN and COLUMN[key] >= self.table.frozen_count:
-                self.table.setColumnHidden(COLUMN[key], True)
+        self.hidden_keys = {k for k in str(self._settings().value(HIDDEN_KEY, "") or "").split(",")
+                            if k}
 
     def _save_columns(self) -> None:
+        """The columns hidden now, and those hidden before that are not shown at present (an
+        indicator of another profile stays hidden when it comes back)."""
+        shown = {k for k, _ in self.model.columns}
+        now = {k for c, (k, _) in enumerate(self.model.columns) if self.table.isColumnHidden(c)}
+        self.hidden_keys = (self.hidden_keys - shown) | now
         s = self._settings()
-        s.setValue(HIDDEN_KEY, ",".join(k for k, c in COLUMN.items() if self.table.isColumnHidden(c)))
+        s.setValue(HIDDEN_KEY, ",".join(sorted(self.hidden_keys)))
         s.sync()
 
     # -- filtering
@@ -406,7 +450,10 @@ class ResultsPage(QWidget):
             by[k] = by.get(k, 0) + 1
         self.chart.set_columns([(f"{c} 类", by.get(c, 0), CLASS_COLOURS[c]) for c in "ABCD"]
                                + [("未分类", by.get("未分类", 0), MUTED)])
-        self.counts.setText(f"显示 {len(shown):,} / {len(self.model.rows):,} 家")
+        regraded = sum(1 for r in shown if extra_value(r, "regrade")) if self.model.extras_read \
+            else 0
+        self.counts.setText(f"显示 {len(shown):,} / {len(self.model.rows):,} 家"
+                            + (f"；其中 {regraded:,} 家经调档，按调档后的分类计" if regraded else ""))
         self.reading.setVisible(not self.model.extras_read)
 
     # -- actions
@@ -429,12 +476,14 @@ class ResultsPage(QWidget):
 
         rows = self.proxy.visible_rows()
         cols = self.table.visible_columns()
-        heads = [RESULT_COLUMNS[c][1] for c in cols]
-        keys = [RESULT_COLUMNS[c][0] for c in cols]
+        heads = [self.model.columns[c][1] for c in cols]
+        keys = [self.model.columns[c][0] for c in cols]
 
         def cell(r: tuple, k: str) -> Any:
             if k == "score":
                 return r[_P["score"]]
+            if k == "adjust":
+                return extra_value(r, k)
             if k in _EXTRA and (k not in INDICATOR_NAMES or counted(r, k)) \
                     and extra_value(r, k) is not None:
                 return extra_value(r, k)
@@ -579,6 +628,66 @@ class ResultsPage(QWidget):
         return self.progress.run(
             work, "生成园区汇总", on_success=done,
             on_failure=lambda e: self.outcome.show_problem(f"未能生成“{path.name}”，原因见提示框。"))
+
+    def selected_firm(self) -> tuple | None:
+        """The row of the firm selected (the current row), or None."""
+        index = self.table.currentIndex()
+        if not index.isValid() or index.row() >= self.proxy.rowCount():
+            return None
+        return self.proxy.row(index.row())
+
+    def enter_manual(self) -> None:
+        """加减分与调档…… for the selected firm: the dialog, then save and rank again."""
+        row = self.selected_firm()
+        year = self.year.currentData()
+        if row is None or year is None:
+            self.outcome.show_problem("请先在表中选中一家企业，再点“加减分与调档……”。")
+            return
+        from desktop.widgets.manual_entry import ManualEntryDialog
+
+        dialog = self.manual_dialog(row, year)
+        if dialog.exec() == ManualEntryDialog.DialogCode.Accepted:
+            self.save_manual(row[_P["credit_code"]], year, dialog.changes(), dialog.who)
+
+    def manual_dialog(self, row: tuple, year: int) -> Any:
+        """The dialog for the firm of ``row`` in ``year``, with its stored result and entries."""
+        from desktop.widgets.manual_entry import ManualEntryDialog
+
+        ctx, code = self.ctx, row[_P["credit_code"]]
+        stored = next(iter(ctx.store.stored_summaries(ctx.profile.id, [(code, year)])), None)
+        return ManualEntryDialog(ctx.profile, row[_P["name"]] or "", code, year,
+                                 stored[0]["mujun"] if stored else None,
+                                 ctx.store.manual_for(ctx.profile.id, code, year),
+                                 who=getattr(ctx.settings, "user_name", "") or "", parent=self,
+                                 as_of=ctx.as_of)
+
+    def save_manual(self, code: str, year: int, changes: list[tuple[str, Any, str]],
+                    who: str) -> Operation | None:
+        """Store the park manager's entries and rank ``year`` again, in one transaction, in the
+        background: a 加减分 moves the firm's score, and with it everybody's rank."""
+        if not changes or self.progress.busy:
+            return None
+        ctx = self.ctx
+        profile, as_of = ctx.profile, ctx.as_of
+
+        def work(progress):
+            from forms.pipeline import reassess
+
+            with ctx.worker_store() as store, store.atomic():
+                for item, value, reason in changes:
+                    store.set_manual(profile.id, code, year, item, value, reason, who)
+                return reassess(store, profile, as_of, [year], progress)
+
+        def done(_: Any) -> None:
+            words = "、".join(("调档" if item == REGRADE else "加减分")
+                             + ("（清除）" if value is None else "") for item, value, _ in changes)
+            # a line of the outcome, in its colour for work done (no file to open)
+            self.outcome.show_problem(f"已保存 {len(changes)} 项录入（{words}），并按当前配置重新评估了 "
+                                      f"{year} 年度全部企业（录入人：{who}）")
+            self.outcome.label.setStyleSheet("color: #1E6B34;")
+            ctx.data_changed.emit()
+
+        return self.progress.run(work, f"保存录入并重新评估 {year} 年度", on_success=done)
 
     def reassess(self) -> Operation | None:
         year = self.year.currentData()

@@ -54,11 +54,20 @@ from desktop.reports.sources import Documents
 from forms.firm import SAMPLE_NOTE
 from rules.assess import DISCLAIMER, EnterpriseResult
 from rules.assessments.digital import RECOGNITIONS
-from rules.assessments.mujun import COHORT_LABELS, EXCLUDED, INCOMPLETE, NO_WEIGHTS, OUT
+from rules.assessments.mujun import (
+    COHORT_LABELS,
+    DEFERRED,
+    EXCLUDED,
+    INCOMPLETE,
+    NO_WEIGHTS,
+    OUT,
+    UNGROUPED,
+)
 from rules.assessments.rectification import REASON_TEXTS
 from rules.assessments.sme import SIZE_NAMES, TIER_NAMES
 from rules.catalogue import ENTERPRISE_FIELDS, label
 from rules.engine import Node, Outcome, blockers, fmt
+from rules.indicators import BENCHMARK_MODE_WORDS, FIXED, INDICATORS
 from rules.industry import industry_label
 from rules.schema import COHORT_NAMES, INDICATOR_NAMES, PCT, RATIO
 from rules.wording import (
@@ -73,6 +82,8 @@ from rules.wording import (
     node_values,
     num,
     project_intensity,
+    regrade_words,
+    signed,
     verdict_meaning,
 )
 
@@ -112,13 +123,24 @@ def is_sample(r: EnterpriseResult) -> bool:
     return SAMPLE_NOTE in r.notes
 
 
+def group_words(m: dict[str, Any]) -> str:
+    """The industry group a firm was ranked in, as a phrase (“金属及机械装备”行业组), or ""."""
+    g = m.get("group")
+    if not g:
+        return ""
+    return "未列入本县行业组" if g == UNGROUPED else f"“{g}”行业组"
+
+
 def rank_text(r: EnterpriseResult) -> str:
-    """Where the firm ranks, and among whom (the sample park's firms only among themselves)."""
+    """Where the firm ranks, and among whom (its industry group when the county ranks inside
+    groups; the sample park's firms only among themselves)."""
     m = r.mujun
     cohort = COHORT_NAMES.get(m["cohort"], "同类企业")
     if m.get("rank"):
         among = "，只在示例企业之间排名" if is_sample(r) else ""
-        return f"在同年度 {m['population']} 家{cohort}中排名第 {m['rank']} 名{among}"
+        group = group_words(m)
+        return (f"在同年度{group + '的 ' if group else ' '}{m['population']} 家{cohort}中"
+                f"排名第 {m['rank']} 名{among}")
     if m["class_basis"] == "cutoffs":
         return "按分类得分线分类（同类企业不足按排名分类所需的家数，未排名）"
     return ""
@@ -136,11 +158,26 @@ def no_class(r: EnterpriseResult) -> tuple[str, str]:
         return "不分类", m["reason"]
     if m["cohort"] == OUT:
         return "不参评", m["reason"]
+    if m["cohort"] == DEFERRED:
+        return "缓评", m["reason"]
+    if m["score"] is None:
+        return "不分类", m["reason"]
     try:  # scored, but no ranking and no cut-off scores
         why = r.trees["mujun"].find("class").note
     except KeyError:
         why = m["reason"]
     return "暂未分类", f"得分 {fmt(round(m['score'], 2))} 分；{why}"
+
+
+def score_words(m: dict[str, Any]) -> str:
+    """综合得分, and its parts when the county adds 加减分 to the indicator sum."""
+    score = f"综合得分 {fmt(round(m['score'], 2))} 分"
+    adjust = m.get("adjustments") or []
+    if not adjust or m.get("indicator_points") is None:
+        return score
+    total = sum(a["points"] or 0.0 for a in adjust)
+    return (score + f"（指标合计 {fmt(round(m['indicator_points'], 2))} 分，"
+            f"加减分 {signed(total)} 分）")
 
 
 def ratio_pct(x: float) -> str:
@@ -170,9 +207,10 @@ def assessment_lines(r: EnterpriseResult) -> list[tuple[str, str, str, str]]:
     out = []
     if m["class"]:
         score = f"得分 {fmt(round(m['score'], 2))} 分"
+        first = f"初评 {m['initial_class']} 类，已调档" if m.get("regrade") else ""
         out.append(("亩均效益评价", class_text(r), "bad" if m["class"] == "D" else "good"
                     if m["class"] == "A" else "neutral",
-                    "；".join(x for x in (score, key_indicator(r)) if x)))
+                    "；".join(x for x in (score, first, key_indicator(r)) if x)))
     else:
         box, why = no_class(r)
         out.append(("亩均效益评价", box, "unknown" if m["status"] == INCOMPLETE else "neutral", why))
@@ -257,7 +295,7 @@ def mujun_actions(r: EnterpriseResult) -> list[tuple[float, str, str]]:
             out.append((share, what, effect))
         elif key in lift["changes"] and "reduce_by" in lift["changes"][key]:
             x = r.mujun["indicators"][key]
-            numerator = rec.tax if key == "tax_per_electricity" else rec.value_added
+            numerator = rec.get(INDICATORS[key].numerator)
             whole = numerator / x["value"] if numerator and x.get("value") else None
             share = lift["changes"][key]["reduce_by"] / whole if whole else math.inf
             out.append((share, c.note.split("，即")[0], effect))
@@ -370,8 +408,10 @@ def verdict_box(r: EnterpriseResult) -> Any:
                 Text(class_names(r).get(cls, ""), under)]
         right = [Text(f"亩均效益评价：{class_text(r)}", _style("h", fontSize=12.5,
                                                                          leading=18)),
-                 Text(f"综合得分 {fmt(round(m['score'], 2))} 分；{rank_text(r)}", line),
-                 Text(f"这意味着：{class_implication(cls)}", line)]
+                 Text(f"{score_words(m)}；{rank_text(r)}", line)]
+        if m.get("regrade"):
+            right.append(Text(regrade_words(m), line, UNKNOWN))
+        right.append(Text(f"这意味着：{class_implication(cls)}", line))
     else:
         box, why = no_class(r)
         colour = GREY
@@ -381,7 +421,7 @@ def verdict_box(r: EnterpriseResult) -> Any:
         cohort = COHORT_LABELS.get(m["cohort"], "")
         right = [Text(f"亩均效益评价：{box}", _style("h", fontSize=12.5, leading=18)),
                  Text(f"原因：{why}", line)]
-        if cohort and m["cohort"] not in (OUT, EXCLUDED):
+        if cohort and m["cohort"] not in (OUT, EXCLUDED, DEFERRED):
             right.append(Text(f"分组：{cohort}", line))
     t = table([[left, right]], [38 * mm, TEXT_WIDTH - 38 * mm], head=False,
               extra=[("BACKGROUND", (0, 0), (0, 0), colors.HexColor(colour)),
@@ -398,6 +438,8 @@ def identity_table(r: EnterpriseResult) -> Any:
     bench = f"基准值：{m['benchmark_year']} 年度" if m.get("benchmark_year") else ""
     method = {"percentile": "按同类企业得分排名分类", "cutoffs": "按分类得分线分类"}.get(
         m["class_basis"] or "", "")
+    if method and m.get("group"):
+        method = method.replace("同类企业", "同一行业组的同类企业")
     profile = "；".join(x for x in (profile_words(r), bench, method) if x)
     name = Text(rec.name or "（未填企业名称）", st["cell"])
     rows = [["企业名称", name, "", ""],
@@ -602,14 +644,35 @@ def indicator_table(r: EnterpriseResult, docs: Documents) -> Any:
         if node.note:
             given += f"\n{node.note}"
         points = "—" if x["points"] is None else fmt(round(x["points"], 2)) + " 分"
+        bench = num(x["benchmark"], node.unit)
+        if x.get("benchmark_mode", FIXED) != FIXED:  # computed from the ranked firms
+            bench = text(f"{bench}\n{BENCHMARK_MODE_WORDS[x['benchmark_mode']].split('（')[0]}",
+                         "cell8")
         rows.append([INDICATOR_NAMES[i], text(given, "small8"), num(x["value"], node.unit),
-                     num(x["benchmark"], node.unit),
+                     bench,
                      "—" if x.get("ratio") is None or x.get("imputed") else ratio_pct(x["ratio"]),
                      fmt(x["weight"]) if x["weight"] else "—",
                      points + ("（均值）" if x.get("imputed") else ""),
                      text(docs.cite(node.params), "small8")])
     widths = [20 * mm, 40 * mm, 21 * mm, 21 * mm, 13 * mm, 10 * mm, 17 * mm, 14 * mm]
     return grid(rows, widths, zebra=True, dense=True)
+
+
+def adjustment_table(r: EnterpriseResult, docs: Documents) -> Any:
+    """One row per 加减分 item: its points, how they were reached (the count, the answer, or
+    what the park manager entered with reason, who and when) and its documents."""
+    tree = r.trees["mujun"]
+    rows: list[list[Any]] = [["加减分项目", "分值", "计算依据", "依据"]]
+    for a in r.mujun["adjustments"]:
+        node = next((n for n in tree.walk() if n.id == f"adjust.{a['id']}"), None)
+        tone = UNKNOWN if a.get("unknown") else BAD if (a["points"] or 0) < 0 else \
+            GOOD if (a["points"] or 0) > 0 else None
+        rows.append([text(a["name"], "cell8"), text(f"{signed(a['points'] or 0.0)} 分", "cell8", tone),
+                     text(a["basis"], "small8"),
+                     text(docs.cite(node.params) if node is not None else "", "small8")])
+    total = sum(a["points"] or 0.0 for a in r.mujun["adjustments"])
+    rows.append([text("合计", "head8"), text(f"{signed(total)} 分", "head8"), "", ""])
+    return grid(rows, [40 * mm, 18 * mm, TEXT_WIDTH - 72 * mm, 14 * mm], zebra=True, dense=True)
 
 
 def mujun_section(r: EnterpriseResult, docs: Documents) -> list[Any]:
@@ -630,16 +693,28 @@ def mujun_section(r: EnterpriseResult, docs: Documents) -> list[Any]:
         if chart is not None:
             out += [Spacer(1, 2 * mm), chart, Spacer(1, 3 * mm)]
     lines = []
-    if m["score"] is not None:
+    adjust = m.get("adjustments") or []
+    if adjust and m["score"] is not None:
+        out += headed([*heads, Text("加减分", st["sub"])], adjustment_table(r, docs))
+        heads = []
+        out.append(Spacer(1, 2 * mm))
+        total = sum(a["points"] or 0.0 for a in adjust)
+        lines.append(f"指标合计得分 {fmt(round(m['indicator_points'], 2))} 分，加减分 {signed(total)} 分，"
+                     f"综合得分 {fmt(round(m['score'], 2))} 分（综合得分 = 指标合计得分 + 加减分）。")
+    elif m["score"] is not None:
         lines.append(f"综合得分 {fmt(round(m['score'], 2))} 分（得分 = Σ 权重 × 指标值 ÷ 基准值）。")
     try:
         cls = tree.find("class")
         lines.append(f"{cls.label}：{cls.note}")
         cites = docs.cite(cls.params)
+        for moved in (c for c in cls.children if c.id.startswith("class.regrade")):
+            lines.append(f"。{moved.label}，{moved.note}")  # each step, or why it did not apply
+            cites += docs.cite(moved.params)
     except KeyError:
         cites = ""
     if lines:
         out.append(Text("".join(lines) + cites, st["base"]))
+
     if m["status"] != "scored":
         out += headed([*heads, Text("评价范围与分组", st["sub"])],
                       tree_table(tree_rows(tree.find("scope"), docs)))

@@ -46,13 +46,25 @@ from forms.store import SAMPLE
 from rules.assess import DISCLAIMER, EnterpriseResult
 from rules.assessments.digital import RECOGNITIONS
 from rules.assessments.green_channel import VERDICTS
-from rules.assessments.mujun import ABOVE, BELOW, COHORT_LABELS, EXCLUDED, OUT
+from rules.assessments.mujun import (
+    ABOVE,
+    BELOW,
+    BELOW_SMALL,
+    COHORT_LABELS,
+    DEFERRED,
+    EXCLUDED,
+    GRADED,
+    OUT,
+    TENANT,
+    UNGROUPED,
+)
 from rules.assessments.rectification import REASON_TEXTS
 from rules.assessments.sme import TIER_NAMES, TIERS
 from rules.catalogue import label
+from rules.indicators import INDICATOR_UNITS, INDICATORS
 from rules.industry import lookup
-from rules.schema import BY_KEY, COHORT_INDICATORS, INDICATOR_NAMES, RATIO
-from rules.wording import num, profile_title, project_intensity
+from rules.schema import INDICATOR_NAMES, RATIO
+from rules.wording import num, profile_title, project_intensity, regrade_words, signed
 
 LIST_LIMIT = 200  # rows listed per section; the results workbook has them all
 RANK_LIMIT = 1000  # rows of one cohort's ranked list (a county of 20,000 firms: ≈ 30 pages)
@@ -81,37 +93,57 @@ class Stored:
             industry_code=ident.get("industry_code"))
 
 
+# A ranking pool: (cohort, sample firm, industry group or None). Sample firms rank only among
+# themselves; a county that ranks inside industry groups ranks each group on its own.
+Pool = tuple[str, bool, str | None]
+
+
 @dataclass
 class Firm:
     """What the lists need of one firm (a few values, not its result)."""
 
     name: str
     code: str
-    group: tuple[str, bool]  # (cohort, sample firm): sample firms rank only among themselves
+    group: Pool
     klass: str | None
     score: float | None
     rank: int | None
     population: int | None
     values: dict[str, float | None]
+    initial: str | None = None  # 初评等级, when a regrade changed it
+    adjust: float | None = None  # the 加减分 total, when the county has 加减分 items
 
 
-def _group_label(group: tuple[str, bool], mixed: bool) -> str:
-    """A cohort by its name; sample firms marked when real ones are in the summary too."""
-    cohort, sample = group
-    return COHORT_LABELS.get(cohort, cohort) + ("（示例企业，单独排名）" if sample and mixed else "")
+def _industry_group(name: str | None) -> str:
+    if not name:
+        return ""
+    return "未列入行业组" if name == UNGROUPED else f"{name}行业组"
 
 
-def _group_order(group: tuple[str, bool]) -> tuple[int, int]:
-    order = (ABOVE, BELOW, EXCLUDED, OUT)
-    return (group[1], order.index(group[0]) if group[0] in order else len(order))
+def _group_label(group: Pool, mixed: bool) -> str:
+    """A cohort by its name (and industry group); sample firms marked when real ones are in the
+    summary too."""
+    cohort, sample, industry = group
+    return (COHORT_LABELS.get(cohort, cohort)
+            + (f"·{_industry_group(industry)}" if industry else "")
+            + ("（示例企业，单独排名）" if sample and mixed else ""))
+
+
+COHORT_ORDER = (ABOVE, BELOW, BELOW_SMALL, TENANT, DEFERRED, EXCLUDED, OUT)
+
+
+def _group_order(group: Pool) -> tuple[bool, int, bool, str]:
+    cohort, sample, industry = group
+    return (sample, COHORT_ORDER.index(cohort) if cohort in COHORT_ORDER else len(COHORT_ORDER),
+            industry == UNGROUPED, industry or "")
 
 
 def _unit_words(unit: str) -> str:
     return "%" if unit == RATIO else unit
 
 
-def _indicator_unit(cohort: str, i: str) -> str:
-    return BY_KEY[f"mujun.{cohort}.{i}.benchmark"].unit
+def _indicator_unit(i: str) -> str:
+    return INDICATOR_UNITS[i]
 
 
 def _weakest(cohort: str, indicators: dict[str, dict[str, Any]], n: int = 2) -> str:
@@ -120,7 +152,7 @@ def _weakest(cohort: str, indicators: dict[str, dict[str, Any]], n: int = 2) -> 
               if x.get("ratio") is not None and x.get("weight") and not x.get("imputed")]
     parts = []
     for ratio, i, x in sorted(scored, key=lambda t: t[0])[:n]:
-        unit = _indicator_unit(cohort, i)
+        unit = _indicator_unit(i)
         parts.append(f"{INDICATOR_NAMES[i]} {num(x['value'], unit, 2 if unit != RATIO else 4)}"
                      f"（基准值的 {ratio * 100:.1f}%）")
     return "；".join(parts) or "—"
@@ -172,9 +204,13 @@ class ParkSummary:
     firms: int = 0
     years: set[int] = field(default_factory=set)
     cohorts: dict[str, dict[str, int]] = field(default_factory=dict)  # every firm, by cohort
-    lowest: dict[tuple[str, bool], dict[str, float]] = field(default_factory=dict)
+    lowest: dict[Pool, dict[str, float]] = field(default_factory=dict)
     sums: dict[str, dict[str, list[float]]] = field(default_factory=dict)
-    ranked: dict[tuple[str, bool], list[Firm]] = field(default_factory=dict)
+    ranked: dict[Pool, list[Firm]] = field(default_factory=dict)
+    # (cohort, industry group) → firms by class, when the county ranks inside industry groups
+    industry_groups: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
+    regraded: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    regraded_total: int = 0
     d_class: list[tuple] = field(default_factory=list)
     flagged: list[tuple[str, str, str, str]] = field(default_factory=list)
     flagged_total: int = 0
@@ -223,10 +259,18 @@ class ParkSummary:
                 self.notes[note] = self.notes.get(note, 0) + 1
         name, code = rec.name or "（未填企业名称）", rec.credit_code or ""
         cohort, klass, score = m["cohort"], m["class"], m["score"]
-        group = (cohort, sample)
+        group = (cohort, sample, m.get("group"))
         key = klass or (UNCLASSED if m["status"] == "scored" else UNGRADED)
         counts = self.cohorts.setdefault(cohort, {})
         counts[key] = counts.get(key, 0) + 1
+        if m.get("group"):
+            by = self.industry_groups.setdefault((cohort, m["group"]), {})
+            by[key] = by.get(key, 0) + 1
+        if m.get("regrade"):
+            self.regraded_total += 1
+            self._keep(self.regraded, (name, COHORT_LABELS.get(cohort, cohort),
+                                       m.get("initial_class") or "", klass or "",
+                                       regrade_words(m).split("，", 1)[-1]))
         if klass in CLASSES and score is not None:
             low = self.lowest.setdefault(group, {})
             low[klass] = min(low.get(klass, score), score)
@@ -236,9 +280,12 @@ class ParkSummary:
                     s = self.sums.setdefault(cohort, {}).setdefault(i, [0.0, 0])
                     s[0] += x["value"]
                     s[1] += 1
+            adjust = m.get("adjustments") or []
             self.ranked.setdefault(group, []).append(Firm(
                 name, code, group, klass, score, m.get("rank"), m.get("population"),
-                {i: x["value"] for i, x in m["indicators"].items()}))
+                {i: x["value"] for i, x in m["indicators"].items()},
+                m.get("initial_class") if m.get("regrade") else None,
+                sum(a["points"] or 0.0 for a in adjust) if adjust else None))
         else:
             missing = "、".join(label(f) for f in m.get("missing") or [])
             self._keep(self.not_graded, (name, COHORT_LABELS.get(cohort, cohort), m["reason"],
@@ -418,7 +465,7 @@ def _given(row: Any, fid: str) -> str | None:
 
 # ---------------------------------------------------------------------- the document
 
-SHORT_COHORT = {ABOVE: "规上", BELOW: "规下"}
+SHORT_COHORT = {ABOVE: "规上", BELOW: "规下", BELOW_SMALL: "规下不足3亩", TENANT: "无自有用地"}
 
 
 def _h(text: str, level: str = "h1") -> list[Any]:
@@ -446,12 +493,18 @@ def _figure(v: float | None, unit: str) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.1f}" if abs(x) >= 100 else f"{x:,.2f}"
 
 
+def _chart_name(cohort: str) -> str:
+    """A cohort under its bars: 规上企业, 规下企业; a longer short name alone (they would touch)."""
+    short = SHORT_COHORT.get(cohort, COHORT_LABELS.get(cohort, cohort))
+    return short + "企业" if len(short) <= 2 else short
+
+
 def _class_chart(s: ParkSummary, cohorts: list[str]) -> Drawing:
     d = Drawing(TEXT_WIDTH, 58 * mm)
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 14 * mm, 10 * mm, TEXT_WIDTH - 60 * mm, 42 * mm
     chart.data = [[s.cohorts[c].get(k, 0) for c in cohorts] for k in CLASSES]
-    chart.categoryAxis.categoryNames = [SHORT_COHORT.get(c, c) + "企业" for c in cohorts]
+    chart.categoryAxis.categoryNames = [_chart_name(c) for c in cohorts]
     for axis in (chart.categoryAxis, chart.valueAxis):
         axis.labels.fontName = FONT
         axis.labels.fontSize = 8
@@ -506,6 +559,8 @@ def _title_area(s: ParkSummary) -> list[Any]:
                ["新上项目", f"{s.project_total:,} 个（可享受绿色通道 {s.project_eligible:,} 个）",
                 "导入时被拒绝的行", rejected]],
               [22 * mm, 52 * mm, 34 * mm, 48 * mm], head=False),
+        *([Paragraph(esc(f"其中 {s.regraded_total:,} 家企业的分类经过调档，各类企业数按调档后的等级计"
+                          "（名单见第一部分）。"), st["base"])] if s.regraded_total else []),
         *[Paragraph(esc(f"※ 注意：{note}（{n:,} 家）"), st["base"]) for note, n in s.notes.items()],
         Paragraph(esc(DISCLAIMER), st["note"]),
     ]
@@ -519,7 +574,7 @@ def _distribution(s: ParkSummary) -> list[Any]:
     names = s.class_names()
     rows = [["分组", *[f"{k} 类" + (f"\n{names[k]}" if k in names else "") for k in CLASSES],
              UNCLASSED, UNGRADED, "合计"]]
-    cohorts = sorted(s.cohorts, key=lambda c: _group_order((c, False)))
+    cohorts = sorted(s.cohorts, key=lambda c: _group_order((c, False, None)))
     for c in cohorts:
         counts = s.cohorts[c]
         total = sum(counts.values())
@@ -527,11 +582,34 @@ def _distribution(s: ParkSummary) -> list[Any]:
                      str(total)])
     out.append(table(rows, [34 * mm] + [18 * mm] * 6 + [14 * mm], zebra=True))
     out.append(Paragraph("每格为企业数及其占本组企业的比例。“未分类”：已计分但没有可用的排名或得分线；"
-                         "“不计分”：不在评价范围、参评但不分类或数据不全（见第八部分）。", st["small"]))
+                         "“不计分”：不在评价范围、参评但不分类" + ("、缓评" if DEFERRED in s.cohorts else "")
+                         + "或数据不全（见第八部分）。"
+                         + ("各类按调档后的等级计数。" if s.regraded_total else ""), st["small"]))
     charted = [c for c in cohorts if any(s.cohorts[c].get(k) for k in CLASSES)]
     if charted:
         out += [Spacer(1, 2 * mm), _class_chart(s, charted)]
+    if s.industry_groups:
+        out += _by_industry_group(s, keys)
+    if s.regraded_total:
+        out += _listing("调档的企业", ["企业名称", "分组", "初评", "调档后", "调档理由"],
+                        [(n, c, f"{a} 类", f"{b} 类", why) for n, c, a, b, why in s.regraded],
+                        s.regraded_total, [40 * mm, 30 * mm, 12 * mm, 14 * mm, 60 * mm],
+                        note=f"{s.regraded_total:,} 家企业的分类经过调档（按本县调档规则或园区人工调档），"
+                             "上表各类按调档后的等级计数。", level="h2")
     return out
+
+
+def _by_industry_group(s: ParkSummary, keys: list[str]) -> list[Any]:
+    """Firms by class in each industry group a county ranks inside."""
+    st = styles()
+    rows = [["分组", "行业组", *[f"{k} 类" for k in CLASSES], UNCLASSED, UNGRADED, "合计"]]
+    for cohort, name in sorted(s.industry_groups, key=lambda g: _group_order((g[0], False, g[1]))):
+        counts = s.industry_groups[(cohort, name)]
+        rows.append([COHORT_LABELS.get(cohort, cohort), _industry_group(name) or name,
+                     *[str(counts.get(k, 0)) for k in keys], str(sum(counts.values()))])
+    return [*_h("按行业组", "h2"),
+            Paragraph("本县在同一分组内按行业组分别排名分类：", st["small"]),
+            table(rows, [34 * mm, 40 * mm] + [12 * mm] * 6 + [10 * mm], zebra=True)]
 
 
 def _share(n: int, total: int) -> str:
@@ -548,12 +626,12 @@ def _lines_and_means(s: ParkSummary) -> list[Any]:
                if len(rows) > 1 else Paragraph("没有按排名或得分线分类的企业。", st["base"]))
     out += _h("（二）指标平均值（可作下一年度基准值参考）", "h2")
     rows = [["分组", "指标", "平均值", "企业数"]]
-    for cohort, ids in COHORT_INDICATORS.items():
-        for i in ids:
-            total, n = s.sums.get(cohort, {}).get(i, (0.0, 0))
+    for cohort in sorted(s.sums, key=lambda c: _group_order((c, False, None))):
+        for i in INDICATORS:  # the indicators the cohort was scored on, in the catalogue's order
+            total, n = s.sums[cohort].get(i, (0.0, 0))
             if n:
-                unit = _indicator_unit(cohort, i)
-                rows.append([COHORT_LABELS[cohort], INDICATOR_NAMES[i],
+                unit = _indicator_unit(i)
+                rows.append([COHORT_LABELS.get(cohort, cohort), INDICATOR_NAMES[i],
                              num(total / n, unit, 4 if unit == RATIO else 2), str(n)])
     out.append(table(rows, [50 * mm, 46 * mm, 36 * mm, 24 * mm], zebra=True) if len(rows) > 1
                else Paragraph("没有计分的企业。", st["base"]))
@@ -674,23 +752,31 @@ def _sign_off(s: ParkSummary) -> list[Any]:
 def _ranking(s: ParkSummary) -> list[Any]:
     st, sm = styles(), _small_styles()
     out: list[Any] = [PageBreak(), *_h("附表：各组企业排名")]
-    groups = [g for g in sorted(s.ranked, key=_group_order) if g[0] in COHORT_INDICATORS]
+    groups = [g for g in sorted(s.ranked, key=_group_order) if g[0] in GRADED]
     if not groups:
         return out + [Paragraph("没有计分的企业。", st["base"])]
     for g in groups:
         firms = sorted(s.ranked[g], key=lambda f: (f.rank is None, f.rank or 0,
                                                    -(f.score or 0.0), f.name))
-        ids = COHORT_INDICATORS[g[0]]
-        head = ["排名", "企业名称", "得分", "分类",
-                *[f"{INDICATOR_NAMES[i]}（{_unit_words(_indicator_unit(g[0], i))}）" for i in ids]]
+        # the indicators these firms were scored on (a county chooses its own)
+        ids = [i for i in INDICATORS if any(i in f.values for f in firms)]
+        adjusted = any(f.adjust is not None for f in firms)
+        head = ["排名", "企业名称", "得分", *(["加减分"] if adjusted else []), "分类",
+                *[f"{INDICATOR_NAMES[i]}（{_unit_words(_indicator_unit(i))}）" for i in ids]]
         rows = [[para(h, sm["head"]) for h in head]]
         for f in firms[:RANK_LIMIT]:
+            klass = (f"{f.klass} 类" if f.klass else "未分类") + \
+                (f"（初评 {f.initial}）" if f.initial else "")
             rows.append([para(f"{f.rank}/{f.population}" if f.rank else "—", sm["cell"]),
                          para(f.name, sm["cell"]), para(_figure(f.score, ""), sm["num"]),
-                         para(f"{f.klass} 类" if f.klass else "未分类", sm["cell"]),
-                         *[para(_figure(f.values.get(i), _indicator_unit(g[0], i)), sm["num"])
+                         *([para(signed(f.adjust) if f.adjust is not None else "—", sm["num"])]
+                           if adjusted else []),
+                         para(klass, sm["cell"]),
+                         *[para(_figure(f.values.get(i), _indicator_unit(i)), sm["num"])
                            for i in ids]])
-        fixed = [15 * mm, 46 * mm, 13 * mm, 10 * mm]
+        regraded = any(f.initial for f in firms)
+        fixed = [15 * mm, 46 * mm, 13 * mm, *([11 * mm] if adjusted else []),
+                 (20 if regraded else 10) * mm + (2 * mm if adjusted else 0)]
         rest = (TEXT_WIDTH - sum(fixed)) / len(ids)
         out += [*_h(f"{_group_label(g, s.mixed)}（{len(firms):,} 家）", "h2"),
                 table(rows, fixed + [rest] * len(ids), zebra=True,

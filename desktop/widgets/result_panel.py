@@ -1,6 +1,8 @@
 """A firm's result: the summary cards (class badge and score, green channel, SME rung,
-rectification, digital level), the indicator ratio chart, each assessment's result tree, and
-the firm's year-over-year history. Renders the result; computes nothing."""
+rectification, digital level), how a county's score is made up (指标合计得分, each 加减分 line
+with its basis, 综合得分; 初评 → 调档后 with why, who and when; the industry group ranked in),
+the indicator ratio chart, each assessment's result tree, and the firm's year-over-year
+history. Renders the result; computes nothing."""
 
 from __future__ import annotations
 
@@ -21,17 +23,47 @@ from desktop.widgets.result_tree import ResultTree
 from forms.firm import SAMPLE_NOTE
 from rules.assess import DISCLAIMER, EnterpriseResult
 from rules.assessments.digital import RECOGNITIONS
-from rules.assessments.mujun import COHORT_LABELS
+from rules.assessments.mujun import COHORT_LABELS, DEFERRED, UNGROUPED
 from rules.assessments.rectification import REASON_TEXTS
 from rules.assessments.sme import TIER_NAMES
 from rules.catalogue import label
 from rules.schema import INDICATOR_NAMES
-from rules.wording import num
+from rules.wording import adjustment_lines, num, regrade_words, signed
 
 STALE_TEXT = ("表格已修改：下面是修改前的结果，已不对应表格中的数字。请点“评估”（F5）更新；"
               "预览、打印和导出PDF会先按表格重新评估。")
 STATUS_TEXT = {"incomplete": "数据不全，无法计分", "no_weights": "配置未设权重",
                "not_graded": "不参与分类"}
+
+
+def group_text(m: dict) -> str:
+    """The industry group a firm was ranked in, in words, or ""."""
+    g = m.get("group")
+    if not g:
+        return ""
+    return "行业组：未列入本县所列行业组" if g == UNGROUPED else f"行业组：{g}"
+
+
+def breakdown_lines(m: dict) -> list[str]:
+    """How a county's 综合得分 and class came about, one line each: 指标合计得分, each 加减分
+    with its basis, 综合得分, 初评 → 调档后 with the reason, the industry group ranked in. Empty
+    for a method without these (the card says it all)."""
+    lines: list[str] = []
+    adjust = m.get("adjustments") or []
+    if adjust and m.get("score") is not None:
+        total = sum(a["points"] or 0.0 for a in adjust)
+        lines.append(f"指标合计得分 {m['indicator_points']:.2f} 分")
+        lines.append(f"加减分 {signed(total)} 分：")
+        lines += [f"　· {line}" for line in adjustment_lines(m)]
+        lines.append(f"综合得分 {m['score']:.2f} 分（= 指标合计得分 + 加减分）")
+    if m.get("regrade"):
+        lines.append(regrade_words(m))
+    if m.get("group") and m.get("rank"):
+        lines.append(f"{group_text(m)}（在本组 {m['population']} 家"
+                     f"{COHORT_LABELS.get(m['cohort'], '')}中排名第 {m['rank']} 名）")
+    elif m.get("group"):
+        lines.append(group_text(m))
+    return lines
 
 
 class Card(QFrame):
@@ -118,6 +150,14 @@ class ResultPanel(QWidget):
         self.chart = RatioChart("各指标与基准值之比")
         overview = QWidget()
         ov = QVBoxLayout(overview)
+        self.breakdown = QLabel()
+        self.breakdown.setObjectName("breakdown")
+        self.breakdown.setWordWrap(True)
+        self.breakdown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.breakdown.setStyleSheet("#breakdown { background: #F7F9FC; border: 1px solid #D5DCE4; "
+                                     "border-radius: 6px; padding: 6px 10px; color: #1F2933; }")
+        self.breakdown.setVisible(False)
+        ov.addWidget(self.breakdown)
         ov.addWidget(self.chart)
         self.disclaimer = QLabel(DISCLAIMER)
         self.disclaimer.setWordWrap(True)
@@ -165,6 +205,8 @@ class ResultPanel(QWidget):
         for c in self.cards.values():
             c.show("—", "")
         self.chart.set_bars([])
+        self.breakdown.clear()
+        self.breakdown.setVisible(False)
         for t in self.trees.values():
             t.clear()
         self.show_history([])
@@ -180,9 +222,15 @@ class ResultPanel(QWidget):
             basis = {"percentile": "按同类企业排名", "cutoffs": "按分类得分线"}.get(m["class_basis"] or "", "")
             rank = f"，第 {m['rank']}/{m['population']} 名" if m.get("rank") else ""
             among = "（只在示例企业之间排名）" if sample else ""
+            extra = "".join(f"；{x}" for x in (
+                group_text(m),
+                f"初评 {m['initial_class']} 类 → 调档后 {m['class']} 类" if m.get("regrade") else "")
+                if x)
             self.cards["mujun"].show(f"{m['class']} 类 · {m['score']:.2f} 分",
                                      f"{COHORT_LABELS.get(m['cohort'], m['cohort'])}；{basis}{rank}"
-                                     f"{among}", CLASS_COLOURS[m["class"]].name())
+                                     f"{among}{extra}", CLASS_COLOURS[m["class"]].name())
+        elif m["cohort"] == DEFERRED:
+            self.cards["mujun"].show("缓评", m.get("reason") or "", "#5F6B7A")
         elif m["score"] is not None:
             try:
                 why = r.trees["mujun"].find("class").note or ""
@@ -230,6 +278,9 @@ class ResultPanel(QWidget):
                 "未知（缺数据）" if x.get("ratio") is None
                 else f"{x['ratio'] * 100:.1f}%" + ("（取同类均值）" if x.get("imputed") else ""))
             for i, x in m.get("indicators", {}).items()])
+        lines = breakdown_lines(m)
+        self.breakdown.setText("\n".join(lines))
+        self.breakdown.setVisible(bool(lines))
         self.trees["mujun"].show_trees([r.trees["mujun"]])
         self.trees["green"].show_trees(r.project_trees)
         self.trees["sme"].show_trees([r.trees["sme"]])

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 from unicodedata import east_asian_width
@@ -43,15 +43,26 @@ from rules.assessments.mujun import COHORT_LABELS
 from rules.assessments.rectification import REASON_TEXTS
 from rules.assessments.sme import SIZE_NAMES, TIER_NAMES
 from rules.catalogue import label as field_label
+from rules.indicators import (
+    ABOVE,
+    BELOW,
+    BELOW_SMALL,
+    DEFAULT_INDICATORS,
+    INDICATOR_UNITS,
+    TENANT,
+)
+from rules.indicators import INDICATORS as CATALOGUE
 from rules.industry import lookup
-from rules.schema import BY_KEY, COHORT_INDICATORS, INDICATOR_NAMES, RATIO
+from rules.schema import INDICATOR_NAMES, RATIO
 from rules.wording import (
     CONFIDENCE_WORDS,
     PROFILE_WORDS,
     RESULT_WORDS,
+    adjustment_lines,
     clean_citation,
     profile_title,
     project_intensity,
+    regrade_words,
 )
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -65,7 +76,11 @@ HEAD_BORDER = Border(bottom=THIN)
 CLASS_FILLS = {"A": PatternFill("solid", fgColor="D5F0DC"), "B": PatternFill("solid", fgColor="DCE8F7"),
                "C": PatternFill("solid", fgColor="FCE6C9"), "D": PatternFill("solid", fgColor="F9D3D0")}
 STATUS = {"scored": "已计分", "incomplete": "数据不全", "no_weights": "配置无权重", "not_graded": "不分类"}
-INDICATORS = list(dict.fromkeys(i for ids in COHORT_INDICATORS.values() for i in ids))
+# The indicators of the provincial method (and 黄岩's): the columns of a profile that weights
+# no others, in the catalogue's order.
+DEFAULT_LAYOUT_INDICATORS = tuple(i for i in CATALOGUE
+                                  if any(i in ids for ids in DEFAULT_INDICATORS.values()))
+INDICATORS = list(DEFAULT_LAYOUT_INDICATORS)
 
 # Number formats, named by what they show.
 MONEY = "#,##0.00"  # 1,234.57 (万元, and any figure or indicator with a unit)
@@ -547,13 +562,8 @@ def write_notes(wb: Workbook, title: str, notes: Notes | None = None) -> WriteOn
 # ----------------------------------------------------------------------------- results
 
 
-def _indicator_unit(i: str) -> str:
-    return next(BY_KEY[f"mujun.{c}.{i}.benchmark"].unit for c, ids in COHORT_INDICATORS.items()
-                if i in ids)
-
-
 def _unit_head(i: str) -> str:
-    unit = _indicator_unit(i)
+    unit = INDICATOR_UNITS[i]
     return "%" if unit == RATIO else unit
 
 
@@ -566,58 +576,144 @@ def _number_format(unit: str, exact: bool = False) -> str:
     return EXACT if exact else MONEY
 
 
-def _indicator_heads(part: str, unit: str | None = None) -> list[str]:
-    return [f"{INDICATOR_NAMES[i]}{part}（{unit or _unit_head(i)}）" for i in INDICATORS]
+def _indicator_heads(part: str, unit: str | None = None,
+                     ids: Sequence[str] = INDICATORS) -> list[str]:
+    return [f"{INDICATOR_NAMES[i]}{part}（{unit or _unit_head(i)}）" for i in ids]
 
 
-# The columns a meeting reads come first (firm, group, score, class, rank, the indicators):
-# they are the printed part; what explains them follows.
-RESULT_HEADERS = [
-    "来源工作表", "来源行", "统一社会信用代码", "企业名称", "数据年度", "分组", "综合得分（分）", "分类",
-    "同类排名", "同类企业数（家）", *_indicator_heads(""),
-    "评价状态", "说明", "分类方式", "所在县（市、区）", "所在园区/街道", "国民经济行业代码", "行业名称",
-    *_indicator_heads("基准值"), *_indicator_heads("得分", "分"),
-    "绿色通道可享受项目数（个）", "新上项目数（个）", "绿色通道明细", "梯度层级", "企业规模", "梯度适用规则",
-    "距下一层级", "高耗低效整治", "整治情形", "数字化等级（级）", "可申报数字化认定", "亩均计分缺少", "其他评估缺少",
-    "配置", "配置版本", "配置哈希",
-    "评估日期",
-]
-# Columns by what they hold (RESULT_HEADERS order).
-RESULT_CODE = RESULT_HEADERS.index("统一社会信用代码")
-RESULT_CLASS = RESULT_HEADERS.index("分类")
-RESULT_FORMATS = {
-    **{RESULT_HEADERS.index(h): _number_format(_indicator_unit(i))
-       for i, h in zip(INDICATORS, _indicator_heads(""))},
-    **{RESULT_HEADERS.index(h): _number_format(_indicator_unit(i), exact=True)
-       for i, h in zip(INDICATORS, _indicator_heads("基准值"))},
-    **{RESULT_HEADERS.index(h): POINTS for h in _indicator_heads("得分", "分")},
-    RESULT_HEADERS.index("综合得分（分）"): POINTS,
-}
-RESULTS_FREEZE = RESULT_HEADERS.index("企业名称") + 1  # source, row, code and name stay in view
-# What prints: from the credit code to the last indicator (the rest is for the screen; the
-# 说明 sheet says so).
-RESULTS_PRINTED = (RESULT_CODE, RESULT_HEADERS.index(_indicator_heads("")[-1]))
+@dataclass(frozen=True)
+class ResultsLayout:
+    """The results sheet's columns: the indicators a profile scores (a county chooses its own
+    from the catalogue), and the county columns it needs — 行业组 when it ranks inside
+    industry groups, 指标合计得分 and 加减分 when it has 加减分 items, 初评等级 / 调档后等级 /
+    调档理由 when classes can be regraded. A column no firm can fill is not written."""
+
+    indicators: tuple[str, ...] = DEFAULT_LAYOUT_INDICATORS
+    groups: bool = False
+    adjustments: bool = False
+    regrades: bool = False
+
+    @cached_property
+    def headers(self) -> list[str]:
+        ids = self.indicators
+        return [
+            "来源工作表", "来源行", "统一社会信用代码", "企业名称", "数据年度", "分组",
+            *(["行业组"] if self.groups else []),
+            *(["指标合计得分（分）", "加减分（分）"] if self.adjustments else []),
+            "综合得分（分）",
+            *(["初评等级", "调档后等级"] if self.regrades else ["分类"]),
+            "同类排名", "同类企业数（家）", *_indicator_heads("", ids=ids),
+            "评价状态", "说明", *(["调档理由"] if self.regrades else []),
+            *(["加减分明细"] if self.adjustments else []),
+            "分类方式", "所在县（市、区）", "所在园区/街道", "国民经济行业代码", "行业名称",
+            *_indicator_heads("基准值", ids=ids), *_indicator_heads("得分", "分", ids=ids),
+            "绿色通道可享受项目数（个）", "新上项目数（个）", "绿色通道明细", "梯度层级", "企业规模",
+            "梯度适用规则", "距下一层级", "高耗低效整治", "整治情形", "数字化等级（级）", "可申报数字化认定",
+            "亩均计分缺少", "其他评估缺少", "配置", "配置版本", "配置哈希", "评估日期",
+        ]
+
+    @property
+    def class_col(self) -> int:
+        return self.headers.index("调档后等级" if self.regrades else "分类")
+
+    @property
+    def code_col(self) -> int:
+        return self.headers.index("统一社会信用代码")
+
+    @property
+    def formats(self) -> dict[int, str]:
+        h, ids = self.headers, self.indicators
+        out = {h.index(x): _number_format(INDICATOR_UNITS[i])
+               for i, x in zip(ids, _indicator_heads("", ids=ids))}
+        out |= {h.index(x): _number_format(INDICATOR_UNITS[i], exact=True)
+                for i, x in zip(ids, _indicator_heads("基准值", ids=ids))}
+        out |= {h.index(x): POINTS for x in (*_indicator_heads("得分", "分", ids=ids),
+                                             "综合得分（分）", "指标合计得分（分）", "加减分（分）")
+                if x in h}
+        return out
+
+    @property
+    def wrap(self) -> list[int]:
+        return [self.headers.index("调档理由")] if self.regrades else []
+
+    @property
+    def printed(self) -> tuple[int, int]:
+        """From the credit code to the last indicator (the rest is for the screen; the 说明
+        sheet says so)."""
+        return self.code_col, self.headers.index(_indicator_heads("", ids=self.indicators)[-1])
+
+    @property
+    def freeze(self) -> int:
+        return self.headers.index("企业名称") + 1  # source, row, code and name stay in view
+
+
+def layout_for(profile: Any, regrades: bool = False) -> ResultsLayout:
+    """The results sheet's columns for ``profile`` (a ``Profile`` or its identity): the
+    indicators any of its cohorts scores (those it weights in any data year; the provincial
+    set of a cohort it weights none of), and its county columns. ``regrades``: a park manager
+    has regraded a firm under it (the profile itself need have no regrade rule). The default
+    layout when the profile cannot be read here."""
+    full = loaded_profile(profile)
+    if full is None:
+        return ResultsLayout(regrades=regrades)
+
+    def given(key: str) -> bool:
+        p = full.params.get(key)
+        return p is not None and any(v.value not in (None, [], {}) for v in p.versions)
+
+    def has_value(key: str, value: str) -> bool:
+        p = full.params.get(key)
+        return p is not None and any(v.value == value for v in p.versions)
+
+    cohorts = [ABOVE, BELOW]
+    if has_value("mujun.below_scale_small", "graded"):
+        cohorts.append(BELOW_SMALL)
+    if has_value("mujun.tenants", "own_cohort"):
+        cohorts.append(TENANT)
+    scored: set[str] = set()
+    for c in cohorts:
+        own = {i for i in CATALOGUE if given(f"mujun.{c}.{i}.weight")}
+        scored |= own or set(DEFAULT_INDICATORS[c])
+    return ResultsLayout(tuple(i for i in CATALOGUE if i in scored),
+                         given("mujun.industry_groups"), given("mujun.adjustments"),
+                         regrades or given("mujun.regrade_rules"))
+
+
+DEFAULT_LAYOUT = ResultsLayout()
+# The columns of a profile without county columns (黄岩 and the provincial base).
+RESULT_HEADERS = DEFAULT_LAYOUT.headers
+RESULT_CODE = DEFAULT_LAYOUT.code_col
+RESULT_CLASS = DEFAULT_LAYOUT.class_col
+RESULT_FORMATS = DEFAULT_LAYOUT.formats
+RESULTS_FREEZE = DEFAULT_LAYOUT.freeze
+RESULTS_PRINTED = DEFAULT_LAYOUT.printed
 
 
 class ResultsWriter:
     """Streams one row per assessed firm into a results workbook; its 说明 sheet, written on
     ``close``, names the profile (``profile`` when given — a ``Profile`` also cites its
     documents — else the identity of the rows), the data years, the assessment date, the
-    benchmarks' year and the class counts."""
+    benchmarks' year (and whether the firms' own population gave them), and the class counts
+    (after any regrade).
+    ``layout`` gives the columns (``layout_for(profile)`` when not given)."""
 
-    def __init__(self, path: Path, *, profile: Any = None, title: str = "亩均效益评价结果"):
+    def __init__(self, path: Path, *, profile: Any = None, title: str = "亩均效益评价结果",
+                 layout: ResultsLayout | None = None):
         self.path = Path(path)
         self.title = title
         self.profile = profile
+        self.layout = layout or layout_for(profile)
+        lay = self.layout
         self.wb = Workbook(write_only=True)
-        self.table = Table(self.wb, "评估结果", RESULT_HEADERS, formats=RESULT_FORMATS,
-                           text=[RESULT_CODE], class_col=RESULT_CLASS, freeze=RESULTS_FREEZE,
-                           heading=title, printed=RESULTS_PRINTED)
+        self.table = Table(self.wb, "评估结果", lay.headers, formats=lay.formats,
+                           text=[lay.code_col], class_col=lay.class_col, freeze=lay.freeze,
+                           heading=title, printed=lay.printed, wrap=lay.wrap)
         self.ws = self.table.ws
         self.years: set[int] = set()
         self.as_of: str | None = None
         self.ident: dict[str, str] | None = None
         self.classes: dict[str, int] = {}
+        self.regraded = 0
         self.benchmark_notes: dict[str, int] = {}
 
     @property
@@ -625,7 +721,7 @@ class ResultsWriter:
         return self.table.rows
 
     def add(self, entry: dict[str, Any], rec: Any, profile: dict[str, str], as_of: str) -> None:
-        self.table.append(result_values(entry, rec, profile, as_of))
+        self.table.append(result_values(entry, rec, profile, as_of, self.layout))
         self.ident = self.ident or profile
         self.as_of = self.as_of or as_of
         if isinstance(entry.get("year"), int):
@@ -633,23 +729,33 @@ class ResultsWriter:
         m = entry["mujun"]
         key = m["class"] or "未分类"
         self.classes[key] = self.classes.get(key, 0) + 1
+        self.regraded += bool(m.get("regrade"))
         if m.get("benchmark_note"):
             self.benchmark_notes[m["benchmark_note"]] = \
                 self.benchmark_notes.get(m["benchmark_note"], 0) + 1
 
     def close(self) -> Path:
         self.table.close()
+        lay = self.layout
         counts = "，".join(f"{k} 类 {self.classes[k]:,} 家" for k in "ABCD" if k in self.classes)
         if self.classes.get("未分类"):
             counts += f"{'，' if counts else ''}未分类 {self.classes['未分类']:,} 家（见“评价状态”“说明”列）"
         facts = [("企业数", f"{self.rows:,} 家" + (f"：{counts}" if counts else ""))]
+        if self.regraded:
+            where = "“初评等级”“调档理由”列" if lay.regrades else "“说明”列"
+            facts.append(("调档", (f"{self.regraded:,} 家企业的分类经过调档，上面按调档后的分类计数；"
+                                 f"初评等级和调档理由见{where}")))
         facts += [("基准值", f"{text}（{n:,} 家）") for text, n in self.benchmark_notes.items()]
-        first, last = (RESULT_HEADERS[c] for c in RESULTS_PRINTED)
+        first, last = (lay.headers[c] for c in lay.printed)
         printed = (f"打印时只印“{first}”到“{last}”各列（企业、分组、得分、分类、排名和亩均指标），"
                    "其余各列供屏幕查看；如需全部打印，请在页面设置中取消打印区域。")
+        reading = [printed, "“配置哈希”列是所用配置内容的校验码，用于核对结果出自哪一份配置。"]
+        if lay.adjustments:
+            reading.append("综合得分 = 指标合计得分 + 加减分；每项加减分的分值和依据见“加减分明细”列。")
+        if lay.groups:
+            reading.append("“行业组”：本县按行业组分别排名，“同类排名”是企业在本组同类企业中的名次。")
         write_notes(self.wb, self.title, Notes(
-            self.profile or self.ident, self.years, self.as_of, facts,
-            [printed, "“配置哈希”列是所用配置内容的校验码，用于核对结果出自哪一份配置。", *READING]))
+            self.profile or self.ident, self.years, self.as_of, facts, [*reading, *READING]))
         self.wb.save(self.path)
         return self.path
 
@@ -692,10 +798,13 @@ def write_stored_results(path: Path, store: Any, profile: dict[str, str],
                          progress: Any = None, *, loaded: Any = None) -> Path:
     """The results workbook of firms already assessed and stored: ``keys`` are (credit code,
     year, sheet, row) in the order wanted; sheet and row may be ``None``. ``loaded`` (the
-    ``Profile`` itself) lets the 说明 sheet cite a profile that is not bundled."""
+    ``Profile`` itself) lets the 说明 sheet cite a profile that is not bundled. A regrade the
+    park manager entered under the profile adds the regrade columns."""
     from types import SimpleNamespace
 
-    writer = ResultsWriter(path, profile=loaded)
+    manual = store.manual_entries(profile["id"]) if hasattr(store, "manual_entries") else {}
+    writer = ResultsWriter(path, profile=loaded, layout=layout_for(
+        loaded or profile, regrades=any(m.regrade is not None for m in manual.values())))
     where = {(c, y): (sh, r) for c, y, sh, r in keys}
     for n, (summary, as_of, ident) in enumerate(
             store.stored_summaries(profile["id"], [(c, y) for c, y, _, _ in keys])):
@@ -716,38 +825,64 @@ def _green(g: dict[str, Any]) -> str:
         f"，{project_intensity(g)}" if basis_intensity(g) is not None else "")
 
 
-def result_values(entry: dict[str, Any], rec: Any, profile: dict[str, str],
-                  as_of: str) -> list[Any]:
-    """One row of the results workbook, in the order of ``RESULT_HEADERS``."""
+def result_values(entry: dict[str, Any], rec: Any, profile: dict[str, str], as_of: str,
+                  layout: ResultsLayout = DEFAULT_LAYOUT) -> list[Any]:
+    """One row of the results workbook, in the order of ``layout.headers``."""
     m, s, r, d = entry["mujun"], entry["sme"], entry["rectification"], entry["digital"]
     inds = m.get("indicators", {})
-    ind = [inds.get(i) or {} for i in INDICATORS]
+    ids = layout.indicators
+    ind = [inds.get(i) or {} for i in ids]
     greens = entry["green_channel"]
-    green_text = "；".join(_green(g) for g in greens)
-    return [
-        entry.get("sheet"), entry.get("row"), entry["credit_code"], entry["name"], entry["year"],
-        COHORT_LABELS.get(m["cohort"], m["cohort"]),
-        None if m["score"] is None else round(m["score"], 4), m["class"],
-        m.get("rank"), m.get("population"), *(x.get("value") for x in ind),
-        STATUS.get(m.get("status"), m.get("status")),
-        "；".join(x for x in (m.get("reason"), *entry.get("notes", [])) if x),
-        {"percentile": "同类排名", "cutoffs": "分类得分线"}.get(m["class_basis"] or "", ""),
-        rec.county, rec.park, rec.industry_code,
-        (lookup(rec.industry_code).name if rec.industry_code and lookup(rec.industry_code) else None),
-        *(x.get("benchmark") for x in ind),
-        *(None if x.get("points") is None else round(x["points"], 4) for x in ind),
-        sum(1 for g in greens if g["eligible"]), len(greens), green_text,
-        TIER_NAMES[s["tier"]], SIZE_NAMES.get(s["size"] or "", "未知"),
-        RESULT_WORDS.get(s["rules"], s["rules"]),
-        "；".join(s["criteria"][:6]), ("列入" if r["flagged"] else "未列入") if r["in_scope"] else
+    regrade = regrade_words(m)
+    adjust = m.get("adjustments") or []
+    notes = [m.get("reason"), *entry.get("notes", [])]
+    if regrade and not layout.regrades:  # no column for it: said here, never dropped
+        notes.append(regrade)
+    values: dict[str, Any] = {
+        "来源工作表": entry.get("sheet"), "来源行": entry.get("row"),
+        "统一社会信用代码": entry["credit_code"], "企业名称": entry["name"], "数据年度": entry["year"],
+        "分组": COHORT_LABELS.get(m["cohort"], m["cohort"]),
+        "行业组": m.get("group"),
+        "指标合计得分（分）": _points(m.get("indicator_points")),
+        "加减分（分）": round(sum(a["points"] or 0.0 for a in adjust), 4) if adjust else None,
+        "综合得分（分）": _points(m["score"]),
+        "初评等级": m.get("initial_class"), "调档后等级": m["class"], "分类": m["class"],
+        "调档理由": regrade or None,
+        "同类排名": m.get("rank"), "同类企业数（家）": m.get("population"),
+        "评价状态": STATUS.get(m.get("status"), m.get("status")),
+        "说明": "；".join(x for x in notes if x),
+        "加减分明细": "；".join(adjustment_lines(m)) or None,
+        "分类方式": {"percentile": "同类排名", "cutoffs": "分类得分线"}.get(m["class_basis"] or "", ""),
+        "所在县（市、区）": rec.county, "所在园区/街道": rec.park,
+        "国民经济行业代码": rec.industry_code,
+        "行业名称": (lookup(rec.industry_code).name
+                 if rec.industry_code and lookup(rec.industry_code) else None),
+        "绿色通道可享受项目数（个）": sum(1 for g in greens if g["eligible"]),
+        "新上项目数（个）": len(greens), "绿色通道明细": "；".join(_green(g) for g in greens),
+        "梯度层级": TIER_NAMES[s["tier"]], "企业规模": SIZE_NAMES.get(s["size"] or "", "未知"),
+        "梯度适用规则": RESULT_WORDS.get(s["rules"], s["rules"]),
+        "距下一层级": "；".join(s["criteria"][:6]),
+        "高耗低效整治": ("列入" if r["flagged"] else "未列入") if r["in_scope"] else
         ("不在范围" if r["in_scope"] is False else "无法判断"),
-        "、".join(REASON_TEXTS[x] for x in r["reasons"]), d["level"],
-        "、".join(RECOGNITIONS[x] for x in d["eligible"]),
-        "、".join(field_label(x) for x in m.get("missing", [])),
-        "、".join(field_label(x) for x in entry.get("missing_inputs", [])
-                 if x not in m.get("missing", [])),
-        profile_words(profile), profile["version"], profile["sha256"], as_of,
-    ]
+        "整治情形": "、".join(REASON_TEXTS[x] for x in r["reasons"]),
+        "数字化等级（级）": d["level"],
+        "可申报数字化认定": "、".join(RECOGNITIONS[x] for x in d["eligible"]),
+        "亩均计分缺少": "、".join(field_label(x) for x in m.get("missing", [])),
+        "其他评估缺少": "、".join(field_label(x) for x in entry.get("missing_inputs", [])
+                            if x not in m.get("missing", [])),
+        "配置": profile_words(profile), "配置版本": profile["version"],
+        "配置哈希": profile["sha256"], "评估日期": as_of,
+    }
+    for i, x, head, bench, pts in zip(ids, ind, _indicator_heads("", ids=ids),
+                                      _indicator_heads("基准值", ids=ids),
+                                      _indicator_heads("得分", "分", ids=ids)):
+        values[head], values[bench], values[pts] = \
+            x.get("value"), x.get("benchmark"), _points(x.get("points"))
+    return [values[h] for h in layout.headers]
+
+
+def _points(v: float | None) -> float | None:
+    return None if v is None else round(v, 4)
 
 
 # ----------------------------------------------------------------------------- error report
