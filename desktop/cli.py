@@ -203,7 +203,7 @@ def _assess(args: argparse.Namespace) -> int:
 
             jobs = [Job(r.values, tuple(p.values for p in r.projects),
                         outcome.cohorts.get(outcome.cohort_of.get((r.credit_code, r.year), ())),
-                        outcome.manual.get((r.credit_code, r.year)))
+                        outcome.manual.get((r.credit_code, r.year)), outcome.carbon)
                     for r in outcome.batch]
             # a frozen build starts its workers as Windows must (spawn), on every system
             failed: list[str] = []

@@ -74,15 +74,20 @@ def assess_firm(record: Record, profile: Profile, as_of: date,
     A stored sample firm is ranked among the sample; any other firm among real firms only."""
     manual = None if store is None else store.manual_for(profile.id, record.credit_code,
                                                           record.year)
-    result = assess(record, profile, as_of, manual=manual)
+    pool = REAL if store is None or store.pool_of(record.credit_code, record.year) != SAMPLE \
+        else SAMPLE
+    # the industry carbon averages of the population the firm was ranked in
+    carbon = {} if store is None or record.year is None else \
+        store.carbon_averages(profile.id, record.year, pool)
+    result = assess(record, profile, as_of, manual=manual, carbon_averages=carbon)
     # a profile taking benchmarks from the population cannot score a firm alone (no_weights):
     # the stored ranking carries the benchmarks it used
     if store is not None and result.mujun["status"] in ("scored", "no_weights"):
-        pool = SAMPLE if store.pool_of(record.credit_code, record.year) == SAMPLE else REAL
         cohort, group = result.mujun["cohort"], result.mujun.get("group")
         stats = store.cohort_stats(profile.id, record.year, cohort, pool, group)
         if stats is not None:
-            result = assess(record, profile, as_of, cohort=stats, manual=manual)
+            result = assess(record, profile, as_of, cohort=stats, manual=manual,
+                            carbon_averages=carbon)
             if pool == SAMPLE:
                 result.notes.append(SAMPLE_NOTE)
         elif pool == REAL and store.cohort_stats(profile.id, record.year, cohort, SAMPLE, group):

@@ -42,6 +42,8 @@ class Outcome:
     cohort_of: dict[tuple, tuple] = field(default_factory=dict)
     # (code, year) → the park manager's entries the results used (rules.assessments.mujun.Manual)
     manual: dict[tuple, Any] = field(default_factory=dict)
+    # (year, industry division) → the population's average carbon intensity (碳效)
+    carbon: dict[tuple, Any] = field(default_factory=dict)
     # what the results say about themselves (benchmarks of another year …) → how many firms
     notes: dict[str, int] = field(default_factory=dict)
 
@@ -290,7 +292,7 @@ def _assess_into(outcome: Outcome, imp: ImportResult, batch: list[Record],
         manual = store.manual_entries(profile.id) if store is not None else {}
         outcome.manual = manual
         for i, res in enumerate(iter_population(population, profile, as_of, stats_out=stats,
-                                                manual=manual)):
+                                                manual=manual, carbon_out=outcome.carbon)):
             if progress and i % 1000 == 0:
                 progress(i, len(population), "评估")
             if on_result is not None:
@@ -325,8 +327,8 @@ def _assess_into(outcome: Outcome, imp: ImportResult, batch: list[Record],
 
     if store is not None:
         store.clear_cohorts(profile.id, {r.year for r in population}, pool)
-        store.save_results(results(), lambda: [
-            cohort_row(profile.id, profile.sha256, as_of, st, pool) for st in stats.values()])
+        store.save_results(results(), lambda: _rankings(store, profile, as_of, pool, stats,
+                                                        outcome.carbon))
     else:
         for _ in results():
             pass
@@ -388,23 +390,30 @@ def _reassess_pool(store: Store, profile: Profile, as_of: date, population: list
                    pool: str, progress: Progress | None) -> dict[str, int]:
     stats: dict[tuple, Any] = {}
     classes: dict[str, int] = {}
-
+    carbon: dict[tuple, Any] = {}
     manual = store.manual_entries(profile.id)  # the manager's 加减分 and regrades
 
     def rows() -> Iterator[dict[str, Any]]:
         for i, res in enumerate(iter_population(population, profile, as_of, stats_out=stats,
-                                                manual=manual)):
+                                                manual=manual, carbon_out=carbon)):
             if progress and i % 500 == 0:
                 progress(i, len(population), "评估" + ("示例企业" if pool == SAMPLE else ""))
             if res.mujun["class"]:
                 classes[res.mujun["class"]] = classes.get(res.mujun["class"], 0) + 1
             yield result_row(res)
 
-    store.save_results(rows(), lambda: [cohort_row(profile.id, profile.sha256, as_of, st, pool)
-                                        for st in stats.values()])
+    store.save_results(rows(), lambda: _rankings(store, profile, as_of, pool, stats, carbon))
     if progress:
         progress(len(population), len(population), "评估完成")
     return classes
+
+
+def _rankings(store: Store, profile: Profile, as_of: date, pool: str, stats: dict[tuple, Any],
+              carbon: dict[tuple, Any]) -> list[dict[str, Any]]:
+    """What a population's results were computed against, kept beside them in the same
+    transaction: the industries' carbon averages, and the cohort rows returned to store."""
+    store.save_carbon_averages(profile.id, pool, carbon)
+    return [cohort_row(profile.id, profile.sha256, as_of, st, pool) for st in stats.values()]
 
 
 def undo(store: Store, batch: int, profile: Profile, as_of: date,

@@ -18,6 +18,7 @@ from pathlib import Path
 from forms.pipeline import PartFiles
 from forms.store import REAL, SAMPLE, Store
 from rules.assess import iter_population
+from rules.assessments.carbon import IndustryAverage
 from rules.assessments.mujun import CohortStats, scored_indicators
 from rules.engine import Ctx
 from rules.indicators import BENCHMARK_MODE_WORDS, FIXED, INDICATORS
@@ -98,6 +99,20 @@ def _overlay(base: Profile, year: int, today: date, n: int,
     return "\n".join(lines) + "\n"
 
 
+def _carbon_lines(year: int, today: date, averages: dict[int, IndustryAverage]) -> str:
+    """The park's industry carbon averages (Σ CO₂ ÷ Σ value added per division), so that a
+    firm self-checking gets the grade the park gave it (issue 16)."""
+    if not averages:
+        return ("  # 没有同行业企业足够多的行业，未发布行业平均碳排放强度"
+                "（企业自评只得到碳效等级，不定级）\n")
+    value = ", ".join(f"{d:02d}: {a.value!r}" for d, a in sorted(averages.items()))
+    firms = "、".join(f"{d:02d} 大类 {a.count} 家" for d, a in sorted(averages.items()))
+    clause = f"园区 {year} 年度各行业二氧化碳排放合计 ÷ 工业增加值合计（{firms}）"
+    return (f"  carbon.industry_average: {{value: {{{value}}}, unit: 吨二氧化碳/万元, "
+            f"effective: {today.isoformat()}, data_year: {year}, source: published, "
+            f"clause: {_q(clause)}}}\n")
+
+
 def publish(store: Store, base: Profile, year: int, out: Path, today: date | None = None,
             park: str = "") -> Path:
     today = today or date.today()
@@ -112,7 +127,9 @@ def publish(store: Store, base: Profile, year: int, out: Path, today: date | Non
     lowest: dict[str, dict[str, float]] = {}
     stats: dict[tuple, CohortStats] = {}
     manual = store.manual_entries(base.id)  # the park ranked with its manager's entries
-    for r in iter_population(records, base, today, stats_out=stats, manual=manual):
+    carbon: dict[tuple, IndustryAverage] = {}
+    for r in iter_population(records, base, today, stats_out=stats, manual=manual,
+                             carbon_out=carbon):
         m = r.mujun
         if m["status"] != "scored":
             continue
@@ -149,6 +166,7 @@ def publish(store: Store, base: Profile, year: int, out: Path, today: date | Non
                 if y == year and st.emission_mean is not None and c in cuts}
     text = _overlay(base, year, today, len(records), used, cuts, emission, means, counts, park,
                     grouped)
+    text += _carbon_lines(year, today, {d: a for (y, d), a in carbon.items() if y == year})
     out = Path(out)
     with PartFiles() as files:  # what we publish must load, or nothing is left under ``out``
         part = files.part(out)

@@ -35,11 +35,12 @@ from typing import Any
 
 import sqlite_utils
 
+from rules.assessments.carbon import IndustryAverage
 from rules.assessments.mujun import CohortStats, Entry, Manual, PopBenchmark
 from rules.catalogue import ENTERPRISE_FIELDS, PROJECT_FIELDS, Field, Kind
 from rules.record import Record, make_record
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # batch kinds, and the two ranking pools
 IMPORT, SAMPLE, FORM = "import", "sample", "form"
 REAL = "real"
@@ -169,8 +170,16 @@ def _groups_v3(db: sqlite_utils.Database) -> None:
                         pk=("profile_id", "credit_code", "year", "item"))
 
 
+def _carbon_v4(db: sqlite_utils.Database) -> None:
+    """工业碳效 (issue 16): each industry's average carbon intensity in a pool's population, so
+    that one firm's grade is rebuilt as it was ranked."""
+    db["carbon_averages"].create({"profile_id": str, "year": int, "pool": str, "division": int,
+                                  "value": float, "firms": int},
+                                 pk=("profile_id", "year", "pool", "division"))
+
+
 # version N → the function that brings a version N-1 database to N
-MIGRATIONS: dict[int, Migration] = {1: _create_v1, 2: _pools_v2, 3: _groups_v3}
+MIGRATIONS: dict[int, Migration] = {1: _create_v1, 2: _pools_v2, 3: _groups_v3, 4: _carbon_v4}
 
 
 @dataclass
@@ -713,6 +722,7 @@ class Store:
                 years = sorted({*years, *(json.loads(r)["year"] for r, _ in olds)})
                 conn.execute("update batches set undone_at=? where id=?", (_now(), b))
             conn.execute("delete from cohorts where pool=?", (SAMPLE,))
+            conn.execute("delete from carbon_averages where pool=?", (SAMPLE,))
         return removed, years
 
     def _drop_batch_rows(self, batch_id: int) -> None:
@@ -917,12 +927,31 @@ class Store:
         return n
 
     def clear_cohorts(self, profile_id: str, years: Iterable[int], pool: str) -> None:
-        """Forget a pool's rankings of ``years`` before they are made again: a cohort left
-        without firms (all undone, or moved to another cohort) must not keep ranking anyone."""
+        """Forget a pool's rankings (and industry carbon averages) of ``years`` before they are
+        made again: a cohort left without firms (all undone, or moved to another cohort) must
+        not keep ranking anyone."""
         ys = list(years)
-        self.db.conn.execute(
-            f"delete from cohorts where profile_id=? and pool=? and year in ({', '.join('?' * len(ys))})",
-            [profile_id, pool, *ys])
+        marks = ", ".join("?" * len(ys))
+        for table in ("cohorts", "carbon_averages"):
+            self.db.conn.execute(
+                f"delete from {table} where profile_id=? and pool=? and year in ({marks})",
+                [profile_id, pool, *ys])
+
+    def save_carbon_averages(self, profile_id: str, pool: str,
+                             averages: dict[tuple[int | None, int], IndustryAverage]) -> None:
+        """Each industry's average carbon intensity of a pool (inside the caller's transaction)."""
+        with self.atomic():
+            self.db.conn.executemany(
+                "insert or replace into carbon_averages (profile_id, year, pool, division, value, "
+                "firms) values (?, ?, ?, ?, ?, ?)",
+                [(profile_id, y, pool, d, a.value, a.count) for (y, d), a in averages.items()
+                 if y is not None])
+
+    def carbon_averages(self, profile_id: str, year: int,
+                        pool: str = REAL) -> dict[tuple[int | None, int], IndustryAverage]:
+        return {(year, d): IndustryAverage(v, n) for d, v, n in self.db.execute(
+            "select division, value, firms from carbon_averages where profile_id=? and year=? "
+            "and pool=?", (profile_id, year, pool))}
 
     def results(self, year: int, profile_id: str) -> list[dict]:
         return list(self.db.query("select * from results where year=? and profile_id=? "

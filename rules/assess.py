@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from rules.assessments import digital, green_channel, mujun, rectification, sme
+from rules.assessments import carbon, digital, green_channel, mujun, rectification, sme
 from rules.engine import Ctx, Node, Outcome
 from rules.indicators import FIXED, INDICATORS
 from rules.profile import Profile
@@ -30,6 +30,7 @@ class EnterpriseResult:
     sme: dict[str, Any]
     rectification: dict[str, Any]
     digital: dict[str, Any]
+    carbon: dict[str, Any] = field(default_factory=dict)
     trees: dict[str, Node] = field(default_factory=dict)
     project_trees: list[Node] = field(default_factory=list)
     # Said at the top of every output: benchmarks of another data year, rules applied before
@@ -62,6 +63,7 @@ class EnterpriseResult:
             "sme": part(self.sme, self.trees["sme"]),
             "rectification": part(self.rectification, self.trees["rectification"]),
             "digital": part(self.digital, self.trees["digital"]),
+            "carbon": part(self.carbon, self.trees["carbon"]),
             "missing_inputs": self.missing_inputs,
             "notes": list(self.notes),
             "disclaimer": DISCLAIMER,
@@ -70,7 +72,9 @@ class EnterpriseResult:
 
 def assess(record: Record, profile: Profile, as_of: date,
            cohort: mujun.CohortStats | None = None,
-           manual: mujun.Manual | None = None) -> EnterpriseResult:
+           manual: mujun.Manual | None = None,
+           carbon_averages: Mapping[tuple[int | None, int], carbon.IndustryAverage] | None = None
+           ) -> EnterpriseResult:
     """One firm. Alone (``cohort`` None) its class comes only from the profile's cut-off
     scores; with the statistics of the cohort it was ranked in (kept by the store), it gets
     the same class, benchmarks and tree as in that population. ``manual`` holds what the park
@@ -80,6 +84,7 @@ def assess(record: Record, profile: Profile, as_of: date,
         ctx.population[(cohort.cohort, cohort.year)] = dict(cohort.benchmarks)
     if manual is not None:
         ctx.manual[(record.credit_code, record.year)] = manual
+    ctx.carbon.update(carbon_averages or {})  # the industry averages of its population
     with _no_cyclic_gc():
         ev = mujun.evaluate(ctx, record)
         if ev.status == mujun.SCORED:
@@ -100,8 +105,8 @@ def assess_population(records: Sequence[Record], profile: Profile, as_of: date,
 
 def iter_population(records: Sequence[Record], profile: Profile, as_of: date,
                     stats_out: dict | None = None,
-                    manual: Mapping[tuple[str, int | None], mujun.Manual] | None = None
-                    ) -> Iterator[EnterpriseResult]:
+                    manual: Mapping[tuple[str, int | None], mujun.Manual] | None = None,
+                    carbon_out: dict | None = None) -> Iterator[EnterpriseResult]:
     """Like ``assess_population`` but yields one result at a time, so that a park of 100,000
     firms never holds 100,000 trees. ``stats_out`` receives each cohort's statistics;
     ``manual`` the park manager's entries by (credit code, year)."""
@@ -116,6 +121,11 @@ def iter_population(records: Sequence[Record], profile: Profile, as_of: date,
                 ctx, (mujun.evaluate(ctx, r) for r in records)))
         stats = mujun.cohort_stats([mujun.score_input(mujun.evaluate(ctx, r)) for r in records],
                                    ctx.population)
+        # 碳效: each industry's average carbon intensity in this population
+        ctx.carbon.update(carbon.industry_averages(
+            ctx, ((r.year, carbon.evaluate(ctx, r)) for r in records)))
+    if carbon_out is not None:
+        carbon_out.update(ctx.carbon)
     if stats_out is not None:
         stats_out.update(stats)
     for rec in records:
@@ -150,13 +160,15 @@ def _no_cyclic_gc() -> Iterator[None]:
 def _finish(ctx: Ctx, rec: Record, ev: mujun.MujunEval) -> EnterpriseResult:
     projects = [green_channel.assess_project(ctx, p) for p in rec.projects]
     sme_sum, sme_tree = sme.assess(ctx, rec)
-    rect_sum, rect_tree = rectification.assess(ctx, rec, ev)
+    carbon_sum, carbon_tree = carbon.assess(ctx, rec)
+    rect_sum, rect_tree = rectification.assess(ctx, rec, ev, carbon_sum)
     dig_sum, dig_tree = digital.assess(ctx, rec)
     return EnterpriseResult(
         record=rec, profile=ctx.profile, as_of=ctx.as_of, mujun=mujun.summary(ev),
         green_channel=[s for s, _ in projects], sme=sme_sum, rectification=rect_sum,
-        digital=dig_sum,
+        digital=dig_sum, carbon=carbon_sum,
         trees={"mujun": mujun.tree(ctx, ev), "sme": sme_tree, "rectification": rect_tree,
-               "digital": dig_tree},
+               "digital": dig_tree, "carbon": carbon_tree},
         project_trees=[t for _, t in projects],
-        notes=[n for n in (ev.benchmark_note, *ctx.early_notes()) if n])
+        notes=[n for n in (ev.benchmark_note, carbon_sum.get("factor_note", ""),
+                           *ctx.early_notes()) if n])

@@ -165,6 +165,8 @@ class Ctx:
         # and the park manager's entries, (credit code, year) → ``mujun.Manual``.
         self.population: dict[tuple[str, int | None], dict[str, Any]] = {}
         self.manual: dict[tuple[str, int | None], Any] = {}
+        # 碳效: (data year, industry division) → the population's average carbon intensity
+        self.carbon: dict[tuple[int | None, int], Any] = {}
 
     def v(self, key: str, year: int | None = None) -> Any:
         return self.ref(key, year).value

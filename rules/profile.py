@@ -724,9 +724,33 @@ def _check_value(spec: schema.ParamSpec, v: Any) -> str:
         return f"分值 {_brief(bad[0])} 不可用：{r.describe()}" if bad and r else ""
     if t is T.GROUPS:
         return _check_groups(v)
+    if t is T.DIVISION_VALUES:
+        if not isinstance(v, dict) or not v:
+            return "应为“行业大类: 数值”的映射，如 {33: 0.85}"
+        for k, x in v.items():
+            code = _division_key(k)
+            if code is None:
+                return f"行业大类应为 01–99 的两位代码，得到 {_brief(k)}"
+            if not _is_num(x) or _out_of(r, x):
+                return f"行业大类 {code:02d} 的值 {_brief(x)} 不可用：{r.describe() if r else ''}"
+        codes = [_division_key(k) for k in v]
+        return "" if len(set(codes)) == len(codes) else "同一行业大类写了两次"
     if t in (T.ADJUSTMENTS, T.REGRADES):
         return _item_problem(spec, v)[1]
     raise AssertionError(t)  # pragma: no cover
+
+
+def _division_key(k: Any) -> int | None:
+    """A GB/T 4754 division written as a map key: 33 or "33" (two digits), else None."""
+    if isinstance(k, bool):
+        return None
+    if isinstance(k, int):
+        n = k
+    elif isinstance(k, str) and re.fullmatch(r"\d{2}", k.strip()):
+        n = int(k)
+    else:
+        return None
+    return n if 1 <= n <= 99 else None
 
 
 def _check_groups(v: Any) -> str:
@@ -894,6 +918,8 @@ def _freeze(spec: schema.ParamSpec, v: Any) -> Any:
         return {str(k): x for k, x in v.items()}
     if spec.type is T.GROUPS:
         return {str(k): tuple(tuple(b) for b in x) for k, x in v.items()}
+    if spec.type is T.DIVISION_VALUES:
+        return {_division_key(k): float(x) for k, x in v.items()}
     if spec.type in (T.ADJUSTMENTS, T.REGRADES):
         return tuple({k: (tuple(x) if isinstance(x, list) else x) for k, x in item.items()}
                      for item in v)

@@ -31,6 +31,7 @@ class T(str, Enum):
     GROUPS = "groups"  # {group name: [[lo, hi], …]}: industry groups ranked apart
     ADJUSTMENTS = "adjustments"  # [{id, name, input, …}, …]: 加减分 items (ADJUSTMENT_KEYS)
     REGRADES = "regrades"  # [{id, name, from, to, field, op, value, clause}, …]
+    DIVISION_VALUES = "division_values"  # {GB/T 4754 division: number}, e.g. industry averages
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,10 @@ UNIT_RANGES: dict[str, Range] = {
     "吨标准煤/万元": positive(100), "万元/亩": positive(1e5),
     "万元/吨标准煤": positive(1e5), "万元/千当量": positive(1e7),
     "万元/人": positive(1e4), "万元/万千瓦时": positive(1e4),
+    # 碳效 (issue 16)
+    "千克二氧化碳/千瓦时": positive(5), "吉焦/吨": positive(1000), "吉焦/万立方米": positive(1e4),
+    "吨碳/太焦": positive(100), "吨二氧化碳/吉焦": positive(10), "吨二氧化碳/万元": positive(1e4),
+    "倍": positive(100),
 }
 SHARE = Range(0, 1, lo_open=True, hi_open=True)
 POINTS_RANGE = Range(0, 100)  # a band's or a choice's points
@@ -380,6 +385,25 @@ SPECS: tuple[ParamSpec, ...] = (
     _p("digital.factory_min_investment_mountain", T.NUMBER, WAN, "智能工厂投入下限（山区海岛县）"),
     _p("digital.future_min_level", T.INT, "级", "未来工厂数字化等级下限"),
     _p("digital.mountain_counties", T.STRING_LIST, NONE, "山区 26 县"),
+    # 工业碳效 (DB33/T 1347—2023; RULES §7)
+    _p("carbon.electricity_factor", T.NUMBER, "千克二氧化碳/千瓦时", "电力平均二氧化碳排放因子（浙江）",
+       by_data_year=True),
+    *(_p(f"carbon.{fuel}.{part}", T.NUMBER, unit, f"{name}{what}")
+      for fuel, name, ncv_unit in (("coal", "原煤", "吉焦/吨"), ("natural_gas", "天然气", "吉焦/万立方米"),
+                                   ("diesel", "柴油", "吉焦/吨"), ("gasoline", "汽油", "吉焦/吨"),
+                                   ("fuel_oil", "燃料油", "吉焦/吨"), ("lpg", "液化石油气", "吉焦/吨"))
+      for part, unit, what in (("ncv", ncv_unit, "低位发热量"), ("carbon_content", "吨碳/太焦", "单位热值含碳量"),
+                               ("oxidation", RATIO, "碳氧化率"))),
+    _p("carbon.heat", T.NUMBER, "吨二氧化碳/吉焦", "外购热力二氧化碳排放因子"),
+    _p("carbon.level_low_max", T.NUMBER, "吨二氧化碳/万元", "碳效低等级的碳排放强度上限（含）"),
+    _p("carbon.level_medium_max", T.NUMBER, "吨二氧化碳/万元", "碳效中等级的碳排放强度上限（含）"),
+    *(_p(f"carbon.grade_{g}_max", T.NUMBER, "倍", f"碳效 {g} 级：碳排放强度不高于行业平均的倍数（含）")
+      for g in (1, 2, 3, 4)),
+    _p("carbon.min_industry_firms", T.INT, "家", "按参评企业计算行业平均所需的同行业最少企业数"),
+    _p("carbon.industry_average", T.DIVISION_VALUES, "吨二氧化碳/万元", "行业平均碳排放强度（按行业大类）",
+       optional=True, by_data_year=True),
+    _p("carbon.high_is_sign", T.ENUM, NONE, "碳效等级为“高”时是否列为高耗低效整治信号",
+       choices=("no", "yes")),
 )
 
 BY_KEY: dict[str, ParamSpec] = {s.key: s for s in SPECS}
@@ -403,11 +427,15 @@ ORDERED: tuple[tuple[str, str, bool], ...] = (
     ("digital.workshop_min_investment", "digital.factory_min_investment", False),
     ("digital.workshop_min_investment_mountain", "digital.workshop_min_investment", False),
     ("digital.factory_min_investment_mountain", "digital.factory_min_investment", False),
+    ("carbon.level_low_max", "carbon.level_medium_max", True),
+    ("carbon.grade_1_max", "carbon.grade_2_max", True),
+    ("carbon.grade_2_max", "carbon.grade_3_max", True),
+    ("carbon.grade_3_max", "carbon.grade_4_max", True),
 )
 assert all(a in BY_KEY and b in BY_KEY for a, b, _ in ORDERED)
 
 # Parameter groups by key prefix, in the order `mujun rules` prints them.
 GROUP_NAMES = {"mujun": "亩均效益评价", "energy": "能源折标系数", "emission": "排放当量",
                "green": "节能审查绿色通道", "sme": "优质中小企业梯度培育", "rect": "高耗低效企业整治",
-               "digital": "数字化水平与认定"}
+               "digital": "数字化水平与认定", "carbon": "工业碳效"}
 assert {s.assessment for s in SPECS} <= set(GROUP_NAMES)

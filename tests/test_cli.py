@@ -28,12 +28,14 @@ def test_rules_prints_every_parameter_with_a_citation(capsys: pytest.CaptureFixt
     # every parameter the profile gives; the optional ones it does not give are counted
     assert len({ln.split()[0] for ln in lines}) == len(load("huangyan-2022").params)
     assert "项可选参数本配置未写" in out
-    assert sum("数据年度 2021" in ln for ln in lines) == sum("数据年度 2022" in ln for ln in lines) == 22
+    # 22 黄岩 weights, benchmarks and cut-offs for each year; 2022 adds the electricity CO₂ factor
+    assert sum("数据年度 2021" in ln for ln in lines) == 22
+    assert sum("数据年度 2022" in ln for ln in lines) == 23
     for ln in lines:
         assert "依据：" in ln and "生效 " in ln, ln
     # cut-offs (6 for each of 2021 and 2022), cap, energy-intensity line, published
-    # missing-emission points
-    assert sum("未设定" in ln for ln in lines) == 15
+    # missing-emission points, the industry carbon averages (a park publishes them)
+    assert sum("未设定" in ln for ln in lines) == 16
     cited = lines
     assert any("mujun.above_scale.tax_per_mu.benchmark" in ln and "24.097" in ln and "news430850" in ln
                for ln in cited)

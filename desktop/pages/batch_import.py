@@ -636,7 +636,7 @@ class ImportPage(QWidget):
             return None
         jobs = [Job(r.values, tuple(p.values for p in r.projects),
                     outcome.cohorts.get(outcome.cohort_of.get((r.credit_code, r.year), ())),
-                    outcome.manual.get((r.credit_code, r.year)))
+                    outcome.manual.get((r.credit_code, r.year)), outcome.carbon)
                 for r in outcome.batch]
         ref, as_of = self.ctx.profile.ref, self.ctx.as_of
         failed: list[str] = []

@@ -27,6 +27,7 @@ class Job:
     projects: tuple[dict[str, Any], ...]
     cohort: CohortStats | None
     manual: Manual | None = None  # the park manager's 加减分 and regrade for this firm
+    carbon: dict | None = None  # (year, division) → the population's industry carbon average
 
 
 def file_name(credit_code: str, year: int) -> str:
@@ -62,7 +63,7 @@ def _render(jobs: list[Job]) -> list[tuple[str, str]]:
     for job in jobs:
         rec = make_record(job.values, job.projects)
         result = assess(rec, _STATE["profile"], _STATE["as_of"], cohort=job.cohort,
-                        manual=job.manual)
+                        manual=job.manual, carbon_averages=job.carbon)
         path = _STATE["out"] / file_name(rec.credit_code, rec.year)
         try:
             written = write_firm_report(result, path)

@@ -15,11 +15,15 @@ REASON_TEXTS = {
     "low_tax_below_scale": "规下企业亩均税收低于门槛",
     "large_land_below_scale": "规下企业用地面积较大",
     "energy_intensity": "单位增加值能耗高于门槛",
+    "high_carbon": "碳效等级为“高”",
 }
 ROUTES = "提升改造、兼并重组、收回土地、入园集聚、关停淘汰"
 
 
-def assess(ctx: Ctx, rec: Record, mj: MujunEval) -> tuple[dict[str, Any], Node]:
+def assess(ctx: Ctx, rec: Record, mj: MujunEval,
+           carbon: dict[str, Any] | None = None) -> tuple[dict[str, Any], Node]:
+    """The signs of RULES §5; a 碳效 level of 高 is one only where the profile says so
+    (``carbon.high_is_sign``), else it is context in the carbon result."""
     div = division(rec.industry_code)
     ranges = ctx.ref("rect.industry_in_scope")
     manuf = flag("rect.manufacturing", "属于制造业", None if div is None else
@@ -64,6 +68,13 @@ def assess(ctx: Ctx, rec: Record, mj: MujunEval) -> tuple[dict[str, Any], Node]:
                      "rect.max_energy_intensity", {"value_added": rec.value_added, **energy.inputs})
         en.params += energy.params
         tests.append(("energy_intensity", en))
+        sign = ctx.ref("carbon.high_is_sign")
+        if sign.value == "yes" and carbon is not None:
+            level = carbon.get("level")
+            node = flag("rect.high_carbon", "碳效等级为“高”", None if level is None else level == "高",
+                        {"electricity_10k_kwh": None if level is None else level}, [sign])
+            node.missing = [] if level is not None else ["electricity_10k_kwh", "value_added"]
+            tests.append(("high_carbon", node))
         for code, node in tests:
             # A warning sign: its condition holding means the sign is triggered (UNMET), not
             # "met"; a sign has no gap to close (RULES §5, issue 19).
