@@ -161,7 +161,7 @@ def test_a_version_1_database_gets_batch_kinds_and_pooled_rankings(tmp_path: Pat
     db.conn.commit()
     db.close()
     store = Store(path)
-    assert store.version == 3 and store.backups
+    assert store.version == 4 and store.backups
     assert [b["kind"] for b in store.batches()] == ["sample", "form", "import"]
     assert store.cohort_stats("huangyan-2022", 2024, "above_scale").ascending == [1.0, 2.0]
     assert store.cohort_stats("huangyan-2022", 2024, "above_scale", SAMPLE) is None
