@@ -24,7 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     from rules.profile import DEFAULT_PROFILE
 
     ap = argparse.ArgumentParser(prog="mujun", description="亩均自评：亩均效益、绿色通道、专精特新梯度、"
-                                 "高耗低效整治与数字化认定的离线自评工具")
+                                 "高耗低效整治、数字化认定与工业碳效的离线自评工具")
     ap.add_argument("--version", action="version", version=f"mujun {__version__}")
     sub = ap.add_subparsers(dest="command")
     g = sub.add_parser("gui", help="启动桌面程序（不带命令时也是）")

@@ -30,7 +30,8 @@ GREEN = "green_channel"
 SME = "sme"
 RECT = "rectification"
 DIGITAL = "digital"
-ASSESSMENTS = (MUJUN, GREEN, SME, RECT, DIGITAL)
+CARBON = "carbon"
+ASSESSMENTS = (MUJUN, GREEN, SME, RECT, DIGITAL, CARBON)
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ ENTERPRISE_FIELDS: tuple[Field, ...] = (
     _f("industry_code", "国民经济行业代码", Kind.TEXT, G_BASIC, aliases=("行业代码", "国民经济行业分类代码", "行业分类代码", "国标行业代码", "行业小类代码",
                 "所属行业代码", "行业类别代码"),
        help="GB/T 4754-2017 行业代码，2–4 位数字；前两位为行业大类。",
-       needed_by=(MUJUN, RECT)),
+       needed_by=(MUJUN, RECT, CARBON)),
     _f("above_scale", "是否规上工业企业", Kind.BOOL, G_BASIC, choices=_YN, aliases=("是否规上", "是否规模以上", "是否规模以上工业企业", "规上/规下", "企业规模（规上/规下）",
                 "是否规上企业"),
        help="留空时按主营业务收入 ≥ 2000 万元判断。", needed_by=(MUJUN, RECT)),
@@ -149,7 +150,7 @@ ENTERPRISE_FIELDS: tuple[Field, ...] = (
        help="县里评价用的税收实际贡献（实缴税金）。", needed_by=(MUJUN, RECT)),
     _f("value_added", "工业增加值", Kind.NUMBER, G_BIZ, unit=_M, aliases=("增加值", "工业增加值（现价）", "现价工业增加值"),
        allow_negative_warning=True, help="可为负数（将给出提示）。",
-       needed_by=(MUJUN, RECT)),
+       needed_by=(MUJUN, RECT, CARBON)),
     _f("net_profit", "净利润", Kind.NUMBER, G_BIZ, unit=_M, aliases=("利润", "净利润额"), needed_by=(SME,)),
     _f("total_assets", "资产总额", Kind.NUMBER, G_BIZ, unit=_M, minimum=0, needed_by=(SME,)),
     _f("total_liabilities", "负债总额", Kind.NUMBER, G_BIZ, unit=_M, minimum=0, needed_by=(SME,)),
@@ -174,7 +175,7 @@ ENTERPRISE_FIELDS: tuple[Field, ...] = (
        help="填写后直接使用；否则按各能源品种折算。"),
     _f("electricity_10k_kwh", "用电量（万千瓦时）", Kind.NUMBER, G_ENERGY, unit="万千瓦时",
        minimum=0, aliases=("用电量", "用电量（万kWh）", "年用电量", "总用电量", "全年用电量", "用电总量",
-                "实际用电量", "工业用电量", "售电量", "电力消费量"), needed_by=(MUJUN, RECT)),
+                "实际用电量", "工业用电量", "售电量", "电力消费量"), needed_by=(MUJUN, RECT, CARBON)),
     _f("coal_t", "原煤（吨）", Kind.NUMBER, G_ENERGY, unit="吨", minimum=0, aliases=("原煤",)),
     _f("natural_gas_10k_m3", "天然气（万立方米）", Kind.NUMBER, G_ENERGY, unit="万立方米",
        minimum=0, aliases=("天然气",)),

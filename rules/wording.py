@@ -42,6 +42,7 @@ CODE_WORDS: dict[str, dict[str, str]] = {
     "mujun.below_scale_small": {"out_of_scope": "不在评价范围", "graded": "单列一组评价"},
     "mujun.tenants": {"with_owners": "与其他企业一同评价", "own_cohort": "单列一组评价"},
     "mujun.rd_ratio_denominator": {"main_revenue": "主营业务收入", "revenue": "营业收入"},
+    "carbon.high_is_sign": {"no": "否：只作参照", "yes": "是：列为整治信号"},
 }
 # Every cohort's benchmark mode reads the same (rules.indicators).
 _MODE_WORDS = {"fixed": "县里公布的基准值", "population_aggregate": "参评企业合计值（Σ分子 ÷ Σ分母）",
@@ -84,7 +85,10 @@ SECTION_WORDS = {"above_scale": "规上企业", "below_scale": "规下企业（�
                  "2026": "2026 年办法（工信部企业〔2026〕2号）",
                  "innovative": "创新型中小企业", "specialised": "专精特新中小企业",
                  "little_giant": "专精特新“小巨人”企业", "size": "企业规模划型（大、中、小、微型）",
-                 "tech": "科技型中小企业", "hntech": "高新技术企业", "champion": "浙江省隐形冠军企业"}
+                 "tech": "科技型中小企业", "hntech": "高新技术企业", "champion": "浙江省隐形冠军企业",
+                 # 碳效: the fuels whose three default parameters sit together
+                 "coal": "原煤", "natural_gas": "天然气", "diesel": "柴油", "gasoline": "汽油",
+                 "fuel_oil": "燃料油", "lpg": "液化石油气"}
 
 # A citation may carry where its text was found rather than what it is: a collected seed file
 # (002_e9ac55c77d2d7d2f.txt) or a web address of an aggregator or news site (chacewang.com

@@ -31,7 +31,7 @@ AS_OF = date(2025, 6, 30)
 FIRM = {"name": "星河机械有限公司", "credit_code": credit_code(42), "year": "2024"}
 # written out here, not imported: the names the result panel uses for the five assessments
 TAG_NAMES = {"mujun": "亩均", "green_channel": "绿色通道", "sme": "梯度", "rectification": "整治",
-             "digital": "数字化"}
+             "digital": "数字化", "carbon": "碳效"}
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ CHOICES = (
      "有错的单元格会逐一列出，可导出错误报告交企业改正。")),
     ("selfcheck", "填报本企业",
      ("企业自己填一年的数据，立即看到亩均效益分类估算、新上项目能否走节能审查绿色通道、"
-     "专精特新梯度、高耗低效整治和数字化认定，每条都有差距和政策出处。")),
+     "专精特新梯度、高耗低效整治、数字化认定和工业碳效，每条都有差距和政策出处。")),
 )
 
 
@@ -40,7 +40,7 @@ class WelcomePage(QWidget):
         lay.setContentsMargins(36, 28, 36, 20)
         head = QLabel("欢迎使用 亩均自评")
         head.setStyleSheet("font-size: 26px; font-weight: bold; color: #1F2933;")
-        sub = QLabel("离线估算企业的亩均效益分类、节能审查绿色通道、专精特新梯度、高耗低效整治和数字化认定，"
+        sub = QLabel("离线估算企业的亩均效益分类、节能审查绿色通道、专精特新梯度、高耗低效整治、数字化认定和工业碳效，"
                      "每一条结论都给出所用参数和政策出处。数据只保存在这台电脑上。")
         sub.setWordWrap(True)
         sub.setStyleSheet("font-size: 14px; color: #52606D;")

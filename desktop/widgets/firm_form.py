@@ -45,7 +45,18 @@ from desktop.widgets.pickers import (
     is_yes_no_column,
 )
 from forms.cells import CellError, parse_cell
-from rules.catalogue import DIGITAL, G_PROJECT, GREEN, MUJUN, RECT, SME, Field, Kind, grouped
+from rules.catalogue import (
+    CARBON,
+    DIGITAL,
+    G_PROJECT,
+    GREEN,
+    MUJUN,
+    RECT,
+    SME,
+    Field,
+    Kind,
+    grouped,
+)
 from rules.profile import Profile
 from rules.record import Record
 
@@ -53,9 +64,10 @@ ERROR_STYLE = "QLineEdit, QComboBox { border: 1px solid #B42318; background: #FF
 MUTED = "color: #5F6B7A;"
 
 # The assessments as the result panel names them: a short tag and the full name.
-TAGS = {MUJUN: "亩均", GREEN: "绿色通道", SME: "梯度", RECT: "整治", DIGITAL: "数字化"}
+TAGS = {MUJUN: "亩均", GREEN: "绿色通道", SME: "梯度", RECT: "整治", DIGITAL: "数字化",
+        CARBON: "碳效"}
 ASSESSMENT_NAMES = {MUJUN: "亩均效益分类", GREEN: "节能审查绿色通道", SME: "专精特新梯度培育",
-                    RECT: "高耗低效整治", DIGITAL: "数字化认定"}
+                    RECT: "高耗低效整治", DIGITAL: "数字化认定", CARBON: "工业碳效"}
 SCORE_TAG = "计分必填"
 TAG_STYLE = ("color: #1F5FA8; background: #E6F0FA; border-radius: 3px; padding: 0px 4px;"
              " font-size: 11px;")

@@ -105,7 +105,7 @@ def write_template(path: Path) -> Path:
     ws.append(["工作表", "列名（表头）", "单位", "类型", "取值范围", "必填", "说明", "用于"])
     for c in range(1, 9):
         ws.cell(4, c).font = _HEAD
-    names = dict(zip(ASSESSMENTS, ("亩均效益", "绿色通道", "梯度培育", "高耗低效整治", "数字化")))
+    names = dict(zip(ASSESSMENTS, ("亩均效益", "绿色通道", "梯度培育", "高耗低效整治", "数字化", "碳效")))
     for sheet, fields in ((ENTERPRISE_SHEET, ENTERPRISE_FIELDS), (PROJECT_SHEET, PROJECT_FIELDS)):
         for f in fields:
             ws.append([sheet, header_text(f), f.unit, _kind_text(f), _range_text(f),
