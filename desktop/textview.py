@@ -69,7 +69,7 @@ def result_lines(r: EnterpriseResult) -> Iterator[str]:
     for note in r.notes:
         yield f"※ 注意：{note}"
     for t in [r.trees["mujun"], *r.project_trees, r.trees["sme"], r.trees["rectification"],
-              r.trees["digital"]]:
+              r.trees["digital"], r.trees["carbon"]]:
         yield ""
         yield from tree_lines(t)
     if r.missing_inputs:

@@ -203,11 +203,13 @@ def assess(ctx: Ctx, rec: Record) -> tuple[dict[str, Any], Node]:
     children.append(info("carbon.use", "结果应用",
                          "碳效等级为“高”时列为高耗低效整治信号（本配置规定）" if sign.value == "yes"
                          else "碳效等级与级别作为参照，不单独作为高耗低效整治标记", params=[sign]))
-    depends_l = [p for n in children for p in n.params if p.confidence == "L"]
+    for n in children:  # a verdict resting on a low-confidence default says so on its node
+        weak = [p.name for p in n.params if p.confidence == "L" and p.value is not None]
+        if weak and n.outcome is not Outcome.NA:
+            n.caveat = "；".join(x for x in (n.caveat, "用到低可信度的默认参数：" + "、".join(
+                dict.fromkeys(weak))) if x)
     head = Node("carbon", "工业碳效", Outcome.NA, kind="section", children=children,
                 note="按 DB33/T 1347—2023 的方法估算；分级数值取自标准出台前的湖州办法，标准原表本软件未见")
-    if depends_l:
-        head.caveat = "结论用到低可信度的默认参数：" + "、".join(dict.fromkeys(p.name for p in depends_l))
     factor = next((p for p in ev.params if p.key == "carbon.electricity_factor"), None)
     factor_note = ""
     if factor is not None and factor.data_year is not None and rec.year is not None \
