@@ -166,7 +166,8 @@ def publish(store: Store, base: Profile, year: int, out: Path, today: date | Non
                 if y == year and st.emission_mean is not None and c in cuts}
     text = _overlay(base, year, today, len(records), used, cuts, emission, means, counts, park,
                     grouped)
-    text += _carbon_lines(year, today, {d: a for (y, d), a in carbon.items() if y == year})
+    text += _carbon_lines(year, today, {d: a for (y, d), a in carbon.items()
+                                        if y == year and a.value > 0})  # 0 cannot grade
     out = Path(out)
     with PartFiles() as files:  # what we publish must load, or nothing is left under ``out``
         part = files.part(out)

@@ -746,7 +746,7 @@ def _division_key(k: Any) -> int | None:
         return None
     if isinstance(k, int):
         n = k
-    elif isinstance(k, str) and re.fullmatch(r"\d{2}", k.strip()):
+    elif isinstance(k, str) and re.fullmatch(r"\d{1,2}", k.strip()):
         n = int(k)
     else:
         return None

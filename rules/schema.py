@@ -403,7 +403,7 @@ SPECS: tuple[ParamSpec, ...] = (
     _p("carbon.industry_average", T.DIVISION_VALUES, "吨二氧化碳/万元", "行业平均碳排放强度（按行业大类）",
        optional=True, by_data_year=True),
     _p("carbon.high_is_sign", T.ENUM, NONE, "碳效等级为“高”时是否列为高耗低效整治信号",
-       choices=("no", "yes")),
+       choices=("context", "sign")),
 )
 
 BY_KEY: dict[str, ParamSpec] = {s.key: s for s in SPECS}

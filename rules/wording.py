@@ -42,7 +42,7 @@ CODE_WORDS: dict[str, dict[str, str]] = {
     "mujun.below_scale_small": {"out_of_scope": "不在评价范围", "graded": "单列一组评价"},
     "mujun.tenants": {"with_owners": "与其他企业一同评价", "own_cohort": "单列一组评价"},
     "mujun.rd_ratio_denominator": {"main_revenue": "主营业务收入", "revenue": "营业收入"},
-    "carbon.high_is_sign": {"no": "否：只作参照", "yes": "是：列为整治信号"},
+    "carbon.high_is_sign": {"context": "否：只作参照", "sign": "是：列为整治信号"},
 }
 # Every cohort's benchmark mode reads the same (rules.indicators).
 _MODE_WORDS = {"fixed": "县里公布的基准值", "population_aggregate": "参评企业合计值（Σ分子 ÷ Σ分母）",

@@ -82,7 +82,7 @@ def evaluate(ctx: Ctx, rec: Record) -> CarbonEval:
             parts[carrier], refs = _fuel_co2(ctx, FUELS[carrier][0], amount)
             params += refs
     blank = [c for c in CARRIERS if c not in given]
-    how = "外购电力按当年浙江电力平均排放因子、燃料按指南缺省值计算，相加"
+    how = "外购电力按数据年度选用的浙江电力平均排放因子、燃料按指南缺省值计算，相加"
     if blank:
         how += "；未填写的能源品种按未使用计"
     co2 = total(list(parts.values()))
@@ -114,7 +114,7 @@ def industry_averages(ctx: Ctx, evals: Iterable[tuple[int | None, CarbonEval]]
     for key, (co2s, vas) in groups.items():
         if len(co2s) >= least:
             value = quotient(total(co2s), total(vas))
-            if value is not None and value > 0:
+            if value is not None:  # 0 when none of them emits: kept, so the reason says so
                 out[key] = IndustryAverage(value, len(co2s))
     return out
 
@@ -150,7 +150,10 @@ def _average(ctx: Ctx, rec: Record, ev: CarbonEval) -> tuple[float | None, str, 
     ref = ctx.ref("carbon.industry_average", rec.year)
     value = (ref.value or {}).get(ev.division)
     if value is not None:
-        return value, PROFILE, None, [ref], f"行业平均取自配置（{ref.citation}）"
+        other = (f"；配置没有 {rec.year} 年度的行业平均，暂按 {ref.data_year} 年度的"
+                 if ref.data_year is not None and rec.year is not None
+                 and ref.data_year != rec.year else "")
+        return value, PROFILE, None, [ref], f"行业平均取自配置（{ref.citation}）{other}"
     return None, NONE, None, [least, ref], (
         f"同行业（大类 {ev.division:02d}）参评企业不足 {least.value} 家，配置也没有该行业的平均值，"
         "只给出碳效等级，不定级")
@@ -159,7 +162,7 @@ def _average(ctx: Ctx, rec: Record, ev: CarbonEval) -> tuple[float | None, str, 
 def _grade(ctx: Ctx, ev: CarbonEval, avg: float | None) -> tuple[int | None, float | None,
                                                                   list[ParamRef]]:
     refs = [ctx.ref(f"carbon.grade_{g}_max") for g in (1, 2, 3, 4)]
-    if ev.intensity is None or avg is None:
+    if ev.intensity is None or avg is None or avg <= 0:
         return None, None, refs
     k = quotient(ev.intensity, avg)
     assert k is not None
@@ -187,6 +190,8 @@ def assess(ctx: Ctx, rec: Record) -> tuple[dict[str, Any], Node]:
     level, level_node = _level(ctx, ev)
     children.append(level_node)
     avg, basis, count, avg_refs, avg_words = _average(ctx, rec, ev)
+    if avg is not None and avg <= 0:
+        avg_words += "；行业平均碳排放强度为 0（同行业企业均无排放），无法按比值定级"
     grade, k, grade_refs = _grade(ctx, ev, avg)
     grade_node = Node("carbon.grade", "碳效级别（与行业平均之比）", Outcome.UNKNOWN, kind="fact",
                       params=[*avg_refs, *grade_refs], note=avg_words)
@@ -201,7 +206,7 @@ def assess(ctx: Ctx, rec: Record) -> tuple[dict[str, Any], Node]:
     children.append(grade_node)
     sign = ctx.ref("carbon.high_is_sign")
     children.append(info("carbon.use", "结果应用",
-                         "碳效等级为“高”时列为高耗低效整治信号（本配置规定）" if sign.value == "yes"
+                         "碳效等级为“高”时列为高耗低效整治信号（本配置规定）" if sign.value == "sign"
                          else "碳效等级与级别作为参照，不单独作为高耗低效整治标记", params=[sign]))
     for n in children:  # a verdict resting on a low-confidence default says so on its node
         weak = [p.name for p in n.params if p.confidence == "L" and p.value is not None]
@@ -219,20 +224,29 @@ def assess(ctx: Ctx, rec: Record) -> tuple[dict[str, Any], Node]:
                        if factor.data_year < rec.year else
                        f"碳效：本配置没有 {rec.year} 年度的电力排放因子，暂按 {factor.data_year} 年度的计算")
         co2_node.caveat = factor_note
+    notes = "；".join(x for x in (factor_note, _year_note(rec, avg_refs, basis)) if x)
     summary = {
         "status": "graded" if grade is not None else "level_only" if level else "unknown",
         "co2_t": None if ev.co2 is None else round(ev.co2, 4),
         "intensity": None if ev.intensity is None else round(ev.intensity, 6),
         "level": level, "grade": grade, "k": None if k is None else round(k, 6),
         "industry_average": None if avg is None else round(avg, 6),
-        "basis": basis if grade is not None else NONE, "industry_firms": count,
+        "basis": basis if avg is not None else NONE, "industry_firms": count,
         "division": ev.division,
         "electricity_factor_year": None if factor is None else factor.data_year,
         "reason": ev.unknown or ("" if grade is not None else avg_words),
-        "rectification_sign": sign.value == "yes" and level == "高",
-        **({"factor_note": factor_note} if factor_note else {}),
+        "rectification_sign": sign.value == "sign" and level == "高",
+        **({"factor_note": notes} if notes else {}),
     }
     return summary, head
+
+
+def _year_note(rec: Record, refs: list[ParamRef], basis: str) -> str:
+    """Said in every output when the profile's industry average is another data year's."""
+    ref = next((r for r in refs if r.key == "carbon.industry_average"), None)
+    if basis != PROFILE or ref is None or ref.data_year in (None, rec.year) or rec.year is None:
+        return ""
+    return f"碳效：配置没有 {rec.year} 年度的行业平均碳排放强度，暂按 {ref.data_year} 年度的定级"
 
 
 def _carrier_name(c: str) -> str:

@@ -69,11 +69,13 @@ def assess(ctx: Ctx, rec: Record, mj: MujunEval,
         en.params += energy.params
         tests.append(("energy_intensity", en))
         sign = ctx.ref("carbon.high_is_sign")
-        if sign.value == "yes" and carbon is not None:
+        if sign.value == "sign" and carbon is not None:
             level = carbon.get("level")
+            figures = {"electricity_10k_kwh": rec.electricity_10k_kwh,
+                       "value_added": rec.value_added}
             node = flag("rect.high_carbon", "碳效等级为“高”", None if level is None else level == "高",
-                        {"electricity_10k_kwh": None if level is None else level}, [sign])
-            node.missing = [] if level is not None else ["electricity_10k_kwh", "value_added"]
+                        figures, [sign], note=f"碳效等级：{level}" if level else carbon.get("reason", ""))
+            node.missing = [] if level is not None else [k for k, v in figures.items() if v is None]
             tests.append(("high_carbon", node))
         for code, node in tests:
             # A warning sign: its condition holding means the sign is triggered (UNMET), not
