@@ -3,7 +3,9 @@ sort/filter proxy, the import errors, the firms an import will write and the for
 
 The results table's columns follow the results shown: the indicators the firms were scored on
 (a county chooses its own from the catalogue), and 行业组, 加减分 and 初评等级 when a county's
-method gave any firm one (``shown_columns``); ``RESULT_COLUMNS`` is the provincial layout.
+method gave any firm one (``shown_columns``); ``RESULT_COLUMNS`` is the provincial layout. The
+碳效 column reads “中·3级” (level and grade), sorts by grade then level, and says why in its
+tooltip when there is no grade.
 
 Sorting and filtering happen in Python over a row-index list: ``QSortFilterProxyModel`` would
 call ``data()`` (a Python call) twice per comparison — about 3.4 million calls to sort 100,000
@@ -56,7 +58,13 @@ INDICATORS: tuple[str, ...] = tuple(INDICATOR_NAMES)
 COUNTY: tuple[tuple[str, str], ...] = (("group", "行业组"), ("adjust", "加减分（分）"),
                                        ("initial_class", "初评等级"))
 COUNTY_KEYS = tuple(k for k, _ in COUNTY)
-EXTRA_KEYS: tuple[str, ...] = (*(k for k, _ in FIGURES), *INDICATORS, *COUNTY_KEYS, "regrade")
+# 碳效 (issue 16): (status, level, grade, intensity, k, reason) of the stored result; None when
+# the result was stored before 碳效 was assessed.
+EXTRA_KEYS: tuple[str, ...] = (*(k for k, _ in FIGURES), *INDICATORS, *COUNTY_KEYS, "regrade",
+                               "carbon")
+CARBON_LEVELS = ("低", "中", "高")
+NOT_ASSESSED = "未评估"  # a result stored before 碳效 was assessed
+HIGH_RED = QColor("#B42318")
 
 
 def indicator_unit(key: str) -> str:
@@ -87,7 +95,7 @@ def shown_columns(indicators: Sequence[str] = PROVINCIAL,
         *((k, extra[k]) for k in ("initial_class",) if k in county), ("rank", "排名"), *FIGURES,
         *((k, _indicator_head(k)) for k in INDICATORS if k in indicators),
         ("sme_tier", "梯度培育"), ("rect_flagged", "高耗低效"), ("digital_level", "数字化等级"),
-        ("green", "绿色通道"))
+        ("carbon", "碳效"), ("green", "绿色通道"))
 
 
 RESULT_COLUMNS = shown_columns()  # the provincial layout, before a county's results are read
@@ -117,9 +125,34 @@ def counted(row: tuple, key: str) -> bool:
     return key in COHORT_INDICATORS.get(row[_POS["cohort"]], ())
 
 
+def carbon_text(c: tuple | None) -> str:
+    """“中·3级”, “中·未定级”, 未知 (no intensity) or 未评估 (stored before 碳效)."""
+    if c is None or c[0] is None:
+        return NOT_ASSESSED
+    _, level, grade = c[:3]
+    if level is None:
+        return UNKNOWN
+    return f"{level}·{grade}级" if grade is not None else f"{level}·未定级"
+
+
+def carbon_tip(c: tuple | None) -> str:
+    """The 碳效 cell's tooltip: the intensity against the industry average, or why not."""
+    if c is None or c[0] is None:
+        return "已存结果不含碳效评估（在加入碳效之前评估的）；重新评估本年度后显示"
+    _, level, grade, intensity, k, reason = c
+    if intensity is None:
+        return reason or "缺少数据，无法计算碳排放强度"
+    said = f"碳排放强度 {num(intensity, '吨二氧化碳/万元', 4)}；碳效等级 {level}"
+    if grade is None:
+        return f"{said}；未定级：{reason}"
+    return f"{said}；碳效级别 {grade} 级（为行业平均的 {num(k, '', 2)} 倍）"
+
+
 def extra_text(row: tuple, key: str) -> str:
     if len(row) <= _BASE:
         return ""  # not read yet
+    if key == "carbon":
+        return carbon_text(row[_POS[key]])
     if key in INDICATOR_NAMES and not counted(row, key):
         return NOT_COUNTED
     v = extra_value(row, key)
@@ -181,6 +214,10 @@ def sort_key(row: tuple, key: str) -> tuple:
     """(blank?, value): blanks last, numbers as numbers, text as text."""
     if key == "green":
         v: Any = row[_POS["green_eligible"]] if row[_POS["green_projects"]] else None
+    elif key == "carbon":  # by grade (未定级 after 5), then level; 未知 and 未评估 last
+        c = extra_value(row, key)
+        v = None if c is None or c[1] is None else \
+            (c[2] or 6) * 10 + CARBON_LEVELS.index(c[1])
     elif key in _EXTRA:
         v = extra_value(row, key) if key not in INDICATOR_NAMES or counted(row, key) else None
     elif key == "class":
@@ -249,9 +286,11 @@ class ResultsModel(QAbstractTableModel):
             if key == "class":
                 colour = CLASS_COLOURS.get(self.rows[index.row()][_POS["class"]] or "")
                 return QBrush(colour) if colour is not None else None
-            if key in _EXTRA and result_text(self.rows[index.row()], key) in (UNKNOWN,
-                                                                               NOT_COUNTED):
+            text = result_text(self.rows[index.row()], key) if key in _EXTRA else ""
+            if text in (UNKNOWN, NOT_COUNTED, NOT_ASSESSED):
                 return QBrush(MUTED)
+            if key == "carbon" and text.startswith("高"):
+                return QBrush(HIGH_RED)
             return None
         if role == Qt.ItemDataRole.ToolTipRole and (key in _EXTRA or key == "class"):
             return self._tooltip(self.rows[index.row()], key)
@@ -262,6 +301,8 @@ class ResultsModel(QAbstractTableModel):
     def _tooltip(self, row: tuple, key: str) -> str | None:
         if key in ("class", "initial_class"):  # why a class was regraded
             return extra_value(row, "regrade") if len(row) > _BASE else None
+        if key == "carbon":
+            return carbon_tip(extra_value(row, key)) if len(row) > _BASE else None
         text = result_text(row, key)
         if text == NOT_COUNTED:
             cohort = row[_POS["cohort"]]
@@ -297,7 +338,10 @@ def read_extras(store: Any, year: int, profile_id: str, rows: Sequence[tuple]) -
               "(select total(json_extract(a.value, '$.points')) from "
               "json_each(s.summary_json, '$.mujun.adjustments') a) end, "
               "json_extract(s.summary_json, '$.mujun.group', '$.mujun.initial_class'), "
-              "json_extract(s.summary_json, '$.mujun.regrade')")
+              "json_extract(s.summary_json, '$.mujun.regrade'), "
+              # 碳效
+              "json_extract(s.summary_json, '$.carbon.status', '$.carbon.level', "
+              "'$.carbon.grade', '$.carbon.intensity', '$.carbon.k', '$.carbon.reason')")
     found: dict[str, tuple] = {}
     n = len(INDICATORS)
     nf = len(FIGURES)
@@ -306,14 +350,15 @@ def read_extras(store: Any, year: int, profile_id: str, rows: Sequence[tuple]) -
             f"{county} from results s join records r on r.credit_code = s.credit_code and "
             "r.year = s.year where s.year = ? and s.profile_id = ?", (year, profile_id)):
         inds, kind = values[nf], values[nf + 1:nf + 1 + n]
-        adjust, pair, regrade = values[nf + 1 + n:]
+        adjust, pair, regrade, carbon = values[nf + 1 + n:]
         got = json.loads(inds) if inds else [None] * n
         group, initial = json.loads(pair) if pair else (None, None)
         words = regrade_words({"initial_class": initial, "regrade": json.loads(regrade)}) \
             if regrade else None
         found[code] = (*values[:nf],
                        *(v if t is not None else NOT_SCORED for v, t in zip(got, kind)),
-                       group, adjust, initial, words)
+                       group, adjust, initial, words,
+                       tuple(json.loads(carbon)) if carbon else None)
     blank = (None,) * len(EXTRA_KEYS)
     code = _POS["credit_code"]
     return [r[:_BASE] + found.get(r[code], blank) for r in rows]

@@ -7,8 +7,9 @@ filter to one import batch (查看本批结果 on 批量导入) included. Double
 企业自评; the current view exports to a workbook, the park summary to a PDF, each said on the
 page with 打开文件 / 打开文件夹. The indicator columns are those the year's firms were scored on
 (a county chooses its own), with 行业组, 加减分 and 初评等级 when a county's method gave a firm
-one. 加减分与调档…… lets the park manager enter the profile's manual 加减分 and a regrade for
-the selected firm, with a reason, and ranks the year again (``ManualEntryDialog``).
+one, and 碳效 (“中·3级”, sortable; the flag 碳效等级为“高” filters on it). 加减分与调档……
+lets the park manager enter the profile's manual 加减分 and a regrade for the selected firm,
+with a reason, and ranks the year again (``ManualEntryDialog``).
 
 Columns are sized from the header and a sample of rows, never ``resizeColumnsToContents`` over
 the whole model (≈ 1.5 s at any size, DESIGN.md). The figures and indicators are read after the
@@ -68,7 +69,9 @@ FLAGS = {"列入高耗低效整治": lambda r: bool(r[_P["rect_flagged"]]),
          # the two ranking pools: a sample firm's rank is among sample firms only
          "只看真实企业": lambda r: r[_P["pool"]] != SAMPLE,
          "只看示例企业（合成数据）": lambda r: r[_P["pool"]] == SAMPLE,
-         "数据不全": lambda r: r[_P["status"]] == "incomplete"}
+         "数据不全": lambda r: r[_P["status"]] == "incomplete",
+         # read with the figures: no row matches until they are read
+         "碳效等级为“高”": lambda r: (extra_value(r, "carbon") or (None, None))[1] == "高"}
 _EXTRA = set(EXTRA_KEYS)
 HIDDEN_KEY = "results/hidden_columns"  # in window.ini: the keys of the columns the user hid
 
@@ -342,6 +345,8 @@ class ResultsPage(QWidget):
                 [result_text(r, key) for r in sample]
             if key == "adjust":
                 texts.append("-10.5")
+            if key == "carbon":
+                texts.append("中·未定级")
             if key in INDICATOR_NAMES:
                 texts.append("00000.00")
             head = str(self.model.headerData(c, Qt.Orientation.Horizontal))
@@ -484,6 +489,8 @@ class ResultsPage(QWidget):
                 return r[_P["score"]]
             if k == "adjust":
                 return extra_value(r, k)
+            if k == "carbon":  # words: 中·3级
+                return result_text(r, k)
             if k in _EXTRA and (k not in INDICATOR_NAMES or counted(r, k)) \
                     and extra_value(r, k) is not None:
                 return extra_value(r, k)

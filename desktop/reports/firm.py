@@ -4,7 +4,8 @@ assessment with its verdict and main reason; the three most effective actions wi
 the data that was missing and what that changed; the disclaimer and, when a park issues it,
 a sign-off. The pages after it hold what an official checks — the indicator table and chart,
 the SME ladder's current and next tier, the green channel per project, the rectification
-triggers, the digital recognitions — and the policy documents the tables cite by number.
+triggers, the digital recognitions, the 工业碳效 (CO₂ by energy carrier with its factors,
+intensity, level and grade) — and the policy documents the tables cite by number.
 Every criterion of every tier is an appendix on request. The profile's version and checksum
 are in the footer of the last page, for audit.
 """
@@ -38,6 +39,7 @@ from desktop.reports.layout import (
     MARGINS,
     MUTED,
     TEXT_WIDTH,
+    NeedRoom,
     Text,
     build,
     esc,
@@ -53,6 +55,7 @@ from desktop.reports.layout import (
 from desktop.reports.sources import Documents
 from forms.firm import SAMPLE_NOTE
 from rules.assess import DISCLAIMER, EnterpriseResult
+from rules.assessments import carbon
 from rules.assessments.digital import RECOGNITIONS
 from rules.assessments.mujun import (
     COHORT_LABELS,
@@ -66,9 +69,10 @@ from rules.assessments.mujun import (
 from rules.assessments.rectification import REASON_TEXTS
 from rules.assessments.sme import SIZE_NAMES, TIER_NAMES
 from rules.catalogue import ENTERPRISE_FIELDS, label
-from rules.engine import Node, Outcome, blockers, fmt
+from rules.engine import Ctx, Node, Outcome, ParamRef, blockers, fmt
 from rules.indicators import BENCHMARK_MODE_WORDS, FIXED, INDICATORS
 from rules.industry import industry_label
+from rules.numbers import product, quotient
 from rules.schema import COHORT_NAMES, INDICATOR_NAMES, PCT, RATIO
 from rules.wording import (
     PROFILE_WORDS,
@@ -198,7 +202,36 @@ def key_indicator(r: EnterpriseResult) -> str:
             f"为基准值 {num(x['benchmark'], unit)} 的 {ratio_pct(x['ratio'])}")
 
 
-# ----------------------------------------------------------------------------- the five lines
+# ----------------------------------------------------------------------------- the six lines
+
+
+CARBON_TONES = {"低": "good", "中": "neutral", "高": "bad"}
+INTENSITY = "吨二氧化碳/万元"
+
+
+def carbon_average(c: dict[str, Any]) -> str:
+    """The industry average a grade was set against, with where it came from."""
+    where = (f"本批同行业 {c['industry_firms']} 家企业" if c["basis"] == carbon.POPULATION and
+             c.get("industry_firms") else carbon.BASIS_WORDS.get(c["basis"], ""))
+    return f"行业平均 {num(c['industry_average'], INTENSITY, 4)}（{where}）"
+
+
+def carbon_line(r: EnterpriseResult) -> tuple[str, str, str]:
+    """(verdict, tone, reason) of the 工业碳效 line on page 1: level and grade, the intensity
+    with its unit and the industry average with its basis; or why there is no grade or no
+    level."""
+    c = r.carbon
+    if not c:
+        return "未评估", "neutral", "本结果不含碳效评估"
+    sign = "；碳效等级为“高”，列为高耗低效整治信号" if c.get("rectification_sign") else ""
+    if c["level"] is None:
+        return "未知", "unknown", c.get("reason") or "数据不全"
+    intensity = f"碳排放强度 {num(c['intensity'], INTENSITY, 4)}"
+    if c["grade"] is None:
+        return f"{c['level']}（未定级）", CARBON_TONES[c["level"]], \
+            f"{intensity}；{c['reason']}{sign}"
+    return (f"碳效等级 {c['level']} · {c['grade']} 级", CARBON_TONES[c["level"]],
+            f"{intensity}，{carbon_average(c)}，为其 {num(c['k'], '', 2)} 倍{sign}")
 
 
 def assessment_lines(r: EnterpriseResult) -> list[tuple[str, str, str, str]]:
@@ -267,6 +300,7 @@ def assessment_lines(r: EnterpriseResult) -> list[tuple[str, str, str, str]]:
         block = blockers(r.trees["digital"].find("digital_workshop"))
         why = level + (f"；{brief(block[0])}" if block else "")
         out.append(("数字化水平与认定", "暂无可申报的认定", "neutral", why))
+    out.append(("工业碳效", *carbon_line(r)))
     return out
 
 
@@ -385,6 +419,8 @@ def missing_effects(r: EnterpriseResult) -> list[str]:
         out.append(f"{len(rect['unknown'])} 项高耗低效整治情形无法判断")
     if d["level"] is None:
         out.append("数字化水平等级未知，相关认定无法判断")
+    if r.carbon and r.carbon["level"] is None:
+        out.append("碳排放强度无法计算，没有碳效等级和级别")
     return out
 
 
@@ -868,6 +904,85 @@ def digital_section(r: EnterpriseResult, docs: Documents) -> list[Any]:
     return headed(heads, t)
 
 
+def carrier_parts(r: EnterpriseResult, docs: Documents) -> list[str]:
+    """Each energy carrier declared as “amount × factor = tonnes of CO₂ [document]”: the
+    electricity factor of its data year, a fuel's factor from the guideline's three defaults
+    × 44/12, purchased heat by its default."""
+    ev = carbon.evaluate(Ctx(r.profile, r.as_of), r.record)
+    refs = {p.key: p for p in ev.params}
+    out = []
+    for key, tonnes in ev.parts.items():
+        amount = ev.inputs[key]
+        used: list[ParamRef]
+        if key == "electricity_10k_kwh":
+            used = [refs["carbon.electricity_factor"]]
+            name, unit = "外购电力", "万千瓦时"
+            year = f"浙江省 {used[0].data_year} 年度" if used[0].data_year else "浙江省"
+            factor = f"{fmt(used[0].value)} 千克二氧化碳/千瓦时（{year}电力平均排放因子）"
+        elif key == "heat_gj":
+            used = [refs["carbon.heat"]]
+            name, unit = "外购热力", "吉焦"
+            factor = f"{fmt(used[0].value)} 吨二氧化碳/吉焦（缺省值）"
+        else:
+            fuel, name, unit = carbon.FUELS[key]
+            used = [refs[f"carbon.{fuel}.{p}"] for p in ("ncv", "carbon_content", "oxidation")]
+            ncv, content, ox = used
+            per = quotient(product(ncv.value, content.value, ox.value, 44), 12000)
+            factor = (f"{num(per, '', 4)} 吨二氧化碳/{unit}（低位发热量 {num(ncv.value, ncv.unit)} × "
+                      f"含碳量 {num(content.value, content.unit)} × 氧化率 {fmt(ox.value)} × 44/12）")
+        out.append(f"{name} {num(amount, unit)} × {factor} = {num(round(tonnes, 2), '吨')}"
+                   + docs.cite(used))
+    return out
+
+
+def carbon_section(r: EnterpriseResult, docs: Documents) -> list[Any]:
+    """Part six: the CO₂ by carrier with the factors used, the intensity, the level by its
+    bounds, the grade by K and its bounds against the industry average (and its basis), how a
+    high level is used — every node of the tree under its own label, as three lines of text
+    (the detail pages are full: a table would push many reports past five pages); the
+    pre-standard cut-offs, a factor of another data year and a low-confidence default are
+    said below them."""
+    st = styles()
+    c = r.carbon
+    root = r.trees["carbon"]
+    co2 = root.find("carbon.co2")
+    if co2.value is not None:
+        # the factors are shown; what is left of how: the carriers not declared
+        blank = [x for x in co2.note.split("：", 1)[0].split("；")[1:] if x]
+        said = [f"{co2.label} {num(round(co2.value, 2), '吨')}：" + "；".join(carrier_parts(r, docs))
+                + "".join(f"（{x}）" for x in blank)]
+    else:
+        said = [f"{co2.label}：{co2.note}"]
+    notes = [x for x in (root.note, c.get("factor_note"), root.caveat) if x]
+    shown = False  # the intensity said: the level's note need not repeat it
+    seen = {co2.note}
+    for n in root.children[1:]:
+        why = n.note
+        if n.id == "carbon.intensity" and n.value is not None and co2.value is not None:
+            why = (f"{num(round(co2.value, 2), '吨')} ÷ 工业增加值 {num(r.record.value_added, '万元')}"
+                   f" = {num(c['intensity'], INTENSITY, 4)}")
+            shown = True
+        elif n.id == "carbon.level" and shown and "；" in why:
+            why = why.split("；", 1)[1]
+        elif why in seen and c.get("intensity") is None:  # why not: said once
+            why = "无法确定"
+        elif not why:
+            why = node_values(n) or verdict_meaning(n)[0]
+        seen.add(why)
+        said.append(f"{n.label}（{why}）{docs.cite(n.params)}" if n.id == "carbon.level" and shown
+                    else f"{n.label}：{why}{docs.cite(n.params)}")
+        if n.caveat and n.caveat not in notes:
+            notes.append(n.caveat)
+    verdict, _, _ = carbon_line(r)
+    head = Text(f"六、工业碳效：{verdict}", st["sec"])
+    # CO₂ by carrier; intensity and level; grade and use — in the size of the parts' tables
+    body = Text("。\n".join(["。".join(said[i:j]) for i, j in ((0, 1), (1, 3), (3, None))
+                             if said[i:j]]) + "。", st["cell"])
+    # the heading with room for two lines under it (the paragraph splits across pages)
+    return [NeedRoom([head, Spacer(1, 2 * body.style.leading)]), head, body,
+            Text("※ " + "；".join(x.rstrip("。") for x in notes) + "。", st["small"])]
+
+
 def inputs_table(r: EnterpriseResult) -> Any:
     cells = []
     for f in ENTERPRISE_FIELDS:
@@ -884,7 +999,7 @@ def inputs_table(r: EnterpriseResult) -> Any:
 def appendix(r: EnterpriseResult, docs: Documents) -> list[Any]:
     """Every node of every tree, as the result holds it: the whole SME ladder, the 亩均
     evaluation (its indicators are the table of part one), each project, the rectification
-    review; then every figure declared."""
+    review; then every figure declared. The 碳效 tree is printed whole in its own part."""
     st = styles()
     out: list[Any] = [PageBreak(), Text("附录一 梯度培育全部条件", st["sec"]),
                       tree_table(tree_rows(r.trees["sme"], docs))]
@@ -897,18 +1012,27 @@ def appendix(r: EnterpriseResult, docs: Documents) -> list[Any]:
     return out
 
 
+def source_rows(docs: Documents) -> list[list[Any]]:
+    """The documents as rows (number, document, the first clause cited and how many in all,
+    confidence): the clause identifies the passages, the document holds them — and the six
+    assessments' documents fit the report's last page."""
+    return [[f"[{d.number}]", d.heading(), d.clause_text(most=1, chars=20), d.confidence]
+            for d in docs.listed()]
+
+
 def sources_section(docs: Documents) -> list[Any]:
     st = styles()
     head = [Text("依据的政策文件", st["sec"]),
-            Text("上文各表“依据”栏中的 [1]、[2] … 即下列文件的编号。各参数的具体取值见程序的“规则”页。",
-                      st["small"])]
+            Text("上文各表“依据”栏中的 [1]、[2] … 即下列文件的编号。各参数的具体取值见程序的“规则”页。"
+                 + sources.CONFIDENCE_LEGEND, st["small"])]
     if not len(docs):
         return head + [Text("本报告未引用政策文件。", st["base"])]
+    title = _style("doc8", fontSize=7.5, leading=9.5)
     rows = [["编号", "文件", "引用的条款", "可信度"]]
-    rows += [[n, text(title, "cell8"), text(clauses, "small8"), conf]
-             for n, title, clauses, conf in sources.rows(docs)]
-    t = grid(rows, [11 * mm, 62 * mm, 71 * mm, 12 * mm], zebra=True, dense=True)
-    return [*headed(head, t), Text(sources.CONFIDENCE_LEGEND, st["tiny"])]
+    rows += [[n, text(name, title), text(clauses, "small8"), conf]
+             for n, name, clauses, conf in source_rows(docs)]
+    t = grid(rows, [9 * mm, 95 * mm, 41 * mm, 11 * mm], zebra=True, dense=True)
+    return headed(head, t)
 
 
 def story(r: EnterpriseResult, issuer: str = "", report_no: str = "",
@@ -922,6 +1046,8 @@ def story(r: EnterpriseResult, issuer: str = "", report_no: str = "",
     out += sme_section(r, docs)
     out += rect_section(r, docs)
     out += digital_section(r, docs)
+    if "carbon" in r.trees:
+        out += carbon_section(r, docs)
     if with_appendix:
         out += appendix(r, docs)
     out += sources_section(docs)

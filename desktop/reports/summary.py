@@ -1,9 +1,11 @@
 """The park summary a county official tables at a meeting: who was assessed (place, data year,
 profile in words), the class distribution per cohort, and the lists someone acts on — D-class
 firms with their reasons and what lifts them, firms with rectification signs, green-channel
-projects, SME candidates and those one criterion short, digital-factory candidates, firms not
-graded and why, rejected import rows by firm — then breakdowns by place and industry, a
-sign-off block, the ranked list per cohort as an annex, and the profile's check code last.
+projects, SME candidates and those one criterion short, digital-factory candidates, the
+工业碳效 (firms by grade and level, how the industry averages were obtained, the firms of the
+highest carbon intensity), firms not graded and why, rejected import rows by firm — then
+breakdowns by place and industry, a sign-off block, the ranked list per cohort as an annex, and
+the profile's check code last.
 
 A summary is gathered one result at a time (no trees kept), from a fresh import
 (``ParkSummary.add`` with each ``EnterpriseResult``, ``reject_rows`` with the rows the import
@@ -12,6 +14,7 @@ hold the rows an import refused; the summary says so instead of printing 0."""
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,6 +47,7 @@ from forms.firm import SAMPLE_NOTE
 from forms.headers import PROJECT
 from forms.store import SAMPLE
 from rules.assess import DISCLAIMER, EnterpriseResult
+from rules.assessments import carbon as carbon_rules
 from rules.assessments.digital import RECOGNITIONS
 from rules.assessments.green_channel import VERDICTS
 from rules.assessments.mujun import (
@@ -72,6 +76,12 @@ CLASSES = ("A", "B", "C", "D")
 UNCLASSED, UNGRADED = "未分类", "不计分"  # scored without a class; not scored at all
 FROM_STORE = "导入被拒的行未记录（汇总由已存结果生成）"
 NO_PLACE = "（未填）"
+LEVELS = carbon_rules.LEVELS  # 低 中 高
+NO_GRADE, NO_LEVEL = "未定级", "无法计算"  # a level without a grade; no intensity at all
+CARBON_ROWS = (*(f"{g} 级" for g in range(1, 6)), NO_GRADE, NO_LEVEL)
+LEVEL_COLOURS = {"低": "#1B7F3B", "中": "#4C7DB8", "高": "#B42318"}
+CARBON_TOP = 10  # the firms of the highest carbon intensity listed
+CARBON_NOTE = "碳效："  # how the rules start a note about carbon (said in its own part)
 
 
 class Stored:
@@ -85,6 +95,7 @@ class Stored:
         self.mujun, self.sme = stored["mujun"], stored["sme"]
         self.rectification, self.green_channel = stored["rectification"], stored["green_channel"]
         self.digital = stored.get("digital")  # None: not stored, said as such
+        self.carbon = stored.get("carbon")  # None: stored before 碳效 was assessed
         self.notes = stored.get("notes", [])
         self.sample = pool == SAMPLE
         self.record = SimpleNamespace(
@@ -235,6 +246,17 @@ class ParkSummary:
     industries: dict[str, Counts] = field(default_factory=dict)
     located: int = 0  # firms whose county, park or industry is known
     notes: dict[str, int] = field(default_factory=dict)  # benchmarks of another year … → firms
+    # 工业碳效: grade row (CARBON_ROWS) → level (or NO_LEVEL) → firms; results carrying it
+    carbon_grid: dict[str, dict[str, int]] = field(default_factory=dict)
+    carbon_known: int = 0
+    carbon_basis: dict[str, int] = field(default_factory=dict)  # graded firms by basis
+    # (data year, division) → [industry average, basis, firms it was computed from, firms here]
+    carbon_averages: dict[tuple[Any, int], list[Any]] = field(default_factory=dict)
+    carbon_no_average: dict[str, int] = field(default_factory=dict)  # division words → firms
+    carbon_unknown: dict[str, int] = field(default_factory=dict)  # why no intensity → firms
+    carbon_factor_years: dict[int, int] = field(default_factory=dict)  # electricity factor
+    carbon_notes: dict[str, int] = field(default_factory=dict)
+    carbon_top: list[tuple] = field(default_factory=list)  # a heap of the highest intensities
     _class_names: dict[str, str] | None = field(default=None, repr=False)
 
     # ------------------------------------------------------------------ gathering
@@ -255,7 +277,9 @@ class ParkSummary:
         if year is not None:
             self.years.add(year)
         for note in r.notes:
-            if note != SAMPLE_NOTE:  # said once in the title area
+            if note.startswith(CARBON_NOTE):  # said in the part on 碳效
+                self.carbon_notes[note] = self.carbon_notes.get(note, 0) + 1
+            elif note != SAMPLE_NOTE:  # said once in the title area
                 self.notes[note] = self.notes.get(note, 0) + 1
         name, code = rec.name or "（未填企业名称）", rec.credit_code or ""
         cohort, klass, score = m["cohort"], m["class"], m["score"]
@@ -309,6 +333,9 @@ class ParkSummary:
         if digital is not None:
             self.digital_known += 1
             self._digital(digital, name)
+        c = getattr(r, "carbon", None)
+        if c:  # a result stored before 碳效 was assessed has none
+            self._carbon(c, name, rec)
         self._place(rec, key, bool(rect["flagged"]))
 
     def _keep(self, rows: list, row: tuple) -> None:
@@ -333,6 +360,37 @@ class ParkSummary:
             top = max(eligible, key=list(RECOGNITIONS).index)
             self.digital_top[top] = self.digital_top.get(top, 0) + 1
             self._keep(self.digital_firms, (name, top))
+
+    def _carbon(self, c: dict[str, Any], name: str, rec: Any) -> None:
+        self.carbon_known += 1
+        level, grade = c["level"], c["grade"]
+        row = f"{grade} 级" if grade is not None else NO_GRADE if level else NO_LEVEL
+        cells = self.carbon_grid.setdefault(row, {})
+        cells[level or NO_LEVEL] = cells.get(level or NO_LEVEL, 0) + 1
+        year = c.get("electricity_factor_year")
+        if year is not None:
+            self.carbon_factor_years[year] = self.carbon_factor_years.get(year, 0) + 1
+        division = c.get("division")
+        if grade is not None:
+            basis = c["basis"]
+            self.carbon_basis[basis] = self.carbon_basis.get(basis, 0) + 1
+            avg = self.carbon_averages.setdefault(
+                (getattr(rec, "year", None), division),
+                [c["industry_average"], basis, c.get("industry_firms"), 0])
+            avg[3] += 1
+        elif level:
+            words = _division_words(division)
+            self.carbon_no_average[words] = self.carbon_no_average.get(words, 0) + 1
+        else:
+            why = c.get("reason") or "数据不全"
+            self.carbon_unknown[why] = self.carbon_unknown.get(why, 0) + 1
+        if c.get("intensity") is not None:
+            item = (c["intensity"], self.carbon_known, name, _division_words(division), level,
+                    grade, c.get("k"))
+            if len(self.carbon_top) < CARBON_TOP:
+                heapq.heappush(self.carbon_top, item)
+            else:
+                heapq.heappushpop(self.carbon_top, item)
 
     def _place(self, rec: Any, key: str, flagged: bool) -> None:
         county, park = getattr(rec, "county", None), getattr(rec, "park", None)
@@ -446,6 +504,14 @@ def _profile_of(profile_id: str, sha256: str) -> Any:
     return profile if profile.sha256 == sha256 else None
 
 
+def _division_words(division: int | None) -> str:
+    """An industry division as “17 纺织业” (its number alone when not in the classification)."""
+    if division is None:
+        return "行业代码未填或无法识别"
+    found = lookup(f"{division:02d}")
+    return f"{division:02d} {found.division_name}" if found else f"{division:02d}"
+
+
 def firm_names(imported: Any) -> dict[str, str]:
     """Credit code → firm name of every enterprise row an import read (``ImportResult``)."""
     return {c: n for r in imported.enterprises
@@ -552,12 +618,16 @@ def _title_area(s: ParkSummary) -> list[Any]:
     graded = sum(v for c in s.cohorts.values() for k, v in c.items() if k in CLASSES)
     d = sum(c.get("D", 0) for c in s.cohorts.values())
     rejected = "未记录（汇总由已存结果生成）" if s.from_store else f"{s.rejected_total:,} 行"
+    high = sum(c.get("高", 0) for c in s.carbon_grid.values())
+    fifth = sum(s.carbon_grid.get("5 级", {}).values())
     out += [
         Spacer(1, 2 * mm),
         table([["评价企业", f"{s.firms:,} 家", "参加分类", f"{graded:,} 家"],
                ["D 类企业", f"{d:,} 家", "存在高耗低效整治情形", f"{s.flagged_total:,} 家"],
                ["新上项目", f"{s.project_total:,} 个（可享受绿色通道 {s.project_eligible:,} 个）",
-                "导入时被拒绝的行", rejected]],
+                "导入时被拒绝的行", rejected],
+               *([["碳效“高”", f"{high:,} 家（碳效等级为“高”）", "碳效级别 5 级", f"{fifth:,} 家"]]
+                 if s.carbon_known else [])],
               [22 * mm, 52 * mm, 34 * mm, 48 * mm], head=False),
         *([Paragraph(esc(f"其中 {s.regraded_total:,} 家企业的分类经过调档，各类企业数按调档后的等级计"
                           "（名单见第一部分）。"), st["base"])] if s.regraded_total else []),
@@ -583,7 +653,7 @@ def _distribution(s: ParkSummary) -> list[Any]:
     out.append(table(rows, [34 * mm] + [18 * mm] * 6 + [14 * mm], zebra=True))
     out.append(Paragraph("每格为企业数及其占本组企业的比例。“未分类”：已计分但没有可用的排名或得分线；"
                          "“不计分”：不在评价范围、参评但不分类" + ("、缓评" if DEFERRED in s.cohorts else "")
-                         + "或数据不全（见第八部分）。"
+                         + "或数据不全（见第九部分）。"
                          + ("各类按调档后的等级计数。" if s.regraded_total else ""), st["small"]))
     charted = [c for c in cohorts if any(s.cohorts[c].get(k) for k in CLASSES)]
     if charted:
@@ -702,22 +772,126 @@ def _act_on(s: ParkSummary) -> list[Any]:
         for k in reversed(list(RECOGNITIONS)):
             firms = [n for n, top in s.digital_firms if top == k]
             out.append(_names(f"最高可申报{RECOGNITIONS[k]}", firms, s.digital_top.get(k, 0)))
-    out += _listing("八、未参加分类的企业及原因", ["企业名称", "分组", "原因", "缺少的数据"],
+    out += _carbon_part(s)
+    out += _listing("九、未参加分类的企业及原因", ["企业名称", "分组", "原因", "缺少的数据"],
                     s.not_graded, sum(c.get(UNGRADED, 0) for c in s.cohorts.values()),
                     [40 * mm, 26 * mm, 54 * mm, 36 * mm], "所有企业都参加了分类。")
     if s.from_store:
-        out += [*_h("九、导入时被拒绝的行"),
+        out += [*_h("十、导入时被拒绝的行"),
                 Paragraph(esc(FROM_STORE + "；被拒的行见当次导入的导入报告或错误报告。"), st["base"])]
     else:
-        out += _listing("九、导入时被拒绝的行", ["工作表", "行", "企业名称", "统一社会信用代码", "原因"],
+        out += _listing("十、导入时被拒绝的行", ["工作表", "行", "企业名称", "统一社会信用代码", "原因"],
                         [(a, str(b), c, d, e) for a, b, c, d, e in s.rejected], s.rejected_total,
                         [18 * mm, 10 * mm, 38 * mm, 34 * mm, 56 * mm], "没有被拒绝的行。")
     return out
 
 
+def _carbon_part(s: ParkSummary) -> list[Any]:
+    """八、工业碳效: firms by grade and level (table and chart), which electricity factor was
+    used, how the industry averages were obtained (and where there was none), and the firms
+    of the highest carbon intensity."""
+    st = styles()
+    out: list[Any] = _h("八、工业碳效")
+    if not s.carbon_known:
+        return out + [Paragraph("汇总所用的结果不含工业碳效的结论（在加入碳效评估之前评估的）；"
+                                "按当前配置重新评估本年度后即可列出。", st["base"])]
+    lead = ("按企业填报的用电量和各种燃料计算二氧化碳排放量，碳排放强度 = 二氧化碳排放量 ÷ 工业增加值；"
+            "碳效等级（低、中、高）按碳排放强度划分，碳效级别（1–5 级）按与行业平均碳排放强度之比划分。"
+            "方法按 DB33/T 1347—2023；分级数值取自标准出台前的湖州办法，标准原表本软件未见。")
+    if s.carbon_known < s.firms:
+        lead += (f"另有 {s.firms - s.carbon_known:,} 家企业的已存结果不含碳效结论（在加入碳效评估之前"
+                 "评估的），不在下表中；重新评估后即可计入。")
+    out.append(Paragraph(esc(lead), st["base"]))
+    rows = [["碳效级别", *[f"等级“{x}”" for x in LEVELS], "合计"]]
+    for key in CARBON_ROWS:
+        cells = s.carbon_grid.get(key, {})
+        if key == NO_LEVEL:
+            rows.append([f"{NO_LEVEL}（无等级）", "—", "—", "—", str(cells.get(NO_LEVEL, 0))])
+        else:
+            rows.append([key, *[str(cells.get(x, 0)) for x in LEVELS], str(sum(cells.values()))])
+    total = [sum(s.carbon_grid.get(k, {}).get(x, 0) for k in CARBON_ROWS) for x in LEVELS]
+    rows.append(["合计", *map(str, total), str(s.carbon_known)])
+    out += [*_h("（一）碳效级别与等级分布", "h2"),
+            table(rows, [40 * mm, 28 * mm, 28 * mm, 28 * mm, 32 * mm], zebra=True),
+            Paragraph(esc("每格为企业数。“未定级”：有碳效等级，但所在行业没有可用的行业平均碳排放强度（原因见下）；"
+                          f"“{NO_LEVEL}”：缺少计算碳排放强度所需的数据。"), st["small"])]
+    if any(total):
+        out += [Spacer(1, 2 * mm), _carbon_chart(s)]
+    out += [*_h("（二）排放因子与行业平均碳排放强度", "h2")]
+    factor = "；".join(f"浙江省 {y} 年度电力平均二氧化碳排放因子 {n:,} 家"
+                      for y, n in sorted(s.carbon_factor_years.items()))
+    if factor:
+        out.append(Paragraph(esc(f"外购电力按{factor}计算；燃料按《工业其他行业企业温室气体排放核算方法"
+                                 "与报告指南（试行）》的缺省值计算。"), st["base"]))
+    out += [Paragraph(esc(f"※ 注意：{note.removeprefix(CARBON_NOTE)}（{n:,} 家）"), st["base"])
+            for note, n in s.carbon_notes.items()]
+    basis = s.carbon_basis
+    parts = [f"{basis[b]:,} 家按{carbon_rules.BASIS_WORDS[b]}的行业平均定级"
+             for b in (carbon_rules.POPULATION, carbon_rules.PROFILE) if basis.get(b)]
+    if s.carbon_no_average:
+        n = sum(s.carbon_no_average.values())
+        parts.append(f"{n:,} 家所在行业在本批参评企业中家数不足、配置也没有该行业的平均值，只给出等级、不定级（"
+                     + "、".join(f"{d} {k:,} 家" for d, k in sorted(s.carbon_no_average.items()))
+                     + "）")
+    if s.carbon_unknown:
+        parts.append(f"{sum(s.carbon_unknown.values()):,} 家无法计算碳排放强度（"
+                     + "；".join(f"{why} {k:,} 家" for why, k in s.carbon_unknown.items()) + "）")
+    out.append(Paragraph(esc("行业平均碳排放强度：" + "；".join(parts) + "。按本批同行业企业计算的，"
+                             "为同一数据年度、同一行业大类参评企业的二氧化碳排放合计 ÷ 工业增加值合计。"),
+                         st["base"]))
+    if s.carbon_averages:
+        rows = [["行业大类", "行业平均碳排放强度\n（吨二氧化碳/万元）", "来源", "本汇总中的企业"]]
+        for (year, division), (value, b, firms, here) in sorted(
+                s.carbon_averages.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1] or 0)):
+            source = (f"本批同行业 {firms:,} 家企业计算" if b == carbon_rules.POPULATION and firms
+                      else carbon_rules.BASIS_WORDS.get(b, ""))
+            name = _division_words(division) + (f"（{year} 年度）" if len(s.years) > 1 and year
+                                                else "")
+            rows.append([name, f"{value:.4f}", source, f"{here:,} 家"])
+        out.append(table(rows, [54 * mm, 34 * mm, 44 * mm, 24 * mm], zebra=True))
+    top = sorted(s.carbon_top, reverse=True)
+    out += _listing(f"（三）碳排放强度最高的 {len(top)} 家企业" if top else "（三）碳排放强度最高的企业",
+                    ["企业名称", "行业大类", "碳排放强度\n（吨二氧化碳/万元）", "等级", "级别",
+                     "为行业平均的倍数"],
+                    [(name, div, f"{x:.4f}", level, f"{grade} 级" if grade else NO_GRADE,
+                      f"{k:.2f}" if k is not None else "—")
+                     for x, _, name, div, level, grade, k in top], len(top),
+                    [44 * mm, 40 * mm, 26 * mm, 12 * mm, 14 * mm, 20 * mm],
+                    "没有能计算碳排放强度的企业。", level="h2")
+    return out
+
+
+def _carbon_chart(s: ParkSummary) -> Drawing:
+    """Firms by grade (1–5 级, 未定级), one bar per level."""
+    d = Drawing(TEXT_WIDTH, 52 * mm)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 14 * mm, 10 * mm, TEXT_WIDTH - 60 * mm, 36 * mm
+    keys = CARBON_ROWS[:-1]
+    chart.data = [[s.carbon_grid.get(k, {}).get(x, 0) for k in keys] for x in LEVELS]
+    chart.categoryAxis.categoryNames = list(keys)
+    for axis in (chart.categoryAxis, chart.valueAxis):
+        axis.labels.fontName = FONT
+        axis.labels.fontSize = 8
+    chart.valueAxis.valueMin = 0
+    for n, x in enumerate(LEVELS):
+        chart.bars[n].fillColor = colors.HexColor(LEVEL_COLOURS[x])
+        chart.bars[n].strokeColor = None
+    chart.barLabelFormat = lambda v: f"{v:.0f}" if v else ""
+    chart.barLabels.fontName = FONT
+    chart.barLabels.fontSize = 7
+    chart.barLabels.nudge = 6
+    d.add(chart)
+    legend = Legend()
+    legend.x, legend.y = TEXT_WIDTH - 40 * mm, 42 * mm
+    legend.fontName, legend.fontSize = FONT, 8
+    legend.colorNamePairs = [(colors.HexColor(LEVEL_COLOURS[x]), f"碳效等级“{x}”") for x in LEVELS]
+    d.add(legend)
+    return d
+
+
 def _breakdowns(s: ParkSummary) -> list[Any]:
     st = styles()
-    out: list[Any] = _h("十、按地区和行业")
+    out: list[Any] = _h("十一、按地区和行业")
     if not s.located:
         return out + [Paragraph("本次汇总没有企业的所在地和行业，无法分地区、分行业统计。", st["base"])]
     if s.located < s.firms:

@@ -1,12 +1,14 @@
 """A firm's result: the summary cards (class badge and score, green channel, SME rung,
-rectification, digital level), how a county's score is made up (指标合计得分, each 加减分 line
-with its basis, 综合得分; 初评 → 调档后 with why, who and when; the industry group ranked in),
-the indicator ratio chart, each assessment's result tree, and the firm's year-over-year
-history. Renders the result; computes nothing."""
+rectification, digital level, 碳效 level and grade — one row of six, or two of three beside
+the form at 1366 px), how a county's score is made up (指标合计得分, each 加减分 line with its
+basis, 综合得分; 初评 → 调档后 with why, who and when; the industry group ranked in), the
+indicator ratio chart, each assessment's result tree (碳效's included), and the firm's
+year-over-year history. Renders the result; computes nothing."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -34,6 +36,27 @@ STALE_TEXT = ("表格已修改：下面是修改前的结果，已不对应表�
               "预览、打印和导出PDF会先按表格重新评估。")
 STATUS_TEXT = {"incomplete": "数据不全，无法计分", "no_weights": "配置未设权重",
                "not_graded": "不参与分类"}
+CARBON_COLOURS = {"低": "#1B7F3B", "中": "#1F2933", "高": "#B42318"}
+# Six cards side by side need about this much width; a narrower panel (the form beside it at
+# 1366 px) sets them in two rows of three, so that no card is squeezed to a word per line.
+ONE_ROW_WIDTH = 960
+
+
+def carbon_card(c: dict) -> tuple[str, str, str]:
+    """(headline, reason, colour) of the 碳效 card: “中 · 3 级” with the intensity against the
+    industry average; “中（未定级）” or 未知 with why."""
+    if not c:
+        return "—", "本结果不含碳效评估", "#5F6B7A"
+    sign = "；碳效等级为“高”，列为高耗低效整治信号" if c.get("rectification_sign") else ""
+    if c["status"] == "graded":
+        return (f"{c['level']} · {c['grade']} 级",
+                (f"碳排放强度 {num(c['intensity'], '', 2)} 吨二氧化碳/万元，为行业平均的 "
+                 f"{num(c['k'], '', 2)} 倍{sign}"), CARBON_COLOURS[c["level"]])
+    if c["status"] == "level_only":
+        return (f"{c['level']}（未定级）",
+                f"碳排放强度 {num(c['intensity'], '', 2)} 吨二氧化碳/万元；{c['reason']}{sign}",
+                CARBON_COLOURS[c["level"]])
+    return "未知", c.get("reason") or "数据不全", "#B54708"
 
 
 def group_text(m: dict) -> str:
@@ -122,7 +145,7 @@ class ResultPanel(QWidget):
     action_requested = Signal(str)  # a card's link: "load_profile", "import"
 
     TABS = (("mujun", "亩均效益"), ("green", "绿色通道"), ("sme", "专精特新梯度"),
-            ("rectification", "高耗低效整治"), ("digital", "数字化认定"))
+            ("rectification", "高耗低效整治"), ("digital", "数字化认定"), ("carbon", "碳效"))
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -138,14 +161,15 @@ class ResultPanel(QWidget):
                                         "#E8C15A; border-radius: 4px; padding: 4px 8px;")
         self.stale_banner.setVisible(False)
         lay.addWidget(self.stale_banner)
-        grid = QGridLayout()
+        self.card_grid = QGridLayout()
         self.cards = {k: Card(t) for k, t in (("mujun", "亩均效益分类"), ("green", "绿色通道"),
                                               ("sme", "梯度培育"), ("rect", "高耗低效整治"),
-                                              ("digital", "数字化"))}
-        for i, c in enumerate(self.cards.values()):
-            grid.addWidget(c, 0, i)
+                                              ("digital", "数字化"), ("carbon", "工业碳效"))}
+        for c in self.cards.values():
             c.link_clicked.connect(self.action_requested)
-        lay.addLayout(grid)
+        self.card_columns = 0
+        self._arrange_cards(3)
+        lay.addLayout(self.card_grid)
         self.tabs = QTabWidget()
         self.chart = RatioChart("各指标与基准值之比")
         overview = QWidget()
@@ -185,6 +209,22 @@ class ResultPanel(QWidget):
         lay.addWidget(self.tabs, 1)
         self.result: EnterpriseResult | None = None
         self.stale = False
+
+    def _arrange_cards(self, columns: int) -> None:
+        """The cards in rows of ``columns`` (6: one row; 3: two rows), each column as wide."""
+        if columns == self.card_columns:
+            return
+        self.card_columns = columns
+        for c in self.cards.values():
+            self.card_grid.removeWidget(c)
+        for i, c in enumerate(self.cards.values()):
+            self.card_grid.addWidget(c, i // columns, i % columns)
+        for i in range(6):
+            self.card_grid.setColumnStretch(i, 1 if i < columns else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange_cards(6 if event.size().width() >= ONE_ROW_WIDTH else 3)
+        super().resizeEvent(event)
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
@@ -273,6 +313,7 @@ class ResultPanel(QWidget):
         self.cards["digital"].show(f"{d['level']} 级" if d["level"] is not None else "未知",
                                    "可申报：" + "、".join(RECOGNITIONS[x] for x in d["eligible"])
                                    if d["eligible"] else "暂无可申报的认定")
+        self.cards["carbon"].show(*carbon_card(r.carbon))
         self.chart.set_bars([
             Bar(INDICATOR_NAMES[i], x.get("ratio"),
                 "未知（缺数据）" if x.get("ratio") is None
@@ -286,6 +327,7 @@ class ResultPanel(QWidget):
         self.trees["sme"].show_trees([r.trees["sme"]])
         self.trees["rectification"].show_trees([r.trees["rectification"]])
         self.trees["digital"].show_trees([r.trees["digital"]])
+        self.trees["carbon"].show_trees([r.trees["carbon"]] if "carbon" in r.trees else [])
         missing = r.missing_inputs
         self.show_message(
             f"{r.record.name}（{r.record.year} 年度）· 配置 {r.profile.name} {r.profile.version} · "

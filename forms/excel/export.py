@@ -37,6 +37,7 @@ from openpyxl.worksheet.page import PageMargins
 from forms.headers import OWN_COLUMNS, normalise_header
 from forms.importer import ImportResult, Row
 from rules.assess import DISCLAIMER
+from rules.assessments import carbon as carbon_rules
 from rules.assessments.digital import RECOGNITIONS
 from rules.assessments.green_channel import VERDICTS, basis_intensity
 from rules.assessments.mujun import COHORT_LABELS
@@ -87,6 +88,7 @@ MONEY = "#,##0.00"  # 1,234.57 (万元, and any figure or indicator with a unit)
 EXACT = "#,##0.00##"  # a published benchmark as published (24.097), at least two decimals
 PERCENT = "0.00%"  # a ratio: 0.0413 shows 4.13 %
 POINTS = "0.00"  # scores and points
+INTENSITY = "#,##0.0000"  # a carbon intensity (t CO₂ per 万元): 0.3772
 TEXT = "@"  # credit codes: text, never a number
 
 EXCEL_TEXT_LIMIT = 32_767  # characters a spreadsheet cell holds
@@ -581,6 +583,24 @@ def _indicator_heads(part: str, unit: str | None = None,
     return [f"{INDICATOR_NAMES[i]}{part}（{unit or _unit_head(i)}）" for i in ids]
 
 
+# The 碳效 columns: CO₂, intensity, level (低/中/高, 未知), grade (1–5 级, 未定级), the industry
+# average the grade was set against.
+CARBON_HEADS = ("二氧化碳排放量（吨）", "碳排放强度（吨二氧化碳/万元）", "碳效等级", "碳效级别",
+                "行业平均碳排放强度（吨二氧化碳/万元）")
+
+
+def carbon_values(c: dict[str, Any]) -> dict[str, Any]:
+    """The 碳效 columns of one firm: figures as numbers, level and grade as words (“未知”,
+    “未定级” rather than a blank that would read as data not declared); all blank for a result
+    stored before 碳效 was assessed (the 说明 sheet says so)."""
+    if not c:
+        return dict.fromkeys(CARBON_HEADS)
+    return dict(zip(CARBON_HEADS, (
+        c.get("co2_t"), c.get("intensity"), c["level"] or "未知",
+        f"{c['grade']} 级" if c["grade"] is not None else "未定级" if c["level"] else "未知",
+        c.get("industry_average") if c["grade"] is not None else None)))
+
+
 @dataclass(frozen=True)
 class ResultsLayout:
     """The results sheet's columns: the indicators a profile scores (a county chooses its own
@@ -609,7 +629,7 @@ class ResultsLayout:
             *_indicator_heads("基准值", ids=ids), *_indicator_heads("得分", "分", ids=ids),
             "绿色通道可享受项目数（个）", "新上项目数（个）", "绿色通道明细", "梯度层级", "企业规模",
             "梯度适用规则", "距下一层级", "高耗低效整治", "整治情形", "数字化等级（级）", "可申报数字化认定",
-            "亩均计分缺少", "其他评估缺少", "配置", "配置版本", "配置哈希", "评估日期",
+            *CARBON_HEADS, "亩均计分缺少", "其他评估缺少", "配置", "配置版本", "配置哈希", "评估日期",
         ]
 
     @property
@@ -630,7 +650,14 @@ class ResultsLayout:
         out |= {h.index(x): POINTS for x in (*_indicator_heads("得分", "分", ids=ids),
                                              "综合得分（分）", "指标合计得分（分）", "加减分（分）")
                 if x in h}
+        out |= {h.index(CARBON_HEADS[0]): MONEY, h.index(CARBON_HEADS[1]): INTENSITY,
+                h.index(CARBON_HEADS[4]): INTENSITY}
         return out
+
+    @property
+    def center(self) -> list[int]:
+        """碳效等级 and 碳效级别: a word beside numbers, centred to read apart from them."""
+        return [self.headers.index(CARBON_HEADS[2]), self.headers.index(CARBON_HEADS[3])]
 
     @property
     def wrap(self) -> list[int]:
@@ -707,7 +734,8 @@ class ResultsWriter:
         self.wb = Workbook(write_only=True)
         self.table = Table(self.wb, "评估结果", lay.headers, formats=lay.formats,
                            text=[lay.code_col], class_col=lay.class_col, freeze=lay.freeze,
-                           heading=title, printed=lay.printed, wrap=lay.wrap)
+                           heading=title, printed=lay.printed, wrap=lay.wrap,
+                           center=lay.center)
         self.ws = self.table.ws
         self.years: set[int] = set()
         self.as_of: str | None = None
@@ -715,6 +743,7 @@ class ResultsWriter:
         self.classes: dict[str, int] = {}
         self.regraded = 0
         self.benchmark_notes: dict[str, int] = {}
+        self.carbon = CarbonCounts()
 
     @property
     def rows(self) -> int:
@@ -733,6 +762,7 @@ class ResultsWriter:
         if m.get("benchmark_note"):
             self.benchmark_notes[m["benchmark_note"]] = \
                 self.benchmark_notes.get(m["benchmark_note"], 0) + 1
+        self.carbon.add(entry.get("carbon"))
 
     def close(self) -> Path:
         self.table.close()
@@ -746,6 +776,7 @@ class ResultsWriter:
             facts.append(("调档", (f"{self.regraded:,} 家企业的分类经过调档，上面按调档后的分类计数；"
                                  f"初评等级和调档理由见{where}")))
         facts += [("基准值", f"{text}（{n:,} 家）") for text, n in self.benchmark_notes.items()]
+        facts += self.carbon.facts()
         first, last = (lay.headers[c] for c in lay.printed)
         printed = (f"打印时只印“{first}”到“{last}”各列（企业、分组、得分、分类、排名和亩均指标），"
                    "其余各列供屏幕查看；如需全部打印，请在页面设置中取消打印区域。")
@@ -760,7 +791,58 @@ class ResultsWriter:
         return self.path
 
 
-NAME_HEADS = ("企业名称", "统一社会信用代码", "名称", "企业")  # leading columns that stay in view
+NAME_HEADS = ("企业名称", "统一社会信用代码", "名称", "企业")
+
+
+@dataclass
+class CarbonCounts:
+    """What the 说明 sheet says of 碳效: the electricity factor's data years, how the industry
+    averages were obtained, and the firms without a grade or a level."""
+
+    factor_years: dict[int, int] = field(default_factory=dict)
+    basis: dict[str, int] = field(default_factory=dict)  # graded firms by basis
+    level_only: int = 0
+    unknown: int = 0
+    missing: int = 0  # results stored before 碳效 was assessed
+    notes: dict[str, int] = field(default_factory=dict)  # a factor of another data year …
+
+    def add(self, c: dict[str, Any] | None) -> None:
+        if not c:
+            self.missing += 1
+            return
+        year = c.get("electricity_factor_year")
+        if year is not None:
+            self.factor_years[year] = self.factor_years.get(year, 0) + 1
+        if c.get("factor_note"):
+            self.notes[c["factor_note"]] = self.notes.get(c["factor_note"], 0) + 1
+        if c["grade"] is not None:
+            self.basis[c["basis"]] = self.basis.get(c["basis"], 0) + 1
+        elif c["level"]:
+            self.level_only += 1
+        else:
+            self.unknown += 1
+
+    def facts(self) -> list[tuple[str, str]]:
+        out = []
+        if self.factor_years:
+            out.append(("碳效排放因子", "外购电力按" + "；".join(
+                f"浙江省 {y} 年度电力平均二氧化碳排放因子（{n:,} 家）"
+                for y, n in sorted(self.factor_years.items()))
+                + "计算；燃料按《工业其他行业企业温室气体排放核算方法与报告指南（试行）》的缺省值计算。"))
+        out += [("", f"{note.removeprefix('碳效：')}（{n:,} 家）") for note, n in self.notes.items()]
+        parts = [f"{self.basis[b]:,} 家按{carbon_rules.BASIS_WORDS[b]}的行业平均定级"
+                 for b in (carbon_rules.POPULATION, carbon_rules.PROFILE) if self.basis.get(b)]
+        if self.level_only:
+            parts.append(f"{self.level_only:,} 家所在行业没有可用的行业平均，只给出碳效等级（碳效级别为“未定级”）")
+        if self.unknown:
+            parts.append(f"{self.unknown:,} 家无法计算碳排放强度（碳效等级为“未知”）")
+        if self.missing:
+            parts.append(f"{self.missing:,} 家的已存结果不含碳效（在加入碳效评估之前评估的），碳效各列空白")
+        if parts:
+            out.append(("碳效行业平均", "；".join(parts) + "。按本批同行业企业计算的行业平均，为同一数据年度、"
+                        "同一行业大类参评企业的二氧化碳排放合计 ÷ 工业增加值合计。碳效分级数值取自标准出台前的"
+                        "湖州办法，DB33/T 1347—2023 原表本软件未见。"))
+        return out  # leading columns that stay in view
 
 
 def write_table(path: Path, title: str, headers: Sequence[str], rows: Any,
@@ -835,7 +917,10 @@ def result_values(entry: dict[str, Any], rec: Any, profile: dict[str, str], as_o
     greens = entry["green_channel"]
     regrade = regrade_words(m)
     adjust = m.get("adjustments") or []
+    c = entry.get("carbon") or {}
     notes = [m.get("reason"), *entry.get("notes", [])]
+    if c and c["grade"] is None and c.get("reason"):  # why no grade (or no level), in words
+        notes.append(f"碳效：{c['reason']}")
     if regrade and not layout.regrades:  # no column for it: said here, never dropped
         notes.append(regrade)
     values: dict[str, Any] = {
@@ -867,6 +952,7 @@ def result_values(entry: dict[str, Any], rec: Any, profile: dict[str, str], as_o
         "整治情形": "、".join(REASON_TEXTS[x] for x in r["reasons"]),
         "数字化等级（级）": d["level"],
         "可申报数字化认定": "、".join(RECOGNITIONS[x] for x in d["eligible"]),
+        **carbon_values(c),
         "亩均计分缺少": "、".join(field_label(x) for x in m.get("missing", [])),
         "其他评估缺少": "、".join(field_label(x) for x in entry.get("missing_inputs", [])
                             if x not in m.get("missing", [])),

@@ -197,7 +197,7 @@ def assess(ctx: Ctx, rec: Record) -> tuple[dict[str, Any], Node]:
                       params=[*avg_refs, *grade_refs], note=avg_words)
     if grade is not None and k is not None and avg is not None:
         bounds = "、".join(f"{g} 级 ≤ {fmt(r.value)}" for g, r in zip((1, 2, 3, 4), grade_refs))
-        grade_node.outcome, grade_node.value = Outcome.MET, grade
+        grade_node.outcome, grade_node.value, grade_node.unit = Outcome.MET, grade, "级"
         grade_node.label = f"碳效级别：{grade} 级"
         grade_node.note = (f"{avg_words}：{fmt(round(avg, 4))} 吨二氧化碳/万元；本企业为其 "
                            f"{fmt(round(k, 4))} 倍（{bounds}，其余 5 级）")
