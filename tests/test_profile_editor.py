@@ -18,7 +18,14 @@ from PySide6.QtCore import Qt
 
 from desktop.context import AppContext
 from desktop.mainwindow import MainWindow
-from desktop.pages.profile_editor import BAD, GRAY, ParamTable, ProfileEditor, plain_words
+from desktop.pages.profile_editor import (
+    BAD,
+    GRAY,
+    ParamTable,
+    ProfileEditor,
+    plain_words,
+    saved_profiles,
+)
 from desktop.settings import Settings
 from forms import pipeline
 from forms.profile_writer import Method, WriteError, from_profile, make_id, to_yaml
@@ -435,3 +442,15 @@ def test_a_copy_joins_texts_written_over_several_lines(tmp_path: Path) -> None:
     (out / "profile.yaml").write_text(to_yaml(m), encoding="utf-8")
     assert load(out).param("mujun.above_scale.tax_per_mu.weight").versions[0].clause == \
         "第五条 第二款"
+
+
+def test_a_saved_profile_whose_name_cannot_be_read_is_still_listed(data_dir: Path) -> None:
+    good = data_dir / "profiles" / "good"
+    good.mkdir(parents=True)
+    (good / "profile.yaml").write_text('profile:\n  name: "测试县配置"\n', encoding="utf-8")
+    bad = data_dir / "profiles" / "broken-one"
+    bad.mkdir()
+    (bad / "profile.yaml").write_bytes(b"profile:\n  name: \"\xff\xfe\"\n")
+    listed = dict(saved_profiles())
+    assert listed["测试县配置"] == good.resolve()
+    assert listed["broken-one（名称无法读取，选用时显示原因）"] == bad.resolve()

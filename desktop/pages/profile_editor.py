@@ -136,7 +136,9 @@ def plain_words(message: str) -> str:
 
 def saved_profiles() -> list[tuple[str, Path]]:
     """The profiles saved by this editor in the data folder: (name, folder), by name. The
-    name is read from the file's ``name:`` line, loading nothing."""
+    name is read from the file's ``name:`` line, loading nothing. A folder whose name cannot
+    be read is still listed, by its folder name, so that choosing it shows the loader's own
+    error instead of the profile vanishing from the list."""
     root = paths.profiles_dir()
     out = []
     try:
@@ -144,16 +146,14 @@ def saved_profiles() -> list[tuple[str, Path]]:
     except OSError:
         return []
     for folder in folders:
+        name = None
         try:
             head = (folder / "profile.yaml").read_text(encoding="utf-8")[:4096]
-        except (OSError, UnicodeDecodeError):
-            continue
-        m = re.search(r'^  name: (".*")$', head, re.MULTILINE)
-        if m:
-            try:
-                out.append((str(json.loads(m.group(1))), folder.resolve()))
-            except ValueError:
-                continue
+            m = re.search(r'^  name: (".*")$', head, re.MULTILINE)
+            name = str(json.loads(m.group(1))) if m else None
+        except (OSError, UnicodeDecodeError, ValueError):
+            pass  # said in the entry's words below
+        out.append((name or f"{folder.name}（名称无法读取，选用时显示原因）", folder.resolve()))
     return sorted(out)
 
 
@@ -648,11 +648,13 @@ class ListTable(QWidget):
         self.ed.method.cite(self.key, None, *self.pending)
         self.ed.changed()
 
+    # Hooks each list defines (GroupsTable, AdjustmentsTable, RegradesTable); an abc.ABC base
+    # cannot be mixed with QWidget's metaclass, so the base raises instead.
     def read_row(self, r: int, problems: list[str]) -> Any:
-        raise NotImplementedError
+        raise NotImplementedError("defined by each list table")
 
     def make_row(self, r: int, item: dict[str, Any]) -> None:
-        raise NotImplementedError
+        raise NotImplementedError("defined by each list table")
 
     def mark(self, marks: dict[int, list[str]]) -> None:
         self.table.blockSignals(True)

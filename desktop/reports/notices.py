@@ -1,9 +1,10 @@
 """The two documents of a park's confirmation round, as PDF (their workbooks are made by
-``forms.excel.export``):
+``forms.excel.notices``):
 
 * ``write_notice`` — the 公示 list as counties publish it: per cohort, each graded firm's name
   and class, 排名不分先后 (by class, then name; never by score), under
-  “XXXX 年度工业企业亩均效益综合评价结果公示”, with a 公示期 and contact text to fill in;
+  the title “<data year> 年度工业企业亩均效益综合评价结果公示”, with a 公示期 and contact text
+  left blank for the park to fill in;
 * ``write_confirmations`` — the 一企一单 data-confirmation sheet: one page per firm with every
   figure the assessments used (label, value and unit from the field catalogue), a 确认 and an
   更正为 column, and a line for the firm's seal, the person in charge and the date.
