@@ -134,6 +134,10 @@ def parse_cell(value: Any, field: Field, notes: Notes | None = None) -> Any:
     What the reading changed (a year written ``2024年度``, a code cleaned of a tab …) is
     appended to ``notes``."""
     k = field.kind
+    if k is Kind.NUMBER and type(value) is float:  # a plain number cell, the common case
+        if not math.isfinite(value):
+            raise CellError("不是有限数字")
+        return _bounds(_in_range(value), field)
     if isinstance(value, str):  # before any trimming: str.strip() drops U+001C–U+001F silently
         value = drop_controls(value, notes)
     if k is Kind.INT and field.id.endswith("year") and not is_blank(value):
@@ -148,11 +152,7 @@ def parse_cell(value: Any, field: Field, notes: Notes | None = None) -> Any:
             if abs(v) > MAX_INT:
                 raise CellError(f"{v:g} 超出整数字段的可用范围（绝对值不超过 {MAX_INT:g}）")
             v = int(v)
-        if field.minimum is not None and v < field.minimum and not field.allow_negative_warning:
-            raise CellError(f"{v:g} 小于允许的最小值 {field.minimum:g}")
-        if field.maximum is not None and v > field.maximum:
-            raise CellError(f"{v:g} 大于允许的最大值 {field.maximum:g}")
-        return v
+        return _bounds(v, field)
     if is_blank(value):
         return None
     if k is Kind.CODE:
@@ -176,6 +176,16 @@ def parse_cell(value: Any, field: Field, notes: Notes | None = None) -> Any:
             raise CellError(f"不认识的选项“{_short('、'.join(bad))}”（可选：{'、'.join(field.choices)}）")
         return frozenset(items)
     raise AssertionError(k)  # pragma: no cover
+
+
+def _bounds(v: float, field: Field) -> float:
+    """``v`` within the field's range (a negative value of a field that allows it with a
+    warning passes; the warning is the record check's)."""
+    if field.minimum is not None and v < field.minimum and not field.allow_negative_warning:
+        raise CellError(f"{v:g} 小于允许的最小值 {field.minimum:g}")
+    if field.maximum is not None and v > field.maximum:
+        raise CellError(f"{v:g} 大于允许的最大值 {field.maximum:g}")
+    return v
 
 
 def _yes_no(value: Any, field: Field, notes: Notes | None) -> bool | None:

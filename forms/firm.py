@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from forms.pipeline import result_row
+from forms.assess_pool import result_row, stamped
 from forms.record import Checked, Issue, check_values
 from forms.store import FORM, FORM_FILE, REAL, SAMPLE, CommitSummary, Store
 from rules.assess import EnterpriseResult, assess
@@ -102,6 +102,7 @@ def save_firm(store: Store, record: Record, profile: Profile,
     with store.atomic():  # the declaration and its result, or neither
         committed = store.commit_import([record], FORM_FILE, "", 0, kind=FORM)
         result = assess_firm(record, profile, as_of, store)
-        store.save_results([result_row(result)], list)
+        store.save_results([stamped(result_row(record, result.to_json(trees=False), profile,
+                                               as_of))], list)
     return committed, result
 

@@ -222,6 +222,8 @@ def _read_rows(sheet: Sheet, header: Header, info: SheetInfo, head: list[list[An
     active: dict[int, tuple[Any, int, int]] = {}  # column → (value, first row, last row)
     mapped_cols = set(columns.values()) | {c for ys in header.year_columns.values()
                                            for c in ys.values()}
+    base_conversions = {fid: header.conversions[c] for fid, c in columns.items()
+                        if c in header.conversions}
     rows = chain(head[header.first_data_row:], sheet.rows)
     for r, cells in enumerate(rows, start=header.first_data_row):
         done[0] += 1
@@ -255,11 +257,11 @@ def _read_rows(sheet: Sheet, header: Header, info: SheetInfo, head: list[list[An
                                       f"{year} 的列：本行不读取这一项")
         raw = {fid: (cells[c] if c < len(cells) else None) for fid, c in cols.items()}
         problems = {fid: sheet.problems[(r, c)] for fid, c in cols.items()
-                    if (r, c) in sheet.problems}
-        conversions = {fid: header.conversions[c] for fid, c in cols.items()
-                       if c in header.conversions}
-        percent = {fid for fid in percent_fields
-                   if fid in cols and (r, cols[fid]) in sheet.percent_cells}
+                    if (r, c) in sheet.problems} if sheet.problems else {}
+        conversions = base_conversions if cols is columns else {
+            fid: header.conversions[c] for fid, c in cols.items() if c in header.conversions}
+        percent = {fid for fid in percent_fields if fid in cols
+                   and (r, cols[fid]) in sheet.percent_cells} if sheet.percent_cells else set()
         notes: list[tuple[str, str]] = []
         checked = check_values(raw, catalogue, titles, problems, today, conversions, percent,
                                notes)

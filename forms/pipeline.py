@@ -12,15 +12,17 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import IO, Any, Self
 
+from forms import assess_pool
+from forms.assess_pool import Assessed, stamped
 from forms.excel.export import ResultsWriter, layout_for, write_error_report
 from forms.import_report import report_json
 from forms.importer import ImportResult, Row, dry_run
 from forms.store import IMPORT, POOLS, REAL, SAMPLE, CommitSummary, Store, cohort_row
-from rules.assess import EnterpriseResult, iter_population
+from rules.assess import EnterpriseResult
 from rules.catalogue import label
 from rules.profile import Profile
 from rules.record import Record, make_record
@@ -56,26 +58,6 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def result_row(r: EnterpriseResult, summary: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The stored summary of one firm's assessment (``results`` table); ``summary`` is
-    ``r.to_json(trees=False)`` when the caller has it already."""
-    m, s, rect, d = r.mujun, r.sme, r.rectification, r.digital
-    p = r.profile
-    return {
-        "credit_code": r.record.credit_code, "year": r.record.year, "profile_id": p.id,
-        "profile_version": p.version, "profile_sha256": p.sha256, "as_of": r.as_of.isoformat(),
-        "status": m["status"], "cohort": m["cohort"], "score": m["score"], "class": m["class"],
-        "class_basis": m["class_basis"], "rank": m.get("rank"), "population": m.get("population"),
-        "sme_tier": s["tier"], "sme_size": s["size"], "rect_flagged": int(rect["flagged"]),
-        "rect_reasons": "、".join(rect["reasons"]), "digital_level": d["level"],
-        "digital_eligible": "、".join(d["eligible"]),
-        "green_eligible": sum(1 for g in r.green_channel if g["eligible"]),
-        "green_projects": len(r.green_channel),
-        "summary_json": json.dumps(summary or r.to_json(trees=False), ensure_ascii=False),
-        "assessed_at": datetime.now().isoformat(timespec="seconds"),
-    }
-
-
 def _where(row: Row) -> dict[str, Any]:
     """Where a row stands, and who it is: checked values, or the raw cells of a rejected row."""
     def given(fid: str) -> Any:
@@ -89,11 +71,12 @@ def _where(row: Row) -> dict[str, Any]:
             "name": given("name"), "year": row.checked.values.get("year")}
 
 
-def _warnings(row: Row, result: EnterpriseResult | None,
+def _warnings(row: Row, result: Assessed | None,
               project_notes: dict[tuple, list[dict]]) -> list[dict[str, str]]:
     out = [w.to_json() for w in row.checked.warnings]
-    if result is not None and result.mujun["status"] == "incomplete":
-        out += [{"field": f, "message": f"亩均效益计分缺少“{label(f)}”"} for f in result.mujun["missing"]]
+    if result is not None and result.row["status"] == "incomplete":
+        out += [{"field": f, "message": f"亩均效益计分缺少“{label(f)}”"}
+                for f in result.summary["mujun"]["missing"]]
     out += project_notes.get(row.key, [])
     return out
 
@@ -291,35 +274,35 @@ def _assess_into(outcome: Outcome, imp: ImportResult, batch: list[Record],
     def results() -> Iterator[dict[str, Any]]:
         manual = store.manual_entries(profile.id) if store is not None else {}
         outcome.manual = manual
-        for i, res in enumerate(iter_population(population, profile, as_of, stats_out=stats,
-                                                manual=manual, carbon_out=outcome.carbon)):
+        for i, res in enumerate(assess_pool.assess(population, profile, as_of, stats_out=stats,
+                                                   manual=manual, carbon_out=outcome.carbon,
+                                                   keep_results=on_result is not None)):
             if progress and i % 1000 == 0:
                 progress(i, len(population), "评估")
             if on_result is not None:
-                on_result(res)
-            if res.mujun["class"]:
-                outcome.classes[res.mujun["class"]] = outcome.classes.get(res.mujun["class"], 0) + 1
-            if i < len(batch) and res.mujun["status"] == "scored":
+                on_result(res.result)
+            row = res.row
+            if row["class"]:
+                outcome.classes[row["class"]] = outcome.classes.get(row["class"], 0) + 1
+            if i < len(batch) and row["status"] == "scored":
                 outcome.cohort_of[(res.record.credit_code, res.record.year)] = (
-                    res.mujun["cohort"], res.record.year, res.mujun.get("group"))
+                    row["cohort"], res.record.year, res.group)
             if i < n_rows:  # a row of the file (stored firms given projects come after)
                 for note in res.notes:
                     outcome.notes[note] = outcome.notes.get(note, 0) + 1
-                row = next(valid_rows)
-                for bad in _until(pending, pos, row):
+                valid = next(valid_rows)
+                for bad in _until(pending, pos, valid):
                     rejected(bad)
-                summary = res.to_json(trees=False)
-                entry = {**_where(row), "status": "ok", "errors": [],
-                         "warnings": _warnings(row, res, project_notes), **summary}
-                if stream:
-                    stream.add(entry)
-                if writer:
-                    writer.add(entry, res.record, profile.identity(), as_of.isoformat())
+                if stream or writer:
+                    entry = {**_where(valid), "status": "ok", "errors": [],
+                             "warnings": _warnings(valid, res, project_notes), **res.summary}
+                    if stream:
+                        stream.add(entry)
+                    if writer:
+                        writer.add(entry, res.record, profile.identity(), as_of.isoformat())
                 outcome.assessed += 1
-            else:
-                summary = None
             if store is not None:
-                yield result_row(res, summary)
+                yield stamped(row)
         for bad in reversed(pending):
             rejected(bad)
         if progress:
@@ -394,13 +377,13 @@ def _reassess_pool(store: Store, profile: Profile, as_of: date, population: list
     manual = store.manual_entries(profile.id)  # the manager's 加减分 and regrades
 
     def rows() -> Iterator[dict[str, Any]]:
-        for i, res in enumerate(iter_population(population, profile, as_of, stats_out=stats,
-                                                manual=manual, carbon_out=carbon)):
+        for i, res in enumerate(assess_pool.assess(population, profile, as_of, stats_out=stats,
+                                                   manual=manual, carbon_out=carbon)):
             if progress and i % 500 == 0:
                 progress(i, len(population), "评估" + ("示例企业" if pool == SAMPLE else ""))
-            if res.mujun["class"]:
-                classes[res.mujun["class"]] = classes.get(res.mujun["class"], 0) + 1
-            yield result_row(res)
+            if res.row["class"]:
+                classes[res.row["class"]] = classes.get(res.row["class"], 0) + 1
+            yield stamped(res.row)
 
     store.save_results(rows(), lambda: _rankings(store, profile, as_of, pool, stats, carbon))
     if progress:

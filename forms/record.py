@@ -67,6 +67,8 @@ def check_values(raw: Mapping[str, Any], catalogue: Mapping[str, Field],
         if fid in problems:
             out.errors.append(Issue(fid, col(fid), problems[fid]))
             continue
+        if value is None or value == "":  # an empty cell: blank, nothing to read or say
+            continue
         try:
             v = parse_cell(value, f, said)
             if v is not None and fid in percent and f.unit == "%":
@@ -76,7 +78,7 @@ def check_values(raw: Mapping[str, Any], catalogue: Mapping[str, Field],
             conv = conversions.get(fid)
             if v is not None and conv is not None and not conv.identity:
                 v = conv.apply(v)
-            if v is not None and f.is_numeric and (conv is not None or fid in percent):
+            if v is not None and (conv is not None or fid in percent) and f.is_numeric:
                 _in_range(v, f)
         except CellError as e:
             out.errors.append(Issue(fid, col(fid), e.message))

@@ -41,11 +41,16 @@ class EnterpriseResult:
     def missing_inputs(self) -> list[str]:
         """Every input field some criterion needed but did not have, in first-seen order."""
         seen: dict[str, None] = {}
+        na = Outcome.NA
         for t in [*self.trees.values(), *self.project_trees]:
-            for n in t.walk():
-                if n.outcome is not Outcome.NA or n.kind == "info":
+            stack = [t]  # ``Node.walk``'s order, without a generator (every firm, every node)
+            while stack:
+                n = stack.pop()
+                if n.missing and (n.outcome is not na or n.kind == "info"):
                     for m in n.missing:
                         seen.setdefault(m, None)
+                if n.children:
+                    stack.extend(reversed(n.children))
         return list(seen)
 
     def to_json(self, trees: bool = True) -> dict[str, Any]:
@@ -116,25 +121,57 @@ def iter_population(records: Sequence[Record], profile: Profile, as_of: date,
     # so memory holds a few numbers per firm instead of every firm's evaluation. A profile
     # that takes benchmarks from the population first computes them (pass 0).
     with _no_cyclic_gc():
-        if _population_modes(ctx, {r.year for r in records}):
-            ctx.population.update(mujun.population_benchmarks(
-                ctx, (mujun.evaluate(ctx, r) for r in records)))
-        stats = mujun.cohort_stats([mujun.score_input(mujun.evaluate(ctx, r)) for r in records],
-                                   ctx.population)
-        # 碳效: each industry's average carbon intensity in this population
-        ctx.carbon.update(carbon.industry_averages(
-            ctx, ((r.year, carbon.evaluate(ctx, r)) for r in records)))
+        population_benchmarks(ctx, records)
+        stats = ranking(ctx, [ranking_input(ctx, r) for r in records])
     if carbon_out is not None:
         carbon_out.update(ctx.carbon)
     if stats_out is not None:
         stats_out.update(stats)
     for rec in records:
         with _no_cyclic_gc():
-            ev = mujun.evaluate(ctx, rec)
-            if ev.status == mujun.SCORED:
-                mujun.classify_one(ctx, ev, stats[(ev.cohort, ev.year, ev.group)], single=False)
-            result = _finish(ctx, rec, ev)
+            result = assess_ranked(ctx, stats, rec)
         yield result
+
+
+# The three steps of a population's assessment, each a function of plain values, so that
+# ``forms.assess_pool`` runs passes 1 and 2 across processes through this same code.
+
+RankingInput = tuple[mujun.ScoreInput | None, tuple[int | None, carbon.CarbonEval]]
+
+
+def population_benchmarks(ctx: Ctx, records: Sequence[Record]) -> None:
+    """Pass 0: the benchmarks a profile takes from the population (into ``ctx.population``);
+    nothing when every benchmark is fixed."""
+    if _population_modes(ctx, {r.year for r in records}):
+        ctx.population.update(mujun.population_benchmarks(
+            ctx, (mujun.evaluate(ctx, r) for r in records)))
+
+
+def ranking_input(ctx: Ctx, rec: Record) -> RankingInput:
+    """Pass 1, one firm: the few numbers it adds to its cohort's ranking and its industry's
+    carbon average (the carbon evaluation cut to what the average reads)."""
+    ev = carbon.evaluate(ctx, rec)
+    lite = carbon.CarbonEval(ev.co2, {}, {"value_added": ev.inputs.get("value_added")},
+                             intensity=ev.intensity, division=ev.division)
+    return mujun.score_input(mujun.evaluate(ctx, rec)), (rec.year, lite)
+
+
+def ranking(ctx: Ctx, inputs: Sequence[RankingInput]) -> dict[mujun.StatsKey, mujun.CohortStats]:
+    """Pass 1, the population: each cohort's statistics, and each industry's average carbon
+    intensity (碳效, into ``ctx.carbon``), from the firms' inputs in population order."""
+    stats = mujun.cohort_stats([s for s, _ in inputs], ctx.population)
+    ctx.carbon.update(carbon.industry_averages(ctx, (c for _, c in inputs)))
+    return stats
+
+
+def assess_ranked(ctx: Ctx, stats: Mapping[mujun.StatsKey, mujun.CohortStats],
+                  rec: Record) -> EnterpriseResult:
+    """Pass 2, one firm: its whole assessment against its population's statistics."""
+    ctx.begin_firm()
+    ev = mujun.evaluate(ctx, rec)
+    if ev.status == mujun.SCORED:
+        mujun.classify_one(ctx, ev, stats[(ev.cohort, ev.year, ev.group)], single=False)
+    return _finish(ctx, rec, ev)
 
 
 def _population_modes(ctx: Ctx, years: set[int | None]) -> bool:

@@ -158,8 +158,10 @@ class Ctx:
         self.as_of = as_of
         self._refs: dict[tuple[str, int | None], ParamRef] = {}
         # Parameters read whose first version starts after ``as_of`` (then the earliest applies):
-        # key → its first effective date. Every output says so (``early_notes``).
+        # key → its first effective date; and those the current firm's assessment read (since
+        # ``begin_firm``). Every output says so (``early_notes``).
         self.early: dict[str, date] = {}
+        self.read_early: set[str] = set()
         # What a population adds to a firm's 亩均 evaluation (rules.assessments.mujun): the
         # benchmarks computed from the ranked firms, (cohort, year) → {indicator: benchmark},
         # and the park manager's entries, (credit code, year) → ``mujun.Manual``.
@@ -171,14 +173,19 @@ class Ctx:
     def v(self, key: str, year: int | None = None) -> Any:
         return self.ref(key, year).value
 
+    def begin_firm(self) -> None:
+        """A new firm's assessment starts: its notes name only the parameters it reads."""
+        self.read_early = set()
+
     def ref(self, key: str, year: int | None = None) -> ParamRef:
         """The parameter's value and citation on ``as_of`` — for a by-data-year parameter, the
-        version of data ``year`` (computed once per context and year)."""
-        if not BY_KEY[key].by_data_year:
-            year = None
+        version of data ``year`` (computed once per context, key and year as asked)."""
         ref = self._refs.get((key, year))
         if ref is None:
-            ref = self._refs[(key, year)] = self._make_ref(key, year)
+            ref = self._refs[(key, year)] = self._make_ref(
+                key, year if BY_KEY[key].by_data_year else None)
+        if key in self.early:
+            self.read_early.add(key)
         return ref
 
     def _make_ref(self, key: str, year: int | None) -> ParamRef:
@@ -194,9 +201,9 @@ class Ctx:
 
     def early_notes(self) -> list[str]:
         """One sentence naming the parameters applied before their own effective date."""
-        if not self.early:
+        if not self.read_early:
             return []
-        keys = sorted(self.early, key=lambda k: (self.early[k], k))
+        keys = sorted(self.read_early, key=lambda k: (self.early[k], k))
         names = "、".join(f"“{BY_KEY[k].name}”（{self.early[k].isoformat()} 起）" for k in keys[:4])
         more = f"等 {len(keys)} 项规则参数" if len(keys) > 4 else ""
         return [(f"评估日期 {self.as_of.isoformat()} 早于{names}{more}的生效日期，"
@@ -219,7 +226,7 @@ def compare(ctx: Ctx, id: str, label: str, value: float | None, op: str, key: st
     (optional) parameter is unset. ``threshold`` overrides the parameter's value (derived
     thresholds) while still citing it."""
     ref = ctx.ref(key)
-    refs = [ref, *(ctx.ref(k) for k in extra)]
+    refs = [ref, *map(ctx.ref, extra)] if extra else [ref]
     t = ref.value if threshold is None else threshold
     node = Node(id, label, Outcome.UNKNOWN, value=value, op=OP_SIGNS[op], threshold=t,
                 unit=ref.unit if unit is None else unit, inputs=dict(inputs), params=refs,
@@ -228,7 +235,8 @@ def compare(ctx: Ctx, id: str, label: str, value: float | None, op: str, key: st
         node.outcome = Outcome.NA
         node.note = note or "本配置未设定此门槛"
         return node
-    node.missing = _missing(inputs)
+    if None in node.inputs.values():
+        node.missing = _missing(inputs)
     if value is None:
         if not node.missing:
             node.note = note or "无法计算（分母为 0 或数据不完整）"
@@ -246,7 +254,8 @@ def flag(id: str, label: str, value: bool | None, inputs: Mapping[str, Any],
     """A yes/no condition: met when ``value`` is ``want``."""
     node = Node(id, label, Outcome.UNKNOWN, value=value, inputs=dict(inputs),
                 params=list(params), note=note)
-    node.missing = _missing(inputs)
+    if None in node.inputs.values():
+        node.missing = _missing(inputs)
     if value is not None:
         node.outcome = Outcome.MET if value is want else Outcome.UNMET
     return node

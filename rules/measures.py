@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -110,11 +111,11 @@ class Conversion:
     source: Unit
     target: Unit
 
-    @property
+    @cached_property  # read for every cell of a column: computed once
     def factor(self) -> Fraction:
         return self.source.size / self.target.size
 
-    @property
+    @cached_property
     def identity(self) -> bool:
         return self.factor == 1
 

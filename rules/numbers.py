@@ -26,8 +26,18 @@ _C = Context(prec=40)
 Num = int | float | Decimal
 
 
+_TYPED: dict[float, Decimal] = {}  # float → its decimal (the same figures recur across firms)
+
+
 def dec(x: Num) -> Decimal:
     """The decimal a number was typed as (floats through their shortest ``repr``)."""
+    if type(x) is float and x:  # not 0.0, which would stand for -0.0 too (they are ==)
+        d = _TYPED.get(x)
+        if d is None:
+            if len(_TYPED) >= 200_000:  # a bound on memory; refilled from what recurs
+                _TYPED.clear()
+            d = _TYPED[x] = Decimal(repr(x))
+        return d
     if isinstance(x, Decimal):
         return x
     if isinstance(x, bool):

@@ -109,6 +109,7 @@ def _generated(name: str, catalogue: Mapping[str, Field], extra: list) -> type:
     cls = make_dataclass(name, [(k, Any, None) for k in catalogue] + extra, bases=(_Values,),
                          frozen=True, slots=True, namespace={"_catalogue": catalogue})
     cls.__doc__ = f"A typed {name.lower()}: one attribute per catalogue field, ``None`` when blank."
+    cls.__module__ = __name__  # found again by name (pickled to worker processes)
     return cls
 
 

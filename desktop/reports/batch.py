@@ -6,11 +6,8 @@ were ranked in, so only plain values cross process boundaries, never result tree
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
-import signal
-import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -18,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from forms.assess_pool import worker_signals
 from rules.assessments.mujun import CohortStats, Manual
 
 
@@ -40,14 +38,7 @@ _STATE: dict[str, Any] = {}
 def _init(profile_ref: str, as_of: date, out_dir: str) -> None:
     from rules.profile import load
 
-    # A worker leaves Ctrl-C to its parent (which stops the pool) and dies with it: on Linux
-    # the kernel sends it SIGTERM when the parent is gone, even after a SIGKILL.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-        except OSError:  # a libc by another name: the pool's own shutdown still applies
-            pass
+    worker_signals()
     _STATE.update(profile=load(profile_ref), as_of=as_of, out=Path(out_dir))
 
 

@@ -1,0 +1,239 @@
+"""A population's assessment, across processes when it is large enough to gain from them.
+
+Cohort statistics make firms independent once the population's plain values are known, so
+passes 1 and 2 of ``rules.assess`` run in worker processes through the very same functions
+(``ranking_input``, ``assess_ranked``): only records, a few numbers per firm and each firm's
+stored summary cross process boundaries, never result trees. Pass 0 (population benchmarks,
+for the profiles that have them) and the population's statistics stay in this process. The
+results come back in population order and are the ones a single process gives, byte for byte
+(``tests/test_assess_pool.py``).
+
+A forked worker reads the population from the parent's memory; a process that runs threads
+(the desktop) starts its workers as Windows must (spawn) and sends them the records.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from rules.assess import (
+    EnterpriseResult,
+    RankingInput,
+    assess_ranked,
+    iter_population,
+    population_benchmarks,
+    ranking,
+    ranking_input,
+)
+from rules.assessments.mujun import CohortStats, Manual, StatsKey
+from rules.engine import Ctx
+from rules.profile import Profile
+from rules.record import Record
+
+# Below this many firms the workers' start costs more than they save (a spawned worker
+# imports the rules, ≈ 0.5 s); tests set it to 0 to run the pool on the sample park.
+MIN_FIRMS = 3000
+CHUNK = 200  # firms per task: large enough to cost little to send, small enough to balance
+
+
+def result_row(record: Record, summary: dict[str, Any], profile: Profile,
+               as_of: date) -> dict[str, Any]:
+    """The stored summary of one firm's assessment (``results`` table) from
+    ``EnterpriseResult.to_json(trees=False)``, without ``assessed_at`` (``stamped`` adds it
+    as the row is stored)."""
+    m, s, rect, d = summary["mujun"], summary["sme"], summary["rectification"], summary["digital"]
+    return {
+        "credit_code": record.credit_code, "year": record.year, "profile_id": profile.id,
+        "profile_version": profile.version, "profile_sha256": profile.sha256,
+        "as_of": as_of.isoformat(),
+        "status": m["status"], "cohort": m["cohort"], "score": m["score"], "class": m["class"],
+        "class_basis": m["class_basis"], "rank": m.get("rank"), "population": m.get("population"),
+        "sme_tier": s["tier"], "sme_size": s["size"], "rect_flagged": int(rect["flagged"]),
+        "rect_reasons": "、".join(rect["reasons"]), "digital_level": d["level"],
+        "digital_eligible": "、".join(d["eligible"]),
+        "green_eligible": sum(1 for g in summary["green_channel"] if g["eligible"]),
+        "green_projects": len(summary["green_channel"]),
+        "summary_json": json.dumps(summary, ensure_ascii=False),
+    }
+
+
+def stamped(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with the time it is stored."""
+    return {**row, "assessed_at": datetime.now().isoformat(timespec="seconds")}
+
+
+@dataclass
+class Assessed:
+    """One firm's assessment as the batch keeps it: its stored row and the few values the
+    outputs read; ``result`` holds the full result (trees too) when the caller asked for it."""
+
+    record: Record
+    row: dict[str, Any]  # ``result_row``: the verdicts, and the summary as JSON
+    notes: list[str]
+    group: str | None
+    result: EnterpriseResult | None = None
+    _summary: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """``EnterpriseResult.to_json(trees=False)``."""
+        if self._summary is None:
+            self._summary = json.loads(self.row["summary_json"])
+        return self._summary
+
+
+def _assessed(res: EnterpriseResult, profile: Profile, as_of: date,
+              keep: bool) -> Assessed:
+    summary = res.to_json(trees=False)
+    return Assessed(res.record, result_row(res.record, summary, profile, as_of), list(res.notes),
+                    res.mujun.get("group"), res if keep else None, summary)
+
+
+def assess(population: Sequence[Record], profile: Profile, as_of: date,
+           stats_out: dict[StatsKey, CohortStats] | None = None,
+           manual: Mapping[tuple[str, int | None], Manual] | None = None,
+           carbon_out: dict | None = None, keep_results: bool = False,
+           workers: int | None = None) -> Iterator[Assessed]:
+    """Every firm of ``population`` assessed against the others, in population order (see
+    ``rules.assess.iter_population``). ``keep_results`` keeps each full result (one process
+    then; the trees do not cross processes); ``workers`` defaults to the machine's cores."""
+    workers = workers or os.cpu_count() or 1
+    if keep_results or workers < 2 or len(population) < max(MIN_FIRMS, 1):
+        for res in iter_population(population, profile, as_of, stats_out=stats_out,
+                                   manual=manual, carbon_out=carbon_out):
+            yield _assessed(res, profile, as_of, keep_results)
+        return
+    yield from _across(population, profile, as_of, stats_out, manual or {}, carbon_out, workers)
+
+
+# ----------------------------------------------------------------------------- workers
+
+_SHARED: dict[str, Any] = {}  # the population, when workers are forked from this process
+_STATE: dict[str, Any] = {}  # in a worker: its context, and the statistics of pass 2
+
+
+def _start_method() -> str:
+    """fork where it is safe (this process runs no other thread, and is not a frozen build,
+    which starts workers as Windows must); spawn elsewhere."""
+    if ("fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+            and not getattr(sys, "frozen", False)):
+        return "fork"
+    return "spawn"
+
+
+def worker_signals() -> None:
+    """A worker leaves Ctrl-C to its parent (which stops the pool) and dies with it: on Linux
+    the kernel sends it SIGTERM when the parent is gone, even after a SIGKILL."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except OSError:  # a libc by another name: the pool's own shutdown still applies
+            pass
+
+
+def _init(profile: Profile, as_of: date, manual: Mapping, population: Mapping,
+          carbon: Mapping | None, stats: Mapping | None) -> None:
+    worker_signals()
+    import gc
+
+    gc.disable()  # result trees are acyclic (``rules.assess._no_cyclic_gc``)
+    ctx = Ctx(profile, as_of)
+    ctx.manual.update(manual)
+    ctx.population.update(population)
+    ctx.carbon.update(carbon or {})
+    _STATE.update(ctx=ctx, stats=stats)
+
+
+def _records(start: int, stop: int, records: list[Record] | None) -> Sequence[Record]:
+    return records if records is not None else _SHARED["population"][start:stop]
+
+
+def _pass1(start: int, stop: int, records: list[Record] | None) -> list[RankingInput]:
+    ctx = _STATE["ctx"]
+    return [ranking_input(ctx, r) for r in _records(start, stop, records)]
+
+
+def _pass2(start: int, stop: int, records: list[Record] | None
+           ) -> list[tuple[dict[str, Any], list[str], str | None]]:
+    ctx, stats = _STATE["ctx"], _STATE["stats"]
+    out = []
+    for rec in _records(start, stop, records):
+        res = assess_ranked(ctx, stats, rec)
+        summary = res.to_json(trees=False)
+        out.append((result_row(rec, summary, ctx.profile, ctx.as_of), list(res.notes),
+                    res.mujun.get("group")))
+    return out
+
+
+def _mapped(ex: ProcessPoolExecutor, fn: Any, population: Sequence[Record], forked: bool,
+            window: int) -> Iterator[tuple[int, list]]:
+    """``fn`` over the population in chunks, in order, with at most ``window`` chunks
+    submitted and not yet read (memory stays flat however slowly the results are read)."""
+    bounds = [(i, min(i + CHUNK, len(population))) for i in range(0, len(population), CHUNK)]
+    pending: deque[tuple[int, Future]] = deque()
+    it = iter(bounds)
+    for start, stop in it:
+        pending.append((start, ex.submit(fn, start, stop,
+                                         None if forked else list(population[start:stop]))))
+        if len(pending) >= window:
+            break
+    while pending:
+        start, fut = pending.popleft()
+        yield start, fut.result()
+        nxt = next(it, None)
+        if nxt is not None:
+            pending.append((nxt[0], ex.submit(fn, *nxt,
+                                              None if forked else list(population[slice(*nxt)]))))
+
+
+def _pool(method: str, workers: int, *initargs: Any) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                               initializer=_init, initargs=initargs)
+
+
+def _across(population: Sequence[Record], profile: Profile, as_of: date,
+            stats_out: dict | None, manual: Mapping, carbon_out: dict | None,
+            workers: int) -> Iterator[Assessed]:
+    method = _start_method()
+    forked = method == "fork"
+    ctx = Ctx(profile, as_of)
+    ctx.manual.update(manual)
+    population_benchmarks(ctx, population)  # pass 0, here: it needs every firm at once
+    if forked:
+        _SHARED["population"] = population
+    try:
+        ex = _pool(method, workers, profile, as_of, manual, ctx.population, None, None)
+        try:
+            inputs: list[RankingInput] = []
+            for _, part in _mapped(ex, _pass1, population, forked, 4 * workers):
+                inputs += part
+        finally:
+            ex.shutdown(wait=True, cancel_futures=True)
+        stats = ranking(ctx, inputs)
+        del inputs
+        if carbon_out is not None:
+            carbon_out.update(ctx.carbon)
+        if stats_out is not None:
+            stats_out.update(stats)
+        ex = _pool(method, workers, profile, as_of, manual, ctx.population, ctx.carbon, stats)
+        try:
+            for start, part in _mapped(ex, _pass2, population, forked, 4 * workers):
+                for k, (row, notes, group) in enumerate(part):
+                    yield Assessed(population[start + k], row, notes, group)
+        finally:
+            ex.shutdown(wait=True, cancel_futures=True)
+    finally:
+        _SHARED.clear()
