@@ -33,11 +33,19 @@ class _FileDialogWords(QTranslator):
         return f"{text.rstrip('：:')}(&{key})：" if text.endswith(("：", ":")) else text
 
 
+SWITCH_INTERVAL = 0.0005  # seconds
+
+
 def application() -> QApplication:
     """The QApplication, with the bundled CJK font behind the system's own Chinese UI fonts, so
     that Chinese renders on a machine that has none (and screenshots are stable)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     keep_none_alive()  # PySide6 6.12 on Python 3.11 (desktop/qtguard.py)
+    # While a background thread computes, every Python call the window makes (a model's
+    # data() for each painted cell) waits for the interpreter lock up to the switch interval:
+    # 5 ms by default, so a repaint of a few hundred cells froze the window for 250–350 ms
+    # when an import's commit started (bench/bench_desktop.py); at 0.5 ms, about 50 ms.
+    sys.setswitchinterval(SWITCH_INTERVAL)
     app.setApplicationName("亩均自评")
     app.setOrganizationName("mujun")
     app.setWindowIcon(QIcon(str(resource_path("icons", "mujun.png"))))

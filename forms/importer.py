@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -90,13 +91,20 @@ class ImportResult:
     format: str = ""
     file_notes: list[str] = field(default_factory=list)
 
+    # The rows are final once the dry run returns, so the split is made once (the window
+    # reads it for every count it shows; 20,000 rows took ≈ 20 ms a time).
+    @cached_property
+    def _split(self) -> tuple[tuple[Row, ...], tuple[Row, ...]]:
+        return (tuple(r for r in self.enterprises if r.ok),
+                tuple(r for r in (*self.enterprises, *self.projects) if not r.ok))
+
     @property
     def valid(self) -> list[Row]:
-        return [r for r in self.enterprises if r.ok]
+        return list(self._split[0])
 
     @property
     def invalid(self) -> list[Row]:
-        return [r for r in (*self.enterprises, *self.projects) if not r.ok]
+        return list(self._split[1])
 
     def records(self) -> list[Record]:
         """The valid enterprise rows as records, each with its valid projects."""

@@ -266,12 +266,15 @@ class ImportPage(QWidget):
 
         def work(progress):
             if not stored:
-                return dry_run(path, progress, **kw), {}
-            with ctx.worker_store() as store:
-                imp = dry_run(path, progress, stored=store.stored_keys, **kw)
-                keys = {r.key for r in imp.valid} | set(imp.projects_for_stored())
-                keys |= {p.key for p in imp.projects if p.key is not None}
-                return imp, store.stored_names(k for k in keys if k is not None)
+                imp, names = dry_run(path, progress, **kw), {}
+            else:
+                with ctx.worker_store() as store:
+                    imp = dry_run(path, progress, stored=store.stored_keys, **kw)
+                    keys = {r.key for r in imp.valid} | set(imp.projects_for_stored())
+                    keys |= {p.key for p in imp.projects if p.key is not None}
+                    names = store.stored_names(k for k in keys if k is not None)
+            # the lists the window shows are built here, not in the window's thread
+            return imp, names, _lists(imp, names)
 
         op = self.progress.run(work, "检查表格", on_success=self._checked,
                                on_finished=self._finished)
@@ -306,8 +309,8 @@ class ImportPage(QWidget):
             self.summary.setText(f"无法导入：{user_message(op.error)}")
         self._update_buttons()
 
-    def _checked(self, got: tuple[ImportResult, dict[tuple[str, int], str]]) -> None:
-        imp, self.stored = got
+    def _checked(self, got: tuple[ImportResult, dict[tuple[str, int], str], _Lists]) -> None:
+        imp, self.stored, lists = got
         auto = self._remembered_for(imp)
         if auto:  # read again with the choices remembered for these headers
             if self._fallback is None:
@@ -320,7 +323,7 @@ class ImportPage(QWidget):
             return
         self._fallback = None
         self.imported, self.outcome = imp, None
-        self._show(imp)
+        self._show(imp, lists)
         if self.then_show:
             self.commit()
 
@@ -369,15 +372,12 @@ class ImportPage(QWidget):
             out.append(CHOSEN)
         return out
 
-    def _show(self, imp: ImportResult) -> None:
+    def _show(self, imp: ImportResult, lists: _Lists | None = None) -> None:
         """The report, the rejected cells, the firms to be written and a summary that names
         everything not imported."""
-        names = {c: n for (c, _y), n in self.stored.items()}
-        for r in imp.enterprises:
-            name, code = row_identity(r)
-            names.setdefault(code, name)
+        names, planned = lists or _lists(imp, self.stored)
         self.errors.set_rows(imp.invalid, names)
-        self.planned.set_rows(self.planned_rows(imp))
+        self.planned.set_rows(planned)
         new, updated = self.planned.counts()
         banner = self._banner(imp)
         self.report.show_report(imp, banner)
@@ -427,23 +427,6 @@ class ImportPage(QWidget):
         done = self.outcome is not None
         self.tabs.setTabText(2, ("本批导入的企业" if done else "将导入的企业")
                              + (f"（新增 {new}，更新 {updated}）" if imp is not None else ""))
-
-    def planned_rows(self, imp: ImportResult) -> list[tuple[str, str, str, int, str]]:
-        """The firms the commit will write: stored ones first (their data goes to history),
-        then new ones, each in file order."""
-        upd, new = [], []
-        for r in imp.valid:
-            v = r.checked.values
-            old = self.stored.get((v["credit_code"], v["year"]))
-            if old is None:
-                new.append((PlannedModel.NEW, v["name"], v["credit_code"], v["year"], ""))
-            else:
-                note = f"数据库中的名称：{old}" if old != v["name"] else ""
-                upd.append((PlannedModel.UPDATE, v["name"], v["credit_code"], v["year"], note))
-        for (code, year), projects in imp.projects_for_stored().items():
-            upd.append((PlannedModel.UPDATE, self.stored.get((code, year), NOT_READ), code, year,
-                        f"只补充新上项目 {len(projects)} 个"))
-        return upd + new
 
     # -- column choices and hidden sheets
     def remap(self) -> ColumnMapDialog | None:
@@ -825,3 +808,36 @@ class ImportPage(QWidget):
             b[k].setEnabled(self.outcome is not None)
         b["batch_results"].setEnabled(self.outcome is not None
                                       and self.outcome.committed is not None)
+
+
+Planned = tuple[str, str, str, int, str]
+_Lists = tuple[dict[str, str], list[Planned]]
+
+
+def _lists(imp: ImportResult, stored: dict[tuple[str, int], str]) -> _Lists:
+    """What the page lists after a check: each firm's name by credit code (for the rejected
+    cells), and ``planned_rows``."""
+    names = {c: n for (c, _y), n in stored.items()}
+    for r in imp.enterprises:
+        name, code = row_identity(r)
+        names.setdefault(code, name)
+    imp.invalid  # noqa: B018 — the split into valid and rejected rows is made here, once
+    return names, planned_rows(imp, stored)
+
+
+def planned_rows(imp: ImportResult, stored: dict[tuple[str, int], str]) -> list[Planned]:
+    """The firms the commit will write: stored ones first (their data goes to history),
+    then new ones, each in file order."""
+    upd, new = [], []
+    for r in imp.valid:
+        v = r.checked.values
+        old = stored.get((v["credit_code"], v["year"]))
+        if old is None:
+            new.append((PlannedModel.NEW, v["name"], v["credit_code"], v["year"], ""))
+        else:
+            note = f"数据库中的名称：{old}" if old != v["name"] else ""
+            upd.append((PlannedModel.UPDATE, v["name"], v["credit_code"], v["year"], note))
+    for (code, year), projects in imp.projects_for_stored().items():
+        upd.append((PlannedModel.UPDATE, stored.get((code, year), NOT_READ), code, year,
+                    f"只补充新上项目 {len(projects)} 个"))
+    return upd + new
