@@ -8,8 +8,8 @@ for the profiles that have them) and the population's statistics stay in this pr
 results come back in population order and are the ones a single process gives, byte for byte
 (``tests/test_assess_pool.py``).
 
-A forked worker reads the population from the parent's memory; a process that runs threads
-(the desktop) starts its workers as Windows must (spawn) and sends them the records.
+Workers are sent their records, chunk by chunk, and never start as copies of this process
+(``_start_method``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import multiprocessing
 import os
 import signal
 import sys
-import threading
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -120,16 +119,14 @@ def assess(population: Sequence[Record], profile: Profile, as_of: date,
 
 # ----------------------------------------------------------------------------- workers
 
-_SHARED: dict[str, Any] = {}  # the population, when workers are forked from this process
 _STATE: dict[str, Any] = {}  # in a worker: its context, and the statistics of pass 2
 
 
 def _start_method() -> str:
-    """fork where it is safe (this process runs no other thread, and is not a frozen build,
-    which starts workers as Windows must); spawn elsewhere."""
-    if ("fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-            and not getattr(sys, "frozen", False)):
-        return "fork"
+    """spawn, on every system: each worker starts afresh and imports the rules (≈ 0.5 s),
+    as Windows must. Forked from a parent that holds a park's rows, two workers and the parent
+    copied the pages each touched (1.4 GB at 100,000 firms); forked from a fork server, they
+    outlived a killed parent. A spawned worker is this process's child, so it dies with it."""
     return "spawn"
 
 
@@ -157,20 +154,15 @@ def _init(profile: Profile, as_of: date, manual: Mapping, population: Mapping,
     _STATE.update(ctx=ctx, stats=stats)
 
 
-def _records(start: int, stop: int, records: list[Record] | None) -> Sequence[Record]:
-    return records if records is not None else _SHARED["population"][start:stop]
-
-
-def _pass1(start: int, stop: int, records: list[Record] | None) -> list[RankingInput]:
+def _pass1(records: list[Record]) -> list[RankingInput]:
     ctx = _STATE["ctx"]
-    return [ranking_input(ctx, r) for r in _records(start, stop, records)]
+    return [ranking_input(ctx, r) for r in records]
 
 
-def _pass2(start: int, stop: int, records: list[Record] | None
-           ) -> list[tuple[dict[str, Any], list[str], str | None]]:
+def _pass2(records: list[Record]) -> list[tuple[dict[str, Any], list[str], str | None]]:
     ctx, stats = _STATE["ctx"], _STATE["stats"]
     out = []
-    for rec in _records(start, stop, records):
+    for rec in records:
         res = assess_ranked(ctx, stats, rec)
         summary = res.to_json(trees=False)
         out.append((result_row(rec, summary, ctx.profile, ctx.as_of), list(res.notes),
@@ -178,25 +170,26 @@ def _pass2(start: int, stop: int, records: list[Record] | None
     return out
 
 
-def _mapped(ex: ProcessPoolExecutor, fn: Any, population: Sequence[Record], forked: bool,
+def _mapped(ex: ProcessPoolExecutor, fn: Any, population: Sequence[Record],
             window: int) -> Iterator[tuple[int, list]]:
     """``fn`` over the population in chunks, in order, with at most ``window`` chunks
     submitted and not yet read (memory stays flat however slowly the results are read)."""
-    bounds = [(i, min(i + CHUNK, len(population))) for i in range(0, len(population), CHUNK)]
+    starts = iter(range(0, len(population), CHUNK))
     pending: deque[tuple[int, Future]] = deque()
-    it = iter(bounds)
-    for start, stop in it:
-        pending.append((start, ex.submit(fn, start, stop,
-                                         None if forked else list(population[start:stop]))))
+
+    def submit(start: int) -> None:
+        pending.append((start, ex.submit(fn, list(population[start:start + CHUNK]))))
+
+    for start in starts:
+        submit(start)
         if len(pending) >= window:
             break
     while pending:
         start, fut = pending.popleft()
         yield start, fut.result()
-        nxt = next(it, None)
+        nxt = next(starts, None)
         if nxt is not None:
-            pending.append((nxt[0], ex.submit(fn, *nxt,
-                                              None if forked else list(population[slice(*nxt)]))))
+            submit(nxt)
 
 
 def _pool(method: str, workers: int, *initargs: Any) -> ProcessPoolExecutor:
@@ -208,32 +201,26 @@ def _across(population: Sequence[Record], profile: Profile, as_of: date,
             stats_out: dict | None, manual: Mapping, carbon_out: dict | None,
             workers: int) -> Iterator[Assessed]:
     method = _start_method()
-    forked = method == "fork"
     ctx = Ctx(profile, as_of)
     ctx.manual.update(manual)
     population_benchmarks(ctx, population)  # pass 0, here: it needs every firm at once
-    if forked:
-        _SHARED["population"] = population
+    ex = _pool(method, workers, profile, as_of, manual, ctx.population, None, None)
     try:
-        ex = _pool(method, workers, profile, as_of, manual, ctx.population, None, None)
-        try:
-            inputs: list[RankingInput] = []
-            for _, part in _mapped(ex, _pass1, population, forked, 4 * workers):
-                inputs += part
-        finally:
-            ex.shutdown(wait=True, cancel_futures=True)
-        stats = ranking(ctx, inputs)
-        del inputs
-        if carbon_out is not None:
-            carbon_out.update(ctx.carbon)
-        if stats_out is not None:
-            stats_out.update(stats)
-        ex = _pool(method, workers, profile, as_of, manual, ctx.population, ctx.carbon, stats)
-        try:
-            for start, part in _mapped(ex, _pass2, population, forked, 4 * workers):
-                for k, (row, notes, group) in enumerate(part):
-                    yield Assessed(population[start + k], row, notes, group)
-        finally:
-            ex.shutdown(wait=True, cancel_futures=True)
+        inputs: list[RankingInput] = []
+        for _, part in _mapped(ex, _pass1, population, 4 * workers):
+            inputs += part
     finally:
-        _SHARED.clear()
+        ex.shutdown(wait=True, cancel_futures=True)
+    stats = ranking(ctx, inputs)
+    del inputs
+    if carbon_out is not None:
+        carbon_out.update(ctx.carbon)
+    if stats_out is not None:
+        stats_out.update(stats)
+    ex = _pool(method, workers, profile, as_of, manual, ctx.population, ctx.carbon, stats)
+    try:
+        for start, part in _mapped(ex, _pass2, population, 4 * workers):
+            for k, (row, notes, group) in enumerate(part):
+                yield Assessed(population[start + k], row, notes, group)
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)

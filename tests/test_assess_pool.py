@@ -2,9 +2,9 @@
 
 The batch (``forms.assess_pool``) runs passes 1 and 2 of ``rules.assess`` in worker processes
 through the same rule functions; these tests run the same park both ways — the sample park
-under two methods (fixed and population benchmarks, with a manager's entries), forked and
-spawned workers, and a 20,000-firm park — and compare the JSON, the stored rows and the
-results workbook.
+under two methods (fixed and population benchmarks, with a manager's entries), with spawned
+workers (as the program starts them) and forked ones, and a 20,000-firm park — and compare the
+JSON, the stored rows and the results workbook.
 """
 
 from __future__ import annotations
@@ -85,22 +85,22 @@ def test_sample_park_is_the_same_across_processes(tmp_path: Path, profile_id: st
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     base = _with_entries(tmp_path, profile_id)
     serial = _run(tmp_path, "serial", SAMPLE, profile_id, "serial", monkeypatch, base=base)
-    forked = _run(tmp_path, "fork", SAMPLE, profile_id, "fork", monkeypatch, base=base)
+    pooled = _run(tmp_path, "pool", SAMPLE, profile_id, "spawn", monkeypatch, base=base)
     assert serial["classes"]["A"] > 10 and len(serial["rows"]) == 273 + 2  # a real ranking
     assert "安全生产事故" in serial["json"].decode()  # the regrade entered reaches the results
     for key in serial:
-        assert forked[key] == serial[key], key
+        assert pooled[key] == serial[key], key
     assert multiprocessing.active_children() == []  # the workers are gone
 
 
-def test_spawned_workers_give_the_same_results(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    """The desktop runs the pipeline in a thread, so its workers are spawned and are sent the
-    records instead of reading them from a forked parent."""
+def test_forked_workers_give_the_same_results(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers that start as copies of the parent (not how the program starts them: see
+    ``assess_pool._start_method``) give the same results too."""
     serial = _run(tmp_path, "serial", SAMPLE, "huangyan-2022", "serial", monkeypatch)
-    spawned = _run(tmp_path, "spawn", SAMPLE, "huangyan-2022", "spawn", monkeypatch)
+    forked = _run(tmp_path, "fork", SAMPLE, "huangyan-2022", "fork", monkeypatch)
     for key in serial:
-        assert spawned[key] == serial[key], key
+        assert forked[key] == serial[key], key
 
 
 def test_a_20000_firm_park_is_the_same_across_processes(tmp_path: Path,
@@ -109,12 +109,12 @@ def test_a_20000_firm_park_is_the_same_across_processes(tmp_path: Path,
     imported = dry_run(src)
     serial = _run(tmp_path, "serial", src, "huangyan-2022", "serial", monkeypatch, store=False,
                   imported=imported)
-    forked = _run(tmp_path, "fork", src, "huangyan-2022", "fork", monkeypatch, store=False,
+    pooled = _run(tmp_path, "pool", src, "huangyan-2022", "spawn", monkeypatch, store=False,
                   imported=imported)
     assert sum(serial["classes"].values()) == 18_023  # the park ranked (the rest 未分类)
-    assert forked["json"] == serial["json"]
+    assert pooled["json"] == serial["json"]
     for key in ("classes", "notes", "cohort_of", "carbon"):
-        assert forked[key] == serial[key], key
+        assert pooled[key] == serial[key], key
 
 
 def test_a_cancel_during_the_pool_stops_its_workers_and_stores_nothing(
@@ -126,7 +126,7 @@ def test_a_cancel_during_the_pool_stops_its_workers_and_stores_nothing(
         pass
 
     def progress(done: int, total: int, stage: str) -> None:
-        if stage == "评估" and done > 0:
+        if stage == "评估":  # the first result is in: the pool of pass 2 is at work
             raise Stop
 
     store = Store(tmp_path / "db.sqlite3")
