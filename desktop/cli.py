@@ -167,6 +167,7 @@ def _assess(args: argparse.Namespace) -> int:
     from forms import pipeline
     from forms.excel.reader import FileError
     from forms.store import Store, StoreError
+    from forms.workers import WorkerDied
     from rules.profile import ProfileError, load
 
     try:
@@ -218,7 +219,7 @@ def _assess(args: argparse.Namespace) -> int:
                 print(f"未能生成：{why}", file=sys.stderr)
             for note in noted:
                 print(f"提示：{note}", file=sys.stderr)
-    except (FileError, pipeline.RenameConflict) as err:
+    except (FileError, pipeline.RenameConflict, WorkerDied) as err:
         progress.end()
         return _fail(err.zh, err.en)
     except StoreError as err:

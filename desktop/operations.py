@@ -45,9 +45,10 @@ def user_message(exc: BaseException) -> str:
     from forms.excel.reader import FileError
     from forms.publish import PublishError
     from forms.store import StoreError
+    from forms.workers import WorkerDied
     from rules.profile import ProfileError
 
-    if isinstance(exc, FileError):
+    if isinstance(exc, (FileError, WorkerDied)):
         return exc.zh
     if isinstance(exc, ProfileError):
         more = len(exc.issues) - SHOWN_ISSUES

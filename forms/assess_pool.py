@@ -8,25 +8,18 @@ for the profiles that have them) and the population's statistics stay in this pr
 results come back in population order and are the ones a single process gives, byte for byte
 (``tests/test_assess_pool.py``).
 
-Workers are sent their records, chunk by chunk, and never start as copies of this process
-(``_start_method``).
+The workers (``forms.workers``) are sent their records, chunk by chunk.
 """
 
 from __future__ import annotations
 
-import ctypes
 import json
-import multiprocessing
-import os
-import signal
-import sys
-from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from forms import workers
 from rules.assess import (
     EnterpriseResult,
     RankingInput,
@@ -104,17 +97,17 @@ def assess(population: Sequence[Record], profile: Profile, as_of: date,
            stats_out: dict[StatsKey, CohortStats] | None = None,
            manual: Mapping[tuple[str, int | None], Manual] | None = None,
            carbon_out: dict | None = None, keep_results: bool = False,
-           workers: int | None = None) -> Iterator[Assessed]:
+           processes: int | None = None) -> Iterator[Assessed]:
     """Every firm of ``population`` assessed against the others, in population order (see
     ``rules.assess.iter_population``). ``keep_results`` keeps each full result (one process
-    then; the trees do not cross processes); ``workers`` defaults to the machine's cores."""
-    workers = workers or os.cpu_count() or 1
-    if keep_results or workers < 2 or len(population) < max(MIN_FIRMS, 1):
+    then; the trees do not cross processes); ``processes`` defaults to the machine's cores."""
+    n = processes or workers.cores()
+    if keep_results or n < 2 or len(population) < max(MIN_FIRMS, 1):
         for res in iter_population(population, profile, as_of, stats_out=stats_out,
                                    manual=manual, carbon_out=carbon_out):
             yield _assessed(res, profile, as_of, keep_results)
         return
-    yield from _across(population, profile, as_of, stats_out, manual or {}, carbon_out, workers)
+    yield from _across(population, profile, as_of, stats_out, manual or {}, carbon_out, n)
 
 
 # ----------------------------------------------------------------------------- workers
@@ -122,28 +115,9 @@ def assess(population: Sequence[Record], profile: Profile, as_of: date,
 _STATE: dict[str, Any] = {}  # in a worker: its context, and the statistics of pass 2
 
 
-def _start_method() -> str:
-    """spawn, on every system: each worker starts afresh and imports the rules (≈ 0.5 s),
-    as Windows must. Forked from a parent that holds a park's rows, two workers and the parent
-    copied the pages each touched (1.4 GB at 100,000 firms); forked from a fork server, they
-    outlived a killed parent. A spawned worker is this process's child, so it dies with it."""
-    return "spawn"
-
-
-def worker_signals() -> None:
-    """A worker leaves Ctrl-C to its parent (which stops the pool) and dies with it: on Linux
-    the kernel sends it SIGTERM when the parent is gone, even after a SIGKILL."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-        except OSError:  # a libc by another name: the pool's own shutdown still applies
-            pass
-
-
 def _init(profile: Profile, as_of: date, manual: Mapping, population: Mapping,
           carbon: Mapping | None, stats: Mapping | None) -> None:
-    worker_signals()
+    workers.worker_signals()
     import gc
 
     gc.disable()  # result trees are acyclic (``rules.assess._no_cyclic_gc``)
@@ -170,44 +144,16 @@ def _pass2(records: list[Record]) -> list[tuple[dict[str, Any], list[str], str |
     return out
 
 
-def _mapped(ex: ProcessPoolExecutor, fn: Any, population: Sequence[Record],
-            window: int) -> Iterator[tuple[int, list]]:
-    """``fn`` over the population in chunks, in order, with at most ``window`` chunks
-    submitted and not yet read (memory stays flat however slowly the results are read)."""
-    starts = iter(range(0, len(population), CHUNK))
-    pending: deque[tuple[int, Future]] = deque()
-
-    def submit(start: int) -> None:
-        pending.append((start, ex.submit(fn, list(population[start:start + CHUNK]))))
-
-    for start in starts:
-        submit(start)
-        if len(pending) >= window:
-            break
-    while pending:
-        start, fut = pending.popleft()
-        yield start, fut.result()
-        nxt = next(starts, None)
-        if nxt is not None:
-            submit(nxt)
-
-
-def _pool(method: str, workers: int, *initargs: Any) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                               initializer=_init, initargs=initargs)
-
-
 def _across(population: Sequence[Record], profile: Profile, as_of: date,
             stats_out: dict | None, manual: Mapping, carbon_out: dict | None,
-            workers: int) -> Iterator[Assessed]:
-    method = _start_method()
+            n: int) -> Iterator[Assessed]:
     ctx = Ctx(profile, as_of)
     ctx.manual.update(manual)
     population_benchmarks(ctx, population)  # pass 0, here: it needs every firm at once
-    ex = _pool(method, workers, profile, as_of, manual, ctx.population, None, None)
+    ex = workers.pool(n, _init, profile, as_of, manual, ctx.population, None, None)
     try:
         inputs: list[RankingInput] = []
-        for _, part in _mapped(ex, _pass1, population, 4 * workers):
+        for _, part in workers.in_order(ex, _pass1, population, CHUNK, 4 * n):
             inputs += part
     finally:
         ex.shutdown(wait=True, cancel_futures=True)
@@ -217,10 +163,10 @@ def _across(population: Sequence[Record], profile: Profile, as_of: date,
         carbon_out.update(ctx.carbon)
     if stats_out is not None:
         stats_out.update(stats)
-    ex = _pool(method, workers, profile, as_of, manual, ctx.population, ctx.carbon, stats)
+    ex = workers.pool(n, _init, profile, as_of, manual, ctx.population, ctx.carbon, stats)
     try:
-        for start, part in _mapped(ex, _pass2, population, 4 * workers):
-            for k, (row, notes, group) in enumerate(part):
-                yield Assessed(population[start + k], row, notes, group)
+        for records, part in workers.in_order(ex, _pass2, population, CHUNK, 4 * n):
+            for rec, (row, notes, group) in zip(records, part, strict=True):
+                yield Assessed(rec, row, notes, group)
     finally:
         ex.shutdown(wait=True, cancel_futures=True)

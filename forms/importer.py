@@ -9,11 +9,12 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, partial
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
+from forms import workers
 from forms.cells import CellError, is_blank, normalise_text, parse_cell
 from forms.excel.reader import FileError, Sheet, read_file
 from forms.headers import (
@@ -160,8 +161,6 @@ def dry_run(path: Path, progress: Progress | None = None, today: date | None = N
     enterprises: list[Row] = []
     projects: list[Row] = []
     found: list[tuple[Sheet, Header, SheetInfo]] = []
-    seen_firms: dict[tuple, Row] = {}
-    seen_projects: dict[tuple, Row] = {}
     heads: dict[str, list[list[Any]]] = {}
     for sheet in book.sheets:
         head = heads[sheet.name] = list(islice(sheet.rows, HEADER_SEARCH_ROWS + 2))
@@ -194,6 +193,20 @@ def dry_run(path: Path, progress: Progress | None = None, today: date | None = N
                         "no header row found in the first 15 rows")
     total = sum(s.height - h.first_data_row for s, h, _ in found)
     done = [0]
+    with Checks(total) as checks:
+        _read_sheets(found, heads, enterprises, projects, today, progress, done, total, checks)
+    _attach_projects(enterprises, projects, stored)
+    if progress:
+        progress(total, total, "校验完成")
+    return ImportResult(path, infos, enterprises, projects, book.format, book.notes)
+
+
+def _read_sheets(found: list[tuple[Sheet, Header, SheetInfo]], heads: dict[str, list[list[Any]]],
+                 enterprises: list[Row], projects: list[Row], today: date | None,
+                 progress: Progress | None, done: list[int], total: int,
+                 checks: Checks) -> None:
+    seen_firms: dict[tuple, Row] = {}
+    seen_projects: dict[tuple, Row] = {}
     for sheet, header, info in found:
         catalogue = ENTERPRISE_BY_ID if header.kind == ENTERPRISE else PROJECT_BY_ID
         missing = [catalogue[f].label for f in catalogue if catalogue[f].required
@@ -204,26 +217,89 @@ def dry_run(path: Path, progress: Progress | None = None, today: date | None = N
         target = enterprises if header.kind == ENTERPRISE else projects
         seen = seen_firms if header.kind == ENTERPRISE else seen_projects
         for row in _read_rows(sheet, header, info, heads[sheet.name], catalogue, today, progress,
-                              done, total):
+                              done, total, checks):
             _reject_duplicate(row, seen)
             if row.ok and header.kind == ENTERPRISE:
                 row.cells = []  # only rejected rows are shown again as the user gave them
             target.append(row)
-    _attach_projects(enterprises, projects, stored)
-    if progress:
-        progress(total, total, "校验完成")
-    return ImportResult(path, infos, enterprises, projects, book.format, book.notes)
+
+
+# A file of this many rows or more has its cells checked across worker processes: below it
+# the workers' start (each imports the reader, ≈ 0.5 s) costs more than they save.
+MIN_POOL_ROWS = 5000
+CHECK_CHUNK = 500  # rows a task
+
+
+def _check(kind: str, today: date | None, jobs: list[tuple]) -> list[tuple[Checked, list]]:
+    """``check_values`` over rows' arguments (in a worker, or here): each row's result and
+    what reading its cells changed."""
+    catalogue = ENTERPRISE_BY_ID if kind == ENTERPRISE else PROJECT_BY_ID
+    out = []
+    for raw, titles, problems, conversions, percent in jobs:
+        notes: list[tuple[str, str]] = []
+        out.append((check_values(raw, catalogue, titles, problems, today, conversions, percent,
+                                 notes), notes))
+    return out
+
+
+class Checks:
+    """Checks rows' cells in file order: here, or across worker processes for a file of
+    ``MIN_POOL_ROWS`` rows or more (the same ``check_values``, so the same results)."""
+
+    def __init__(self, rows: int):
+        self.n = workers.cores()
+        self.ex = workers.pool(self.n, workers.worker_signals) \
+            if rows >= max(MIN_POOL_ROWS, 1) and self.n >= 2 else None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.ex is not None:
+            self.ex.shutdown(wait=True, cancel_futures=True)
+
+    def __call__(self, jobs: Iterator[tuple[tuple, tuple]], kind: str, today: date | None
+                 ) -> Iterator[tuple[tuple, tuple[Checked, list]]]:
+        if self.ex is None:
+            for meta, args in jobs:
+                yield meta, _check(kind, today, [args])[0]
+            return
+        for part, results in workers.in_order(self.ex, partial(_check, kind, today), jobs,
+                                              CHECK_CHUNK, 4 * self.n,
+                                              send=lambda p: [args for _, args in p]):
+            for (meta, _), result in zip(part, results, strict=True):
+                yield meta, result
 
 
 def _read_rows(sheet: Sheet, header: Header, info: SheetInfo, head: list[list[Any]],
                catalogue: Mapping[str, Field], today: date | None, progress: Progress | None,
-               done: list[int], total: int) -> Iterator[Row]:
+               done: list[int], total: int, checks: Checks) -> Iterator[Row]:
     """The sheet's data rows as checked rows; non-firm rows are listed in ``info``, merged
-    cells filled down, hidden rows noted, each column's unit converted."""
+    cells filled down, hidden rows noted, each column's unit converted. ``checks`` checks
+    the rows' cells (in worker processes for a large file)."""
+    header_cells = export_headers(head[header.row], header, catalogue)
+    jobs = _row_jobs(sheet, header, info, head, catalogue, progress, done, total)
+    for (r, cells, cols, titles, year_note), (checked, notes) in checks(jobs, header.kind,
+                                                                         today):
+        if year_note is not None:
+            checked.warnings.append(year_note)
+        for fid, message in notes:
+            info.notices.setdefault((titles.get(fid, catalogue[fid].label), message),
+                                    []).append(r + 1)
+        row = Row(header.kind, sheet.name, r + 1, cells, checked, titles, header_cells, cols)
+        if not checked.ok and sheet.formulas:
+            row.cells = _with_formulas(cells, r, sheet.formulas)
+        yield row
+
+
+def _row_jobs(sheet: Sheet, header: Header, info: SheetInfo, head: list[list[Any]],
+              catalogue: Mapping[str, Field], progress: Progress | None, done: list[int],
+              total: int) -> Iterator[tuple[tuple, tuple]]:
+    """Each data row read, filled down and sorted out, in order: (row index, cells, columns,
+    titles, a note on a missing year column) and the arguments ``check_values`` takes."""
     columns = header.columns
     year_col = columns.get("year")
     year_field = catalogue["year"]
-    header_cells = export_headers(head[header.row], header, catalogue)
     titles_base = dict(header.titles)
     percent_fields = {f.id for f in catalogue.values() if f.unit == "%"}
     fills = _data_merges(sheet, header)
@@ -270,18 +346,7 @@ def _read_rows(sheet: Sheet, header: Header, info: SheetInfo, head: list[list[An
             fid: header.conversions[c] for fid, c in cols.items() if c in header.conversions}
         percent = {fid for fid in percent_fields if fid in cols
                    and (r, cols[fid]) in sheet.percent_cells} if sheet.percent_cells else set()
-        notes: list[tuple[str, str]] = []
-        checked = check_values(raw, catalogue, titles, problems, today, conversions, percent,
-                               notes)
-        if year_note is not None:
-            checked.warnings.append(year_note)
-        for fid, message in notes:
-            info.notices.setdefault((titles.get(fid, catalogue[fid].label), message),
-                                    []).append(r + 1)
-        row = Row(header.kind, sheet.name, r + 1, cells, checked, titles, header_cells, cols)
-        if not checked.ok and sheet.formulas:
-            row.cells = _with_formulas(cells, r, sheet.formulas)
-        yield row
+        yield (r, cells, cols, titles, year_note), (raw, titles, problems, conversions, percent)
 
 
 def export_headers(label_row: Sequence[Any], header: Header,

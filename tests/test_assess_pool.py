@@ -1,7 +1,9 @@
-"""A population assessed across processes gives the results one process gives, byte for byte.
+"""A park checked and assessed across processes gives the results one process gives, byte for
+byte.
 
-The batch (``forms.assess_pool``) runs passes 1 and 2 of ``rules.assess`` in worker processes
-through the same rule functions; these tests run the same park both ways — the sample park
+The import checks a large file's cells in worker processes (``forms.importer.Checks``), and the
+batch (``forms.assess_pool``) runs passes 1 and 2 of ``rules.assess`` in them, through the same
+functions; these tests run the same park both ways — the sample park
 under two methods (fixed and population benchmarks, with a manager's entries), with spawned
 workers (as the program starts them) and forked ones, and a 20,000-firm park — and compare the
 JSON, the stored rows and the results workbook.
@@ -10,6 +12,7 @@ JSON, the stored rows and the results workbook.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -18,7 +21,7 @@ import pytest
 from openpyxl import load_workbook
 
 from bench.make_park import main as make_park
-from forms import assess_pool, pipeline
+from forms import assess_pool, importer, pipeline, workers
 from forms.importer import dry_run
 from forms.store import REGRADE, Store
 from rules.profile import load
@@ -44,12 +47,13 @@ def _with_entries(tmp: Path, profile_id: str) -> Path:
 
 
 def _run(tmp: Path, name: str, src: Path, profile_id: str, mode: str,
-         monkeypatch: pytest.MonkeyPatch, store: bool = True, imported=None,
+         monkeypatch: pytest.MonkeyPatch, store: bool = True,
          base: Path | None = None) -> dict[str, object]:
     """One run of the pipeline; ``mode`` serial, fork or spawn. Returns what it wrote."""
     monkeypatch.setattr(assess_pool, "MIN_FIRMS", 10**9 if mode == "serial" else 0)
+    monkeypatch.setattr(importer, "MIN_POOL_ROWS", 10**9 if mode == "serial" else 0)
     if mode != "serial":
-        monkeypatch.setattr(assess_pool, "_start_method", lambda: mode)
+        monkeypatch.setattr(workers, "START_METHOD", mode)
     profile = load(profile_id)
     out = tmp / name
     out.mkdir()
@@ -58,7 +62,7 @@ def _run(tmp: Path, name: str, src: Path, profile_id: str, mode: str,
             src_db.backup(copy)  # with what the write-ahead log holds
     st = Store(out / "db.sqlite3") if store else None
     outcome = pipeline.run(src, profile, AS_OF, store=st, json_out=out / "out.json",
-                           xlsx_out=out / "out.xlsx" if store else None, imported=imported)
+                           xlsx_out=out / "out.xlsx" if store else None)
     rows: list[tuple] = []
     if st is not None:
         st.close()
@@ -96,7 +100,7 @@ def test_sample_park_is_the_same_across_processes(tmp_path: Path, profile_id: st
 def test_forked_workers_give_the_same_results(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """Workers that start as copies of the parent (not how the program starts them: see
-    ``assess_pool._start_method``) give the same results too."""
+    ``forms.workers.START_METHOD``) give the same results too."""
     serial = _run(tmp_path, "serial", SAMPLE, "huangyan-2022", "serial", monkeypatch)
     forked = _run(tmp_path, "fork", SAMPLE, "huangyan-2022", "fork", monkeypatch)
     for key in serial:
@@ -106,11 +110,8 @@ def test_forked_workers_give_the_same_results(tmp_path: Path,
 def test_a_20000_firm_park_is_the_same_across_processes(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     src = make_park(20_000, tmp_path / "park.xlsx")
-    imported = dry_run(src)
-    serial = _run(tmp_path, "serial", src, "huangyan-2022", "serial", monkeypatch, store=False,
-                  imported=imported)
-    pooled = _run(tmp_path, "pool", src, "huangyan-2022", "spawn", monkeypatch, store=False,
-                  imported=imported)
+    serial = _run(tmp_path, "serial", src, "huangyan-2022", "serial", monkeypatch, store=False)
+    pooled = _run(tmp_path, "pool", src, "huangyan-2022", "spawn", monkeypatch, store=False)
     assert sum(serial["classes"].values()) == 18_023  # the park ranked (the rest 未分类)
     assert pooled["json"] == serial["json"]
     for key in ("classes", "notes", "cohort_of", "carbon"):
@@ -136,3 +137,23 @@ def test_a_cancel_during_the_pool_stops_its_workers_and_stores_nothing(
     assert store.db.conn.execute("select count(*) from records").fetchone()[0] == 0
     store.close()
     assert multiprocessing.active_children() == []
+
+
+def test_a_worker_that_dies_is_said_and_nothing_is_stored(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed in the middle (out of memory, ended by the system): the run stops with
+    a Chinese message, and the store is as it was."""
+    monkeypatch.setattr(assess_pool, "MIN_FIRMS", 0)
+    monkeypatch.setattr(workers, "START_METHOD", "fork")  # the forked worker has the patch
+    monkeypatch.setattr(assess_pool, "_pass2", _die)
+    store = Store(tmp_path / "db.sqlite3")
+    with pytest.raises(workers.WorkerDied) as err:
+        pipeline.run(SAMPLE, load("huangyan-2022"), AS_OF, store=store)
+    assert "后台计算进程意外退出" in err.value.zh
+    assert store.db.conn.execute("select count(*) from records").fetchone()[0] == 0
+    store.close()
+    assert multiprocessing.active_children() == []
+
+
+def _die(records: list) -> list:
+    os._exit(9)

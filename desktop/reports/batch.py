@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from forms.assess_pool import worker_signals
+from forms.workers import worker_signals
 from rules.assessments.mujun import CohortStats, Manual
 
 
