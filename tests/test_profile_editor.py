@@ -128,7 +128,7 @@ def test_a_county_profile_made_from_scratch_re_ranks_the_sample_park(
     assert texts(ed) == ["基本信息 · 名称：未填写"]
     county_method(ed, ABOVE, BELOW)
     assert ed.sums["above_scale"].text() == "权重合计 100 分"
-    qtbot.waitUntil(lambda: not ed.timer.isActive(), timeout=5000)  # checked while typing
+    qtbot.waitUntil(lambda: not ed.checking, timeout=5000)  # checked while typing
     assert texts(ed) == []
     assert "检查通过" in ed.problem_title.text()
     qtbot.mouseClick(ed.enable_button, Qt.MouseButton.LeftButton)

@@ -18,6 +18,7 @@ import json
 import math
 import re
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -922,10 +923,25 @@ class SourcesTable(QTableWidget):
         self.ed.changed()
 
 
+def _loader_issues(text: str) -> list[Issue]:
+    """What the loader says of a profile's YAML (written to a folder of its own: the base is
+    looked up beside it first, never found there). Runs in any thread."""
+    with tempfile.TemporaryDirectory(prefix="mujun-editor-") as tmp:
+        folder = Path(tmp) / "check"
+        folder.mkdir()
+        (folder / "profile.yaml").write_text(text, encoding="utf-8")
+        try:
+            load(folder)
+        except ProfileError as e:
+            return list(e.issues)
+    return []
+
+
 class ProfileEditor(QDialog):
     """The editor dialog: a start page (blank, copy, or a saved one) and the tabs."""
 
     saved = Signal(object)  # the Profile as loaded from its folder
+    _loaded = Signal(int, object, object)  # a background check: its number, problems, issues
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -945,7 +961,12 @@ class ProfileEditor(QDialog):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(300)
-        self.timer.timeout.connect(self.validate_now)
+        self.timer.timeout.connect(self._validate_in_background)
+        # the loader's check of what was typed runs in a thread (≈ 0.1–0.25 s a check, which
+        # froze typing when it ran here); only the latest check's answer is shown
+        self._checks = 0
+        self._shown = 0
+        self._loaded.connect(self._background_checked, Qt.ConnectionType.QueuedConnection)
         self._ask: Callable[[str, str], bool] = self._question
         self.stack = QStackedWidget()
         lay = QVBoxLayout(self)
@@ -1368,10 +1389,45 @@ class ProfileEditor(QDialog):
         self.timer.start()
 
     # ------------------------------------------------------------------ checking
+    @property
+    def checking(self) -> bool:
+        """Whether a check of what was typed is still to come (waiting or running)."""
+        return self.timer.isActive() or self._shown < self._checks
+
     def validate_now(self) -> list[Problem]:
         """Write the method to a temporary folder and load it: every problem, in words, with
-        its row marked."""
+        its row marked (here and now: before saving)."""
         self.timer.stop()
+        self._checks += 1
+        own, text = self._own_problems()
+        self._shown = self._checks
+        return self._show_checked(own, _loader_issues(text) if text is not None else [])
+
+    def _validate_in_background(self) -> None:
+        own, text = self._own_problems()
+        self._checks += 1
+        number = self._checks
+        if text is None:
+            self._background_checked(number, own, [])
+            return
+        threading.Thread(target=self._check_in_thread, args=(number, own, text),
+                         name="mujun-editor-check", daemon=True).start()
+
+    def _check_in_thread(self, number: int, own: list[Problem], text: str) -> None:
+        issues = _loader_issues(text)
+        try:
+            self._loaded.emit(number, own, issues)
+        except RuntimeError:  # the editor was closed meanwhile: there is nothing to show it on
+            return
+
+    def _background_checked(self, number: int, own: list[Problem], issues: list[Issue]) -> None:
+        if number < self._checks or self.timer.isActive():
+            return  # typed again since: a newer check is coming
+        self._shown = number
+        self._show_checked(own, issues)
+
+    def _own_problems(self) -> tuple[list[Problem], str | None]:
+        """What the tables themselves find, and the YAML to load (None: it cannot be written)."""
         problems: list[Problem] = []
         for t in self.tables:
             problems += t.own_problems()
@@ -1379,19 +1435,12 @@ class ProfileEditor(QDialog):
             problems += lst.problems
         problems += self._sum_problems()
         try:
-            text = to_yaml(self.method)
+            return problems, to_yaml(self.method)
         except WriteError as e:
-            problems.append(Problem(str(e)))
-        else:
-            # a folder of its own: the base is looked up beside it first (never found there)
-            with tempfile.TemporaryDirectory(prefix="mujun-editor-") as tmp:
-                folder = Path(tmp) / "check"
-                folder.mkdir()
-                (folder / "profile.yaml").write_text(text, encoding="utf-8")
-                try:
-                    load(folder)
-                except ProfileError as e:
-                    problems += [self._problem(i) for i in e.issues]
+            return [*problems, Problem(str(e))], None
+
+    def _show_checked(self, own: list[Problem], issues: list[Issue]) -> list[Problem]:
+        problems = own + [self._problem(i) for i in issues]
         seen: set[str] = set()
         self.problems = [p for p in problems if not (p.text in seen or seen.add(p.text))]
         self._show_problems()
