@@ -14,7 +14,7 @@ The workers (``forms.workers``) are sent their records, chunk by chunk.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -38,6 +38,7 @@ from rules.record import Record
 # imports the rules, ≈ 0.5 s); tests set it to 0 to run the pool on the sample park.
 MIN_FIRMS = 3000
 CHUNK = 200  # firms per task: large enough to cost little to send, small enough to balance
+RANKING = "计算同类企业排名"  # the progress stage of the first pass
 
 
 def result_row(record: Record, summary: dict[str, Any], profile: Profile,
@@ -97,17 +98,22 @@ def assess(population: Sequence[Record], profile: Profile, as_of: date,
            stats_out: dict[StatsKey, CohortStats] | None = None,
            manual: Mapping[tuple[str, int | None], Manual] | None = None,
            carbon_out: dict | None = None, keep_results: bool = False,
-           processes: int | None = None) -> Iterator[Assessed]:
+           processes: int | None = None,
+           progress: Callable[[int, int, str], None] | None = None) -> Iterator[Assessed]:
     """Every firm of ``population`` assessed against the others, in population order (see
     ``rules.assess.iter_population``). ``keep_results`` keeps each full result (one process
-    then; the trees do not cross processes); ``processes`` defaults to the machine's cores."""
+    then; the trees do not cross processes); ``processes`` defaults to the machine's cores.
+    ``progress`` hears how far the first pass (the cohorts' statistics) has come."""
     n = processes or workers.cores()
+    if progress:
+        progress(0, len(population), RANKING)
     if keep_results or n < 2 or len(population) < max(MIN_FIRMS, 1):
         for res in iter_population(population, profile, as_of, stats_out=stats_out,
                                    manual=manual, carbon_out=carbon_out):
             yield _assessed(res, profile, as_of, keep_results)
         return
-    yield from _across(population, profile, as_of, stats_out, manual or {}, carbon_out, n)
+    yield from _across(population, profile, as_of, stats_out, manual or {}, carbon_out, n,
+                       progress)
 
 
 # ----------------------------------------------------------------------------- workers
@@ -146,7 +152,7 @@ def _pass2(records: list[Record]) -> list[tuple[dict[str, Any], list[str], str |
 
 def _across(population: Sequence[Record], profile: Profile, as_of: date,
             stats_out: dict | None, manual: Mapping, carbon_out: dict | None,
-            n: int) -> Iterator[Assessed]:
+            n: int, progress: Callable[[int, int, str], None] | None) -> Iterator[Assessed]:
     ctx = Ctx(profile, as_of)
     ctx.manual.update(manual)
     population_benchmarks(ctx, population)  # pass 0, here: it needs every firm at once
@@ -155,6 +161,8 @@ def _across(population: Sequence[Record], profile: Profile, as_of: date,
         inputs: list[RankingInput] = []
         for _, part in workers.in_order(ex, _pass1, population, CHUNK, 4 * n):
             inputs += part
+            if progress:
+                progress(len(inputs), len(population), RANKING)
     finally:
         ex.shutdown(wait=True, cancel_futures=True)
     stats = ranking(ctx, inputs)

@@ -276,7 +276,8 @@ def _assess_into(outcome: Outcome, imp: ImportResult, batch: list[Record],
         outcome.manual = manual
         for i, res in enumerate(assess_pool.assess(population, profile, as_of, stats_out=stats,
                                                    manual=manual, carbon_out=outcome.carbon,
-                                                   keep_results=on_result is not None)):
+                                                   keep_results=on_result is not None,
+                                                   progress=progress)):
             if progress and i % 1000 == 0:
                 progress(i, len(population), "评估")
             if on_result is not None:
@@ -378,7 +379,8 @@ def _reassess_pool(store: Store, profile: Profile, as_of: date, population: list
 
     def rows() -> Iterator[dict[str, Any]]:
         for i, res in enumerate(assess_pool.assess(population, profile, as_of, stats_out=stats,
-                                                   manual=manual, carbon_out=carbon)):
+                                                   manual=manual, carbon_out=carbon,
+                                                   progress=progress)):
             if progress and i % 500 == 0:
                 progress(i, len(population), "评估" + ("示例企业" if pool == SAMPLE else ""))
             if res.row["class"]:
