@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,19 @@ def to_column(f: Field, v: Any) -> Any:
     if f.kind is Kind.MULTI:
         return MULTI_SEP.join(sorted(v))
     return v
+
+
+_RECORD_VALUES = attrgetter(*(f.id for f in RECORD_FIELDS))
+_CONVERTED = [(i, f) for i, f in enumerate(RECORD_FIELDS) if f.kind in (Kind.BOOL, Kind.MULTI)]
+
+
+def _columns(r: Record) -> list[Any]:
+    """A record's ``RECORD_FIELDS`` as stored (``to_column``; only yes/no and multiple-choice
+    values change, so only they are converted: a park's records are written at 100,000 a time)."""
+    values = list(_RECORD_VALUES(r))
+    for i, f in _CONVERTED:
+        values[i] = to_column(f, values[i])
+    return values
 
 
 def from_column(f: Field, v: Any) -> Any:
@@ -607,8 +621,7 @@ class Store:
             conn.executemany(
                 f"insert or replace into records ({', '.join(rec_cols)}) "
                 f"values ({', '.join('?' * len(rec_cols))})",
-                ((r.credit_code, r.year, *(to_column(f, getattr(r, f.id)) for f in RECORD_FIELDS),
-                  batch, now) for r in records))
+                ((r.credit_code, r.year, *_columns(r), batch, now) for r in records))
             if progress:
                 progress(len(records) // 2, len(records), "写入数据库")
             rows = []
