@@ -123,7 +123,6 @@ _STATE: dict[str, Any] = {}  # in a worker: its context, and the statistics of p
 
 def _init(profile: Profile, as_of: date, manual: Mapping, population: Mapping,
           carbon: Mapping | None, stats: Mapping | None) -> None:
-    workers.worker_signals()
     import gc
 
     gc.disable()  # result trees are acyclic (``rules.assess._no_cyclic_gc``)

@@ -248,7 +248,7 @@ class Checks:
 
     def __init__(self, rows: int):
         self.n = workers.cores()
-        self.ex = workers.pool(self.n, workers.worker_signals) \
+        self.ex = workers.pool(self.n) \
             if rows >= max(MIN_POOL_ROWS, 1) and self.n >= 2 else None
 
     def __enter__(self) -> Self:

@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -45,22 +46,54 @@ def cores() -> int:
     return os.cpu_count() or 1
 
 
-def worker_signals() -> None:
+# Held back in the parent while it starts a worker (``_held``): a parent interrupted while it
+# hands a spawning worker its start-up data leaves that worker printing a traceback.
+_HELD = {signal.SIGINT, signal.SIGTERM}
+
+
+def worker_signals(parent: int | None = None) -> None:
     """A worker leaves Ctrl-C to its parent (which stops the pool) and dies with it: on Linux
-    the kernel sends it SIGTERM when the parent is gone, even after a SIGKILL."""
+    the kernel sends it SIGTERM when the parent is gone, even after a SIGKILL. ``parent`` is
+    the parent's process id: a parent gone before this ran (the signal would never come) ends
+    the worker here, so that no worker outlives it holding the parent's output open."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # inherited from a parent that held them back
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
         except OSError:  # a libc by another name: the pool's own shutdown still applies
             pass
+    if parent is not None and os.getppid() != parent:
+        os._exit(0)
 
 
-def pool(workers: int, initializer: Callable[..., None], *initargs: Any,
+def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple) -> None:
+    worker_signals(parent)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def pool(workers: int, initializer: Callable[..., None] | None = None, *initargs: Any,
          method: str | None = None) -> ProcessPoolExecutor:
+    """``workers`` processes, each set up by ``worker_signals`` and then ``initializer``."""
     return ProcessPoolExecutor(workers,
                                mp_context=multiprocessing.get_context(method or START_METHOD),
-                               initializer=initializer, initargs=initargs)
+                               initializer=_start, initargs=(os.getpid(), initializer, initargs))
+
+
+@contextmanager
+def _held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait while a task is submitted (which may start a worker): they are
+    heard right after, once the worker has all it needs to start."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def in_order(ex: ProcessPoolExecutor, fn: Callable[[list[Any]], list[R]], items: Iterable[T],
@@ -76,7 +109,9 @@ def in_order(ex: ProcessPoolExecutor, fn: Callable[[list[Any]], list[R]], items:
     def submit() -> bool:
         part = list(islice(it, chunk))
         if part:
-            pending.append((part, ex.submit(fn, send(part) if send else part)))
+            payload = send(part) if send else part
+            with _held():
+                pending.append((part, ex.submit(fn, payload)))
         return bool(part)
 
     while len(pending) < window and submit():
