@@ -45,7 +45,7 @@ def _tree(pid: int) -> list[int]:
         out.append(p)
         try:
             kids = Path(f"/proc/{p}/task/{p}/children").read_text().split()
-        except OSError:
+        except OSError:  # it ended since it was listed: it has no children left to count
             continue
         todo += [int(k) for k in kids]
     return out
@@ -60,7 +60,7 @@ def _pss_mb(pid: int) -> float:
             for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
                     total += int(line.split()[1])
-        except OSError:
+        except OSError:  # it ended since it was listed: it holds no memory any more
             continue
     return total / 1024
 

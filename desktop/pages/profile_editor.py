@@ -147,13 +147,12 @@ def saved_profiles() -> list[tuple[str, Path]]:
     except OSError:
         return []
     for folder in folders:
-        name = None
         try:
             head = (folder / "profile.yaml").read_text(encoding="utf-8")[:4096]
             m = re.search(r'^  name: (".*")$', head, re.MULTILINE)
             name = str(json.loads(m.group(1))) if m else None
         except (OSError, UnicodeDecodeError, ValueError):
-            pass  # said in the entry's words below
+            name = None  # listed by its folder, saying so; choosing it shows the loader's error
         out.append((name or f"{folder.name}（名称无法读取，选用时显示原因）", folder.resolve()))
     return sorted(out)
 

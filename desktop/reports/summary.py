@@ -565,33 +565,43 @@ def _chart_name(cohort: str) -> str:
     return short + "企业" if len(short) <= 2 else short
 
 
-def _class_chart(s: ParkSummary, cohorts: list[str]) -> Drawing:
-    d = Drawing(TEXT_WIDTH, 58 * mm)
+def _bars(height: float, data: list[list[int]], names: list[str], fills: list[str],
+          legend: list[str], label_format: Any, columns: int | None = None) -> Drawing:
+    """The summary's grouped bar chart: one series per colour (``fills``, named in the legend
+    at the right), one group per name, each bar labelled with its count."""
+    d = Drawing(TEXT_WIDTH, height + 16 * mm)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 14 * mm, 10 * mm, TEXT_WIDTH - 60 * mm, 42 * mm
-    chart.data = [[s.cohorts[c].get(k, 0) for c in cohorts] for k in CLASSES]
-    chart.categoryAxis.categoryNames = [_chart_name(c) for c in cohorts]
+    chart.x, chart.y, chart.width, chart.height = 14 * mm, 10 * mm, TEXT_WIDTH - 60 * mm, height
+    chart.data = data
+    chart.categoryAxis.categoryNames = names
     for axis in (chart.categoryAxis, chart.valueAxis):
         axis.labels.fontName = FONT
         axis.labels.fontSize = 8
     chart.valueAxis.valueMin = 0
-    for n, k in enumerate(CLASSES):
-        chart.bars[n].fillColor = colors.HexColor(CLASS_COLOURS[k])
+    for n, fill in enumerate(fills):
+        chart.bars[n].fillColor = colors.HexColor(fill)
         chart.bars[n].strokeColor = None
-    chart.barLabelFormat = "%d"
+    chart.barLabelFormat = label_format
     chart.barLabels.fontName = FONT
     chart.barLabels.fontSize = 7
     chart.barLabels.nudge = 6
     d.add(chart)
-    legend = Legend()
-    legend.x, legend.y = TEXT_WIDTH - 40 * mm, 48 * mm
-    legend.fontName, legend.fontSize = FONT, 8
-    legend.columnMaximum = 4
-    names = s.class_names()
-    legend.colorNamePairs = [(colors.HexColor(CLASS_COLOURS[k]),
-                              f"{k} 类" + (f"（{names[k]}）" if k in names else "")) for k in CLASSES]
-    d.add(legend)
+    key = Legend()
+    key.x, key.y = TEXT_WIDTH - 40 * mm, height + 6 * mm
+    key.fontName, key.fontSize = FONT, 8
+    if columns is not None:
+        key.columnMaximum = columns
+    key.colorNamePairs = [(colors.HexColor(f), t) for f, t in zip(fills, legend, strict=True)]
+    d.add(key)
     return d
+
+
+def _class_chart(s: ParkSummary, cohorts: list[str]) -> Drawing:
+    names = s.class_names()
+    return _bars(42 * mm, [[s.cohorts[c].get(k, 0) for c in cohorts] for k in CLASSES],
+                 [_chart_name(c) for c in cohorts], [CLASS_COLOURS[k] for k in CLASSES],
+                 [f"{k} 类" + (f"（{names[k]}）" if k in names else "") for k in CLASSES], "%d",
+                 columns=4)
 
 
 def _title_area(s: ParkSummary) -> list[Any]:
@@ -863,30 +873,10 @@ def _carbon_part(s: ParkSummary) -> list[Any]:
 
 def _carbon_chart(s: ParkSummary) -> Drawing:
     """Firms by grade (1–5 级, 未定级), one bar per level."""
-    d = Drawing(TEXT_WIDTH, 52 * mm)
-    chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 14 * mm, 10 * mm, TEXT_WIDTH - 60 * mm, 36 * mm
     keys = CARBON_ROWS[:-1]
-    chart.data = [[s.carbon_grid.get(k, {}).get(x, 0) for k in keys] for x in LEVELS]
-    chart.categoryAxis.categoryNames = list(keys)
-    for axis in (chart.categoryAxis, chart.valueAxis):
-        axis.labels.fontName = FONT
-        axis.labels.fontSize = 8
-    chart.valueAxis.valueMin = 0
-    for n, x in enumerate(LEVELS):
-        chart.bars[n].fillColor = colors.HexColor(LEVEL_COLOURS[x])
-        chart.bars[n].strokeColor = None
-    chart.barLabelFormat = lambda v: f"{v:.0f}" if v else ""
-    chart.barLabels.fontName = FONT
-    chart.barLabels.fontSize = 7
-    chart.barLabels.nudge = 6
-    d.add(chart)
-    legend = Legend()
-    legend.x, legend.y = TEXT_WIDTH - 40 * mm, 42 * mm
-    legend.fontName, legend.fontSize = FONT, 8
-    legend.colorNamePairs = [(colors.HexColor(LEVEL_COLOURS[x]), f"碳效等级“{x}”") for x in LEVELS]
-    d.add(legend)
-    return d
+    return _bars(36 * mm, [[s.carbon_grid.get(k, {}).get(x, 0) for k in keys] for x in LEVELS],
+                 list(keys), [LEVEL_COLOURS[x] for x in LEVELS],
+                 [f"碳效等级“{x}”" for x in LEVELS], lambda v: f"{v:.0f}" if v else "")
 
 
 def _breakdowns(s: ParkSummary) -> list[Any]:
