@@ -9,8 +9,12 @@ import sys
 import threading
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop import __version__
+
+if TYPE_CHECKING:
+    from forms.store import Store
 
 
 def _date(text: str) -> date:
@@ -131,6 +135,18 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
+# The stores this run opened: an interrupted run says whether it changed them.
+_OPENED: list[Store] = []
+
+
+def _open_store(args: argparse.Namespace) -> Store:
+    from forms.store import Store
+
+    store = Store(args.db or default_db())
+    _OPENED.append(store)
+    return store
+
+
 def default_db() -> Path:
     """The database the desktop uses: the one in the data folder chosen in 设置, else the
     per-user data folder (``MUJUN_DATA_DIR`` overrides it)."""
@@ -166,7 +182,7 @@ class _Progress:
 def _assess(args: argparse.Namespace) -> int:
     from forms import pipeline
     from forms.excel.reader import FileError
-    from forms.store import Store, StoreError
+    from forms.store import StoreError
     from forms.workers import WorkerDied
     from rules.profile import ProfileError, load
 
@@ -184,7 +200,7 @@ def _assess(args: argparse.Namespace) -> int:
         summary = ParkSummary(profile, as_of)  # titled by place and data year, not file name
     try:
         if not args.no_store:
-            store = Store(args.db or default_db())
+            store = _open_store(args)
         outcome = pipeline.run(args.input, profile, as_of, store=store,
                                json_out=args.json, xlsx_out=args.xlsx, errors_out=args.errors_xlsx,
                                progress=progress, on_result=summary.add if summary else None,
@@ -255,13 +271,13 @@ def _report(args: argparse.Namespace) -> int:
     from desktop.reports.layout import ReportError, glyph_warning
     from forms.cells import CellError, parse_credit_code
     from forms.firm import assess_firm
-    from forms.store import Store, StoreError
+    from forms.store import StoreError
     from rules.profile import ProfileError, load
 
     try:
         code = parse_credit_code(args.credit_code)
         profile = load(args.profile)
-        store = Store(args.db or default_db())
+        store = _open_store(args)
     except CellError as err:
         return _fail(err.message, "invalid credit code")
     except ProfileError as err:
@@ -299,11 +315,11 @@ def _template(args: argparse.Namespace) -> int:
 
 def _publish(args: argparse.Namespace) -> int:
     from forms.publish import PublishError, publish
-    from forms.store import Store, StoreError
+    from forms.store import StoreError
     from rules.profile import ProfileError, load
 
     try:
-        store = Store(args.db or default_db())
+        store = _open_store(args)
         try:
             out = publish(store, load(args.profile), args.year, args.out, park=args.park)
         finally:
@@ -331,10 +347,14 @@ def main(argv: list[str] | None = None) -> int:
                 "publish": _publish, "report": _report}
     if args.command not in commands:
         return _gui(args)
+    _OPENED.clear()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        return commands[args.command](args)
+        code = commands[args.command](args)
+        if argv is None:  # this run is the whole program: done, so a late signal is ignored
+            _ignore_signals()  # (after main, the interpreter would die of it, not exit 0)
+        return code
     except KeyboardInterrupt:
         _ignore_signals()
         return _stopped("Ctrl-C", 130)
@@ -352,9 +372,15 @@ def _ignore_signals() -> None:
 
 
 def _stopped(how: str, code: int) -> int:
-    """One line, no traceback: what an interrupted command leaves behind."""
-    print(f"\n已中断（{how}）：数据库保持原样，未写出不完整的文件 / interrupted ({how}): the database "
-          "is unchanged and no partial output was left", file=sys.stderr)
+    """One line, no traceback: what an interrupted command leaves behind. The store is
+    changed only whole (``Store.atomic``), so it is either as it was or holds all of it."""
+    if any(store.commits for store in _OPENED):
+        db = ("导入和评估结果已完整存入数据库，之后的步骤（写出文件、报告）未完成",
+              "the import and its results were stored whole; the steps after it did not finish")
+    else:
+        db = "数据库保持原样", "the database is unchanged"
+    print(f"\n已中断（{how}）：{db[0]}，未写出不完整的文件 / interrupted ({how}): {db[1]} and no "
+          "partial output was left", file=sys.stderr)
     return code
 
 

@@ -36,6 +36,7 @@ from typing import Any
 
 import sqlite_utils
 
+from forms.workers import held_signals
 from rules.assessments.carbon import IndustryAverage
 from rules.assessments.mujun import CohortStats, Entry, Manual, PopBenchmark
 from rules.catalogue import ENTERPRISE_FIELDS, PROJECT_FIELDS, Field, Kind
@@ -214,6 +215,7 @@ class Store:
         self.path = Path(path)
         self.backups: list[Path] = []
         self._depth = 0  # nesting of ``atomic``
+        self.commits = 0  # transactions ``atomic`` committed: an interrupted command says so
         # SQLite's own limit on a file name (512 bytes on Linux and macOS, whatever Windows
         # allows): beyond it the file cannot be opened even where the system could
         size = len(os.fsencode(self.path.absolute())) + len("-wal")
@@ -303,11 +305,13 @@ class Store:
         self._depth = 1
         try:
             yield
+            with held_signals():  # committed and counted, or neither: an interrupt waits
+                conn.commit()
+                self.commits += 1
         except BaseException:
-            conn.rollback()
+            if conn.in_transaction:
+                conn.rollback()
             raise
-        else:
-            conn.commit()
         finally:
             self._depth = 0
 

@@ -46,8 +46,8 @@ def cores() -> int:
     return os.cpu_count() or 1
 
 
-# Held back in the parent while it starts a worker (``_held``): a parent interrupted while it
-# hands a spawning worker its start-up data leaves that worker printing a traceback.
+# Held back in the parent while it starts a worker (``held_signals``): a parent interrupted
+# while it hands a spawning worker its start-up data leaves that worker printing a traceback.
 _HELD = {signal.SIGINT, signal.SIGTERM}
 
 
@@ -83,9 +83,11 @@ def pool(workers: int, initializer: Callable[..., None] | None = None, *initargs
 
 
 @contextmanager
-def _held() -> Iterator[None]:
-    """Ctrl-C and SIGTERM wait while a task is submitted (which may start a worker): they are
-    heard right after, once the worker has all it needs to start."""
+def held_signals() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait while the block runs, and are heard right after: while a task
+    is submitted (which may start a worker, and the worker must get all it needs to start),
+    and while the store commits (so that what is said afterwards about the database is what
+    it holds). Only the calling thread's mask changes."""
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
@@ -110,7 +112,7 @@ def in_order(ex: ProcessPoolExecutor, fn: Callable[[list[Any]], list[R]], items:
         part = list(islice(it, chunk))
         if part:
             payload = send(part) if send else part
-            with _held():
+            with held_signals():
                 pending.append((part, ex.submit(fn, payload)))
         return bool(part)
 

@@ -112,3 +112,68 @@ def test_assess_says_which_year_of_benchmarks_it_used(tmp_path: Path) -> None:
     col, status = rows[0].index("说明"), rows[0].index("评价状态")
     noted = [row for row in rows[1:] if row[col] and note in row[col]]
     assert len(noted) == 254 and {row[status] for row in noted} >= {"已计分"}
+
+
+def _interrupted(db: Path, where: str, argv: str) -> subprocess.CompletedProcess:
+    """``mujun assess`` of the sample park, with Ctrl-C raised at ``where`` (module:function)."""
+    module, name = where.split(":")
+    code = (f"import sys, {module} as m\n"
+            f"def stop(*a, **k): raise KeyboardInterrupt\n"
+            f"m.{name} = stop\n"
+            f"from desktop.cli import main\n"
+            f"sys.exit(main({argv}))\n")
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          encoding="utf-8", check=False, timeout=300)
+
+
+def _stored_batches(db: Path) -> int:
+    from forms.store import Store
+
+    store = Store(db)
+    try:
+        return store.db["batches"].count
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(("where", "stored"), [
+    ("forms.pipeline:stamped", False),  # while storing the results: rolled back
+    ("forms.import_report:report_lines", True),  # after the commit, while printing the report
+])
+def test_an_interrupt_says_whether_the_store_was_changed(tmp_path: Path, where: str,
+                                                         stored: bool) -> None:
+    """Never "the database is unchanged" when the import was stored (a Ctrl-C after the
+    commit, during the report, the PDFs or the files' renaming)."""
+    from desktop.resources import resource_path
+
+    db = tmp_path / "m.sqlite3"
+    argv = repr(["assess", str(resource_path("sample", "sample-park.xlsx")), "--db", str(db),
+                 "--as-of", "2026-11-22"])
+    r = _interrupted(db, where, argv)
+    assert r.returncode == 130, r.stderr[-2000:]
+    assert "Traceback" not in r.stderr
+    last = r.stderr.strip().splitlines()[-1]
+    assert last.startswith("已中断（Ctrl-C）：")
+    assert _stored_batches(db) == (1 if stored else 0)
+    if stored:
+        assert "导入和评估结果已完整存入数据库，之后的步骤（写出文件、报告）未完成" in last
+        assert "保持原样" not in last
+    else:
+        assert "数据库保持原样" in last
+
+
+def test_a_signal_after_the_command_has_finished_does_not_kill_it() -> None:
+    """The run is done: a Ctrl-C or SIGTERM that comes while the interpreter shuts down is
+    ignored (Python restores the default handlers on the way out, and the process would die
+    of the signal, exit status −2, instead of exiting 0)."""
+    code = ("import os, signal, sys\n"
+            "sys.argv = ['mujun', 'rules']\n"
+            "from desktop.cli import main\n"
+            "status = main()\n"
+            "os.kill(os.getpid(), signal.SIGINT)\n"
+            "os.kill(os.getpid(), signal.SIGTERM)\n"
+            "sys.exit(status)\n")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                       encoding="utf-8", check=False, timeout=60)
+    assert r.returncode == 0, (r.returncode, r.stderr[-2000:])
+    assert "Traceback" not in r.stderr
