@@ -30,6 +30,7 @@ from forms.excel.export import (
     RESULTS_PRINTED,
     TEXT,
     Notes,
+    Table,
     header_format,
     text_width,
     wrap_lines,
@@ -274,6 +275,36 @@ def test_exports_keep_formula_like_text_as_text(tmp_path: Path) -> None:
     assert {c.data_type for c in cells} == {"s"}
     assert ws.cell(2, heads.index("配置哈希") + 1).value == PROFILE.sha256
     assert ws.cell(2, heads.index("亩均税收基准值（万元/亩）") + 1).value == 24.097
+
+
+def test_streamed_rows_keep_their_own_values_and_styles(tmp_path: Path) -> None:
+    """Rows past the held-back sample stream through one styled cell per column (and per
+    class): each row must still get its own value, format, fill and text-ness, however its
+    neighbours differ (a blank, a formula-like text, another class)."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    t = Table(wb, "t", ["code", "n", "pct", "class", "说明（每行一句，列宽够放下）"], formats={1: MONEY, 2: PERCENT},
+              text=[0], class_col=3, wrap=[4], sample=2)
+    rows = [[91330000 + i, None if i % 3 == 0 else i * 1.5, i / 100, "ABCD"[i % 4] if i % 5 else
+             "未分类", "=SUM(A1)" if i == 7 else f"第 {i} 行"] for i in range(12)]
+    for r in rows:
+        t.append(list(r))
+    t.close()
+    wb.save(tmp_path / "t.xlsx")
+    ws = load_workbook(tmp_path / "t.xlsx").worksheets[0]
+    got = list(ws.iter_rows(min_row=2))
+    assert len(got) == 12
+    for r, cells in zip(rows, got):
+        code, n, pct, klass, note = cells
+        assert (code.value, code.number_format) == (str(r[0]), TEXT)
+        assert n.value == r[1] and (n.number_format == MONEY or r[1] is None)
+        assert (pct.value, pct.number_format) == (r[2], PERCENT)
+        assert klass.value == r[3]
+        want = CLASS_FILLS.get(r[3])
+        assert klass.fill.fgColor.rgb == (want.fgColor.rgb if want else "00000000"), r
+        assert (note.value, note.data_type) == (r[4], "s")
+        assert note.alignment.wrap_text
 
 
 def test_stored_results_workbook_cites_the_profile_it_is_given(tmp_path: Path) -> None:

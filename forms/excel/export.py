@@ -30,6 +30,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.page import PageMargins
@@ -313,6 +314,7 @@ class Table:
         mid = Alignment(horizontal="center")
         self.class_styles = {k: cell(self.ws, None, fill=f, alignment=mid)._style
                              for k, f in CLASS_FILLS.items()}
+        self.cells: dict[int | str, Cell] = {}  # ``_cell``
 
     def append(self, values: Sequence[Any]) -> None:
         """One row; a value may be a cell already styled by the caller (left as it is)."""
@@ -321,16 +323,28 @@ class Table:
             v = row[c] if c < len(row) else None
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 row[c] = str(int(v)) if float(v).is_integer() else str(v)
+        # Once rows stream, each is written before ``append`` returns: a styled column's value
+        # goes into that column's one cell, made again for each row only while rows are held.
+        reuse = self.pending is None
         for c, style in self.styles.items():
-            if c < len(row) and row[c] is not None and not _styled(row[c]):
-                if not isinstance(row[c], Cell):
-                    row[c] = WriteOnlyCell(self.ws, value=row[c])
+            v = row[c] if c < len(row) else None
+            if v is None or _styled(v):
+                continue
+            if isinstance(v, Cell):
+                v._style = style
+            elif reuse:
+                row[c] = self._cell(c, v, style)
+            else:
+                row[c] = WriteOnlyCell(self.ws, value=v)
                 row[c]._style = style
         k = self.class_col
         if k is not None and k < len(row) and isinstance(row[k], str) and row[k] in CLASS_FILLS:
             klass = row[k]
-            row[k] = WriteOnlyCell(self.ws, value=klass)
-            row[k]._style = self.class_styles[klass]
+            if reuse:
+                row[k] = self._cell(klass, klass, self.class_styles[klass])
+            else:
+                row[k] = WriteOnlyCell(self.ws, value=klass)
+                row[k]._style = self.class_styles[klass]
         self.rows += 1
         if self.pending is None:
             self._write(row)
@@ -341,6 +355,15 @@ class Table:
         self.pending.append(row)
         if len(self.pending) >= self.sample:
             self._start()
+
+    def _cell(self, key: int | str, value: Any, style: StyleArray) -> Cell:
+        """The styled cell kept for ``key`` (a column, a class), holding ``value`` now."""
+        c = self.cells.get(key)
+        if c is None:
+            c = self.cells[key] = WriteOnlyCell(self.ws)
+            c._style = style
+        c.value = value
+        return c
 
     def _start(self) -> None:
         """Widths, panes and print set-up (all before the first row), then the title lines,
@@ -632,6 +655,13 @@ class ResultsLayout:
             *CARBON_HEADS, "亩均计分缺少", "其他评估缺少", "配置", "配置版本", "配置哈希", "评估日期",
         ]
 
+    @cached_property
+    def indicator_columns(self) -> list[tuple[str, str, str, str]]:
+        """Each indicator with its value, benchmark and points columns' headers."""
+        ids = self.indicators
+        return list(zip(ids, _indicator_heads("", ids=ids), _indicator_heads("基准值", ids=ids),
+                        _indicator_heads("得分", "分", ids=ids)))
+
     @property
     def class_col(self) -> int:
         return self.headers.index("调档后等级" if self.regrades else "分类")
@@ -912,8 +942,6 @@ def result_values(entry: dict[str, Any], rec: Any, profile: dict[str, str], as_o
     """One row of the results workbook, in the order of ``layout.headers``."""
     m, s, r, d = entry["mujun"], entry["sme"], entry["rectification"], entry["digital"]
     inds = m.get("indicators", {})
-    ids = layout.indicators
-    ind = [inds.get(i) or {} for i in ids]
     greens = entry["green_channel"]
     regrade = regrade_words(m)
     adjust = m.get("adjustments") or []
@@ -940,8 +968,8 @@ def result_values(entry: dict[str, Any], rec: Any, profile: dict[str, str], as_o
         "分类方式": {"percentile": "同类排名", "cutoffs": "分类得分线"}.get(m["class_basis"] or "", ""),
         "所在县（市、区）": rec.county, "所在园区/街道": rec.park,
         "国民经济行业代码": rec.industry_code,
-        "行业名称": (lookup(rec.industry_code).name
-                 if rec.industry_code and lookup(rec.industry_code) else None),
+        "行业名称": industry.name if (industry := rec.industry_code and lookup(rec.industry_code))
+        else None,
         "绿色通道可享受项目数（个）": sum(1 for g in greens if g["eligible"]),
         "新上项目数（个）": len(greens), "绿色通道明细": "；".join(_green(g) for g in greens),
         "梯度层级": TIER_NAMES[s["tier"]], "企业规模": SIZE_NAMES.get(s["size"] or "", "未知"),
@@ -959,9 +987,8 @@ def result_values(entry: dict[str, Any], rec: Any, profile: dict[str, str], as_o
         "配置": profile_words(profile), "配置版本": profile["version"],
         "配置哈希": profile["sha256"], "评估日期": as_of,
     }
-    for i, x, head, bench, pts in zip(ids, ind, _indicator_heads("", ids=ids),
-                                      _indicator_heads("基准值", ids=ids),
-                                      _indicator_heads("得分", "分", ids=ids)):
+    for i, head, bench, pts in layout.indicator_columns:
+        x = inds.get(i) or {}
         values[head], values[bench], values[pts] = \
             x.get("value"), x.get("benchmark"), _points(x.get("points"))
     return [values[h] for h in layout.headers]
