@@ -38,6 +38,14 @@ class WorkerDied(RuntimeError):
           "请关闭其他程序后重试")
     en = "a worker process ended abruptly; nothing was written"
 
+    def __init__(self, zh: str | None = None, en: str | None = None):
+        """``zh`` / ``en`` say what was written anyway, where that is not nothing."""
+        super().__init__()
+        if zh is not None:
+            self.zh = zh
+        if en is not None:
+            self.en = en
+
     def __str__(self) -> str:
         return f"{self.zh} / {self.en}"
 

@@ -6,13 +6,16 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from desktop.cli import main
+from desktop.reports import batch as batch_module
 from desktop.reports.batch import Job, file_name, render_batch
 from desktop.reports.firm import write_firm_report
 from desktop.reports.summary import ParkSummary, write_park_summary
 from forms.store import Store
+from forms.workers import WorkerDied
 from rules.assess import assess, assess_population
 from rules.profile import load
 from rules.record import make_record
@@ -136,3 +139,31 @@ def test_characters_the_font_lacks_are_shown_by_code_and_said(tmp_path: Path) ->
     write_firm_report(assess(_record({"base": "bench22"}, {}, "91350100M000100Y43"), PROFILE,
                              AS_OF), tmp_path / "plain.pdf")
     assert glyph_warning() == ""  # per document
+
+
+def _dying_render(jobs: list[Job]) -> list[tuple[str, str]]:
+    """A PDF worker killed (out of memory) when it reaches 企业4."""
+    import os
+
+    if any(j.values["name"] == "企业4" for j in jobs):
+        os._exit(9)
+    return _RENDER(jobs)
+
+
+_RENDER = batch_module._render
+
+
+def test_a_pdf_worker_that_dies_is_said_with_what_was_written(tmp_path: Path,
+                                                              monkeypatch) -> None:
+    """Not a BrokenProcessPool traceback: the reports written before are counted (each is
+    whole, on disk) and the rest said not written."""
+    monkeypatch.setattr(batch_module, "_render", _dying_render)  # forked workers inherit it
+    recs = [firm(credit_code=credit_code(i), name=f"企业{i}") for i in range(6)]
+    jobs = [Job(r.values, tuple(p.values for p in r.projects), None) for r in recs]
+    with pytest.raises(WorkerDied) as err:
+        render_batch(jobs, tmp_path / "pdf", PROFILE.ref, AS_OF, processes=1, chunk=1,
+                     start_method="fork")
+    assert err.value.zh == ("后台生成 PDF 的进程意外退出（可能是内存不足或被系统结束）：已生成 4 份报告（完整的），"
+                            "其余 2 份未生成。请关闭其他程序后重试")
+    assert sorted(p.name for p in (tmp_path / "pdf").iterdir()) == \
+        sorted(file_name(credit_code(i), 2024) for i in range(4))

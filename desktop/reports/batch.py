@@ -9,13 +9,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from forms.workers import worker_signals
+from forms.workers import WorkerDied, held_signals, pool
 from rules.assessments.mujun import CohortStats, Manual
 
 
@@ -38,7 +39,6 @@ _STATE: dict[str, Any] = {}
 def _init(profile_ref: str, as_of: date, out_dir: str) -> None:
     from rules.profile import load
 
-    worker_signals()
     _STATE.update(profile=load(profile_ref), as_of=as_of, out=Path(out_dir))
 
 
@@ -83,15 +83,16 @@ def render_batch(jobs: Iterable[Job], out_dir: Path, profile_ref: str, as_of: da
     done: list[Path] = []
     handled = 0
     workers = max(1, min(processes or os.cpu_count() or 1, len(chunks) or 1))
-    context = multiprocessing.get_context(start_method) if start_method else None
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
-                             initargs=(profile_ref, as_of, str(out_dir))) as pool:
+    # set up as every pool is (forms.workers.pool): dies with this process, none outlives it
+    with pool(workers, _init, profile_ref, as_of, str(out_dir),
+              method=start_method or multiprocessing.get_start_method()) as ex:
         queue = iter(chunks)
         running: set[Future] = set()
 
         def top_up() -> None:  # a bounded number in flight, so that cancel is quick
             while len(running) < workers * 2 and (c := next(queue, None)) is not None:
-                running.add(pool.submit(_render, c))
+                with held_signals():  # a worker may start: Ctrl-C waits until it has its data
+                    running.add(ex.submit(_render, c))
 
         def take(f: Future) -> None:
             nonlocal handled
@@ -104,11 +105,24 @@ def render_batch(jobs: Iterable[Job], out_dir: Path, profile_ref: str, as_of: da
                     errors.append(why)
                 handled += 1
 
+        def died() -> WorkerDied:
+            """What a worker's death leaves: the reports taken so far, each whole."""
+            rest = len(jobs) - len(done)
+            return WorkerDied(
+                f"后台生成 PDF 的进程意外退出（可能是内存不足或被系统结束）：已生成 {len(done)} 份报告"
+                f"（完整的），其余 {rest} 份未生成。请关闭其他程序后重试",
+                f"a PDF worker ended abruptly; {len(done)} whole reports were written, "
+                f"{rest} were not")
+
         top_up()
         while running:
             finished, running = wait(running, return_when=FIRST_COMPLETED)
+            broken = [f for f in finished if isinstance(f.exception(), BrokenProcessPool)]
             for f in finished:
-                take(f)
+                if f not in broken:  # chunks done before a worker died are counted first
+                    take(f)
+            if broken:
+                raise died() from broken[0].exception()
             if progress:
                 progress(handled, len(jobs))
             if cancelled and cancelled():
