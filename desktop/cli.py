@@ -256,9 +256,7 @@ def _assess(args: argparse.Namespace) -> int:
         c = outcome.committed
         print(f"已存入数据库（第 {c.batch_id} 批）：新增 {c.inserted}，更新 {c.replaced}（旧值已存入历史）",
               file=sys.stderr)
-    classes = "，".join(f"{k} 类 {v}" for k, v in sorted(outcome.classes.items()))
-    print(f"评估 {outcome.assessed} 家（排名范围 {outcome.population} 家）" +
-          (f"：{classes}" if classes else ""), file=sys.stderr)
+    print(outcome.counts(), file=sys.stderr)
     for note, n in outcome.notes.items():
         print(f"注意：{note}（{n} 家）", file=sys.stderr)
     for path in outcome.written:

@@ -195,7 +195,11 @@ def show_error(parent: QWidget, title: str, text: str, details: str = "") -> QMe
 
 
 class ProgressPanel(QWidget):
-    """A page's progress line: stage text, bar and 取消; runs one operation at a time."""
+    """A page's progress line: stage text, bar and 取消; runs one operation at a time.
+    ``changed`` is emitted when an operation starts and when it ends (a page disables what
+    would start another one)."""
+
+    changed = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -219,7 +223,9 @@ class ProgressPanel(QWidget):
     def run(self, fn: Callable[[Progress], Any], title: str,
             on_success: Callable[[Any], None] | None = None,
             on_failure: Callable[[BaseException], None] | None = None,
-            on_finished: Callable[[Operation], None] | None = None) -> Operation:
+            on_finished: Callable[[Operation], None] | None = None,
+            cancelled: str | None = None) -> Operation:
+        """``cancelled`` is what the line says after a cancel (by default: nothing kept)."""
         op = Operation(self.parent() or self, fn, title, on_success, on_failure, self._progress)
         self.op = op
         self.label.setText(f"{title}……")
@@ -229,7 +235,7 @@ class ProgressPanel(QWidget):
 
         def finished() -> None:
             if self.op is op and op.cancelled:  # said, not just gone: nothing was kept
-                self.label.setText(f"已取消“{title}”：数据库保持原样，未写出不完整的文件。")
+                self.label.setText(cancelled or f"已取消“{title}”：数据库保持原样，未写出不完整的文件。")
                 self.bar.setRange(0, 1)
                 self.bar.setValue(0)
                 self.cancel_button.setEnabled(False)
@@ -237,9 +243,11 @@ class ProgressPanel(QWidget):
                 self.setVisible(False)
             if on_finished:
                 on_finished(op)
+            self.changed.emit()
 
         op.finished.connect(finished)
         op.start()
+        self.changed.emit()
         return op
 
     def cancel(self) -> None:

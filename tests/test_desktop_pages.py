@@ -303,6 +303,7 @@ def test_a_bad_file_and_cancel_are_reported(window: MainWindow, tmp_path: Path, 
     page.progress.cancel()
     wait_idle(qtbot, page)
     assert op.cancelled and page.summary.text() == "已取消。" and page.imported is None
+    assert page.progress.label.text() == "已取消“检查表格”。"  # a check writes nothing
 
 
 def test_a_cancelled_commit_leaves_the_store_as_it_was(window: MainWindow, tmp_path: Path,
@@ -311,14 +312,25 @@ def test_a_cancelled_commit_leaves_the_store_as_it_was(window: MainWindow, tmp_p
     page.open_file(park(tmp_path / "park.xlsx", 1500))
     wait_idle(qtbot, page)
     assert page.imported is not None and window.ctx.store.count() == 0
+    checked = page.summary.text()
+    assert checked.startswith("检查完成（尚未导入）。企业 1500 行")
     qtbot.mouseClick(page.buttons["commit"], Qt.MouseButton.LeftButton)
     op = page.progress.op
+    # while it runs: says so, and nothing that would start another operation is enabled
+    assert page.summary.text().startswith("正在导入 1,500 家企业的数据并评估；完成前数据库保持原样。\n检查结果：企业 1500 行")
+    assert not any(b.isEnabled() for b in (*page.buttons.values(), page.choose_button,
+                                           page.template_button, page.remap_button))
+    assert page.open_file(tmp_path / "park.xlsx") is None and page.progress.op is op
     page.progress.cancel()  # the records, their history and results are one transaction
     wait_idle(qtbot, page)
     assert op.cancelled and page.outcome is None
     store = window.ctx.store
     assert store.count() == 0 and store.batches() == [] and store.results(2024, "huangyan-2022") == []
     assert not page.progress.isHidden() and "数据库保持原样" in page.progress.label.text()
+    # the check still holds, and the commit can be pressed again
+    assert page.summary.text() == ("已取消导入：数据库保持原样，可再次点“导入有效数据并评估”。\n检查结果："
+                                   + checked.removeprefix("检查完成（尚未导入）。"))
+    assert page.buttons["commit"].isEnabled() and page.choose_button.isEnabled()
 
 
 # ---------------------------------------------------------------------------- 结果一览

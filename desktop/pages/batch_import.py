@@ -49,6 +49,7 @@ SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".txt")
 FILTER = ("表格文件 (" + " ".join(f"*{s}" for s in SUFFIXES) + ");;所有文件 (*)")
 REMEMBERED = "已按上次为此表头保存的列对应读取（可调整）"
 CHOSEN = "已按您指定的列对应读取（可在“调整列对应……”中修改或忘记）"
+COMMIT = "导入并评估"  # the commit's operation title
 Mapping = dict[str, dict[int, "str | None"]]
 
 
@@ -85,6 +86,7 @@ class ImportPage(QWidget):
         self.path: Path | None = None
         self.imported: ImportResult | None = None
         self.outcome: Outcome | None = None
+        self.checked_text = ""  # the last check's summary, shown again under its commit
         self.then_show: str | None = None  # the page to show once an automatic commit is done
         # the user's column choices for this file (sheet → column → field id or None), and
         # the sheets whose choices came from the ones remembered for their header layout
@@ -109,15 +111,16 @@ class ImportPage(QWidget):
                                  "或点“选择文件”。"
                                  "表头可在前 15 行内，列的顺序和单位写法不限。")
         self.file_label.setWordWrap(True)
-        choose = QPushButton("选择文件……")
-        choose.clicked.connect(self.choose)
-        template = QPushButton("下载导入模板……")
-        template.clicked.connect(self.save_template)
+        self.choose_button = QPushButton("选择文件……")
+        self.choose_button.clicked.connect(self.choose)
+        self.template_button = QPushButton("下载导入模板……")
+        self.template_button.clicked.connect(self.save_template)
         dl.addWidget(self.file_label, 1)
-        dl.addWidget(choose)
-        dl.addWidget(template)
+        dl.addWidget(self.choose_button)
+        dl.addWidget(self.template_button)
         lay.addWidget(drop)
         self.progress = ProgressPanel(self)
+        self.progress.changed.connect(self._update_buttons)  # nothing starts while one runs
         lay.addWidget(self.progress)
         self.written = OutcomeLine(self)  # what an export or the PDF batch wrote
         lay.addWidget(self.written)
@@ -230,7 +233,9 @@ class ImportPage(QWidget):
     def open_file(self, path: Path, then_show: str | None = None) -> Operation | None:
         """Start the dry run of ``path`` in the background; with ``then_show``, commit what is
         valid right after it and then show that page."""
-        if self.progress.busy:
+        if self.progress.busy:  # a file dropped while one runs: said, not dropped silently
+            self.ctx.status.emit(f"未打开“{path.name}”：请等“{self.progress.op.title}”完成"  # type: ignore[union-attr]
+                                 "或取消后再打开")
             return None
         self.then_show = then_show
         self.path = path
@@ -277,7 +282,7 @@ class ImportPage(QWidget):
             return imp, names, _lists(imp, names)
 
         op = self.progress.run(work, "检查表格", on_success=self._checked,
-                               on_finished=self._finished)
+                               on_finished=self._finished, cancelled="已取消“检查表格”。")
         self._update_buttons()
         return op
 
@@ -303,6 +308,9 @@ class ImportPage(QWidget):
             self._fallback = None
             why = "已取消" if op.cancelled else f"无法按新的设置读取：{user_message(op.error)}"
             self.summary.setText(f"{why}\n仍显示之前的检查结果。{imp.summary()}。")
+        elif op.cancelled and op.title == COMMIT and self.imported is not None:
+            self.summary.setText("已取消导入：数据库保持原样，可再次点“导入有效数据并评估”。\n"
+                                 f"检查结果：{self.checked_text}")
         elif op.cancelled:
             self.summary.setText("已取消。")
         elif op.error is not None:
@@ -409,8 +417,9 @@ class ImportPage(QWidget):
         plan = "、".join(([f"新增 {new} 家"] if new else [])
                         + ([f"更新 {updated} 家（已有数据将存入历史，可撤销）"] if updated else []))
         plan = f"\n导入后将{plan}，名单见“将导入的企业”。" if plan else ""
-        self.summary.setText(f"检查完成（尚未导入）。{imp.summary()}。{plan}\n{verdict}"
+        self.checked_text = (f"{imp.summary()}。{plan}\n{verdict}"
                              + "".join(f"\n{b}" for b in banner))
+        self.summary.setText(f"检查完成（尚未导入）。{self.checked_text}")
         self._tab_titles(imp)
         self.tabs.setCurrentIndex(1 if imp.invalid and not imp.column_problems
                                   else 0 if imp.column_problems else 2)
@@ -504,7 +513,9 @@ class ImportPage(QWidget):
                 except pipeline.RenameConflict as e:  # a question for the user, not a failure
                     return e
 
-        op = self.progress.run(work, "导入并评估", on_success=self._committed,
+        self.summary.setText(f"正在导入 {len(imp.valid):,} 家企业的数据并评估；完成前数据库保持原样。\n"
+                             f"检查结果：{self.checked_text}")
+        op = self.progress.run(work, COMMIT, on_success=self._committed,
                                on_finished=self._finished)
         self._update_buttons()
         return op
@@ -515,11 +526,9 @@ class ImportPage(QWidget):
             return
         self.outcome = outcome
         c = outcome.committed
-        classes = "，".join(f"{k} 类 {v} 家" for k, v in sorted(outcome.classes.items()))
         self.summary.setText(
             f"已导入数据库（第 {c.batch_id} 批）：新增 {c.inserted} 家，更新 {c.replaced} 家（旧值已存入历史），"
-            f"项目 {c.projects} 个。评估 {outcome.assessed} 家，排名范围 {outcome.population} 家"
-            + (f"：{classes}" if classes else "") + "。"
+            f"项目 {c.projects} 个。{outcome.counts()}。"
             + "".join(f"\n注意：{note}（{n} 家）" for note, n in outcome.notes.items()) if c else "")
         self._tab_titles(self.imported)
         self.ctx.data_changed.emit()
@@ -796,17 +805,21 @@ class ImportPage(QWidget):
         self._tab_titles(self.imported)
 
     def _update_buttons(self) -> None:
+        """While an operation runs, nothing that would start another one is enabled (its
+        progress line and 取消 belong to the one running)."""
         b = self.buttons
-        busy = self.progress.busy
-        self.remap_button.setEnabled(not busy and self.imported is not None
+        idle = not self.progress.busy
+        self.choose_button.setEnabled(idle)
+        self.template_button.setEnabled(idle)
+        self.remap_button.setEnabled(idle and self.imported is not None
                                      and any(s.kind for s in self.imported.sheets))
-        self.hidden_box.setEnabled(not busy)
-        b["commit"].setEnabled(self.imported is not None and self.outcome is None
+        self.hidden_box.setEnabled(idle)
+        b["commit"].setEnabled(idle and self.imported is not None and self.outcome is None
                                and bool(self.imported.valid))
-        b["errors"].setEnabled(self.imported is not None and bool(self.imported.invalid))
+        b["errors"].setEnabled(idle and self.imported is not None and bool(self.imported.invalid))
         for k in ("results", "pdfs", "undo"):
-            b[k].setEnabled(self.outcome is not None)
-        b["batch_results"].setEnabled(self.outcome is not None
+            b[k].setEnabled(idle and self.outcome is not None)
+        b["batch_results"].setEnabled(idle and self.outcome is not None
                                       and self.outcome.committed is not None)
 
 
