@@ -307,6 +307,38 @@ def test_streamed_rows_keep_their_own_values_and_styles(tmp_path: Path) -> None:
         assert note.alignment.wrap_text
 
 
+def test_the_fast_row_builder_writes_what_openpyxl_writes(tmp_path: Path, monkeypatch) -> None:
+    """``export.fast_rows`` replaces openpyxl's row builder for speed: the sheet written is
+    byte for byte the one openpyxl's own builder writes (dates, booleans, formula-like text,
+    blanks, styled and class cells, rows held back and streamed)."""
+    import zipfile
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    from forms.excel import export
+
+    rows = [[f"9133{i:014d}", i * 1.25 if i % 4 else None, i % 2 == 0, "ABCD"[i % 4],
+             date(2024, 1, 1 + i % 28), datetime(2024, 5, 1, 8, i % 60),
+             "=1+1" if i == 9 else f"说明 {i}", i] for i in range(40)]
+
+    def write(path: Path) -> bytes:
+        wb = Workbook(write_only=True)
+        t = Table(wb, "t", ["代码", "金额（万元）", "是否", "分类", "日期", "时间", "说明", "序号"],
+                  formats={1: MONEY}, text=[0], class_col=3, wrap=[6], center=[7], sample=5)
+        for r in rows:
+            t.append(list(r))
+        t.close()
+        wb.save(path)
+        with zipfile.ZipFile(path) as z:
+            return z.read("xl/worksheets/sheet1.xml")
+
+    fast = write(tmp_path / "fast.xlsx")
+    monkeypatch.setattr(export, "fast_rows", lambda ws: ws)
+    assert fast == write(tmp_path / "openpyxl.xlsx")
+    assert b"=1+1" in fast and b'<f>' not in fast
+
+
 def test_stored_results_workbook_cites_the_profile_it_is_given(tmp_path: Path) -> None:
     """The desktop's path (results read back from the store): same sheet, same 说明."""
     from forms.excel.export import write_stored_results

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Any
 from unicodedata import east_asian_width
 
+import openpyxl
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -121,6 +122,37 @@ def cell(ws: WriteOnlyWorksheet, value: Any, **style: Any) -> Any:
     for k, v in style.items():
         setattr(c, k, v)
     return c
+
+
+def _values_to_row(ws: WriteOnlyWorksheet, values: Iterable[Any], row_idx: int
+                   ) -> Iterator[Cell]:
+    """openpyxl 3.1's ``WriteOnlyWorksheet._values_to_row`` with one change: a value that is
+    already a cell is taken as it is. openpyxl finds that out by trying to bind the cell as a
+    value, which raises (and formats the cell's repr) once per styled cell: 15 % of a results
+    export, whose rows are two-thirds styled cells. The output is the same (tested)."""
+    cell = WriteOnlyCell(ws)
+    for col_idx, value in enumerate(values, 1):
+        if value is None:
+            continue
+        if isinstance(value, Cell):
+            value.column, value.row = col_idx, row_idx
+            if value.hyperlink is not None:
+                value.hyperlink.ref = value.coordinate
+            yield value
+            continue
+        cell.value = value
+        cell.column, cell.row = col_idx, row_idx
+        yield cell
+        if cell.has_style or cell.hyperlink:  # a date's number format was set on it
+            cell = WriteOnlyCell(ws)
+
+
+def fast_rows(ws: WriteOnlyWorksheet) -> WriteOnlyWorksheet:
+    """``ws`` builds its rows with ``_values_to_row``, on the openpyxl version whose builder
+    that repeats (3.1); on any other, openpyxl's own builder stays (slower, the same cells)."""
+    if openpyxl.__version__.startswith("3.1."):
+        ws._values_to_row = partial(_values_to_row, ws)  # type: ignore[method-assign]
+    return ws
 
 
 def _row(ws: WriteOnlyWorksheet, values: Sequence[Any]) -> list[Any]:
@@ -283,7 +315,7 @@ class Table:
                  heading: str | None = None, printed: tuple[int, int] | None = None,
                  least: Mapping[int, float] | None = None, center: Iterable[int] = (),
                  sample: int = SAMPLE_ROWS):
-        self.ws = wb.create_sheet(_sheet_title(wb, title))
+        self.ws = fast_rows(wb.create_sheet(_sheet_title(wb, title)))
         self.heading, self.printed, self.least = heading or title, printed, dict(least or {})
         self.title, self.headers = title, ["" if h is None else str(h) for h in headers]
         self.above, self.freeze, self.landscape = list(above), freeze, landscape
