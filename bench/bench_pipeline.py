@@ -105,7 +105,7 @@ def main(n: int) -> None:
         if proc.returncode != 0:
             raise SystemExit(proc.stderr)
         summary = [ln.strip() for ln in proc.stderr.splitlines() if ln.strip().startswith("企业")
-                   or (ln.startswith("评估 ") and "家" in ln)]
+                   or (ln.startswith("评估") and "家" in ln)]
         print(f"full assess: {assess_s:.1f} s, peak {peak_mb:.0f} MB", file=sys.stderr)
 
         profile = load("huangyan-2022")

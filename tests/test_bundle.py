@@ -88,6 +88,35 @@ def test_frozen_pdf_workers_start_by_spawn(bundle: Path, tmp_path: Path) -> None
     assert "亩均效益" in PdfReader(pdfs[0]).pages[0].extract_text()
 
 
+def test_frozen_assessment_across_workers_gives_the_same_results(bundle: Path,
+                                                                  tmp_path: Path) -> None:
+    """A park big enough to be assessed across worker processes (forms.assess_pool, from
+    MIN_FIRMS firms; workers spawned by re-running the frozen program) gives the results the
+    unfrozen program gives, and leaves no worker behind."""
+    from forms.assess_pool import MIN_FIRMS
+
+    sheet = park(tmp_path / "park.xlsx", MIN_FIRMS + 200)
+    frozen, plain = tmp_path / "frozen.json", tmp_path / "plain.json"
+    r = run(bundle, "mujun-cli", "assess", str(sheet), "--no-store", "--json", str(frozen),
+            "--as-of", "2026-11-22", data=tmp_path / "data")
+    assert r.returncode == 0, r.stderr[-2000:]
+    r = subprocess.run([os.sys.executable, "-m", "desktop.cli", "assess", str(sheet), "--no-store",
+                        "--json", str(plain), "--as-of", "2026-11-22"], cwd=ROOT,
+                       capture_output=True, text=True, check=False, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert frozen.read_bytes() == plain.read_bytes()
+    assert len(json.loads(frozen.read_text(encoding="utf-8"))["enterprises"]) == MIN_FIRMS + 200
+    if Path("/proc").is_dir():  # Linux: no process of the bundle's is still running
+        left = []
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and str(bundle).encode() in (proc / "cmdline").read_bytes():
+                    left.append(proc.name)
+            except OSError:  # ended since it was listed: not left behind
+                continue
+        assert left == [], left
+
+
 def test_frozen_window_opens_on_the_welcome_page(bundle: Path, tmp_path: Path) -> None:
     shot = tmp_path / "welcome.png"
     r = run(bundle, "mujun", "gui", "--screenshot", str(shot), data=tmp_path / "空的 数据",
