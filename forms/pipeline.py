@@ -54,15 +54,15 @@ class Outcome:
         The classes are the whole ranking's (stored firms of the same years included), so
         when that is more than the file's firms the sentence says so; firms without a class
         (not scored: 不分类, 缓评, data missing) are counted too, never left out of the sum."""
-        classes = [f"{k} 类 {v:,} 家" for k, v in sorted(self.classes.items())]
+        classes = [f"{k} 类 {v} 家" for k, v in sorted(self.classes.items())]
         unclassified = self.population - sum(self.classes.values())
         if unclassified:
-            classes.append(f"未分类 {unclassified:,} 家")
+            classes.append(f"未分类 {unclassified} 家")
         if self.population == self.assessed:
-            head = f"评估 {self.assessed:,} 家"
+            head = f"评估 {self.assessed} 家"
         else:
-            head = (f"评估本文件 {self.assessed:,} 家；与数据库中同年度的企业一起排名，"
-                    f"共 {self.population:,} 家")
+            head = (f"评估本文件 {self.assessed} 家；与数据库中同年度的企业一起排名，"
+                    f"共 {self.population} 家")
         return head + (f"：{'，'.join(classes)}" if classes else "")
 
 

@@ -43,6 +43,10 @@ from rules.catalogue import ENTERPRISE_FIELDS, PROJECT_FIELDS, Field, Kind
 from rules.record import Record, make_record
 
 SCHEMA_VERSION = 4
+# commit_import's progress stages: the records are written inside the caller's transaction,
+# which is saved only when the assessment after it is done (never "saved" before that)
+WRITING = "写入数据库（评估完成后才保存）"
+WRITTEN = "记录已写入（评估完成后才保存）"
 # batch kinds, and the two ranking pools
 IMPORT, SAMPLE, FORM = "import", "sample", "form"
 REAL = "real"
@@ -619,7 +623,7 @@ class Store:
                              ((r.credit_code, r.year) for r in records))
             replaced = self._keep_history(batch, now)
             if progress:
-                progress(0, len(records), "写入数据库")
+                progress(0, len(records), WRITING)
             conn.execute("delete from projects where (credit_code, year) in "
                          "(select credit_code, year from incoming)")
             conn.executemany(
@@ -627,7 +631,7 @@ class Store:
                 f"values ({', '.join('?' * len(rec_cols))})",
                 ((r.credit_code, r.year, *_columns(r), batch, now) for r in records))
             if progress:
-                progress(len(records) // 2, len(records), "写入数据库")
+                progress(len(records) // 2, len(records), WRITING)
             rows = []
             for r in records:
                 for p in r.projects:
@@ -648,7 +652,7 @@ class Store:
                  for r in latest.values()))
             conn.execute("drop table incoming")
         if progress:
-            progress(len(records), len(records), "已写入数据库")
+            progress(len(records), len(records), WRITTEN)
         return CommitSummary(batch, len(records) - replaced, replaced, n_proj)
 
     def _keep_history(self, batch: int, now: str) -> int:

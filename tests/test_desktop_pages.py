@@ -317,7 +317,7 @@ def test_a_cancelled_commit_leaves_the_store_as_it_was(window: MainWindow, tmp_p
     qtbot.mouseClick(page.buttons["commit"], Qt.MouseButton.LeftButton)
     op = page.progress.op
     # while it runs: says so, and nothing that would start another operation is enabled
-    assert page.summary.text().startswith("正在导入 1,500 家企业的数据并评估；完成前数据库保持原样。\n检查结果：企业 1500 行")
+    assert page.summary.text().startswith("正在导入 1500 家企业的数据并评估；完成前数据库保持原样。\n检查结果：企业 1500 行")
     assert not any(b.isEnabled() for b in (*page.buttons.values(), page.choose_button,
                                            page.template_button, page.remap_button))
     assert page.open_file(tmp_path / "park.xlsx") is None and page.progress.op is op

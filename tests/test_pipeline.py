@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -155,3 +156,26 @@ def test_records_from_json_round_trip_through_the_store(tmp_path: Path) -> None:
     s.commit_import([r], "x", "x", 0)
     back = s.record(credit_code(1), 2024)
     assert back.values == r.values
+
+
+def test_the_counts_say_whose_classes_they_are(tmp_path: Path) -> None:
+    """A file ranked alone: 评估 N 家 and its classes; a second file of the same year is ranked
+    with the stored firms, so its sentence says the classes are the whole ranking's. Either
+    way the classes and 未分类 add up to the firms ranked (none left out of the sum)."""
+    store = Store(tmp_path / "m.sqlite3")
+    try:
+        first = pipeline.run(park(tmp_path / "a.xlsx", 40), PROFILE, date(2026, 11, 22),
+                             store=store)
+        sentence = first.counts()
+        assert sentence.startswith("评估 40 家：") and "本文件" not in sentence
+        second = pipeline.run(park(tmp_path / "b.xlsx", 12, first=900, seed=3), PROFILE,
+                              date(2026, 11, 22), store=store)
+    finally:
+        store.close()
+    sentence = second.counts()
+    assert sentence.startswith("评估本文件 12 家；与数据库中同年度的企业一起排名，共 52 家：")
+    counted = [int(n) for n in re.findall(r"(\d+) 家", sentence.split("：", 1)[1])]
+    assert sum(counted) == 52 == second.population
+    # a firm without a class is counted in words, not dropped from the sum
+    second.classes = {"A": 10, "B": 30}
+    assert second.counts().endswith("：A 类 10 家，B 类 30 家，未分类 12 家")

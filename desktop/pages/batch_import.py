@@ -513,7 +513,7 @@ class ImportPage(QWidget):
                 except pipeline.RenameConflict as e:  # a question for the user, not a failure
                     return e
 
-        self.summary.setText(f"正在导入 {len(imp.valid):,} 家企业的数据并评估；完成前数据库保持原样。\n"
+        self.summary.setText(f"正在导入 {len(imp.valid)} 家企业的数据并评估；完成前数据库保持原样。\n"
                              f"检查结果：{self.checked_text}")
         op = self.progress.run(work, COMMIT, on_success=self._committed,
                                on_finished=self._finished)
@@ -527,7 +527,8 @@ class ImportPage(QWidget):
         self.outcome = outcome
         c = outcome.committed
         self.summary.setText(
-            f"已导入数据库（第 {c.batch_id} 批）：新增 {c.inserted} 家，更新 {c.replaced} 家（旧值已存入历史），"
+            f"已导入数据库（第 {c.batch_id} 批）：新增 {c.inserted} 家，更新 {c.replaced} 家"
+            f"{'（旧值已存入历史）' if c.replaced else ''}，"
             f"项目 {c.projects} 个。{outcome.counts()}。"
             + "".join(f"\n注意：{note}（{n} 家）" for note, n in outcome.notes.items()) if c else "")
         self._tab_titles(self.imported)
