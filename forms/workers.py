@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-# spawn, on every system: each worker starts afresh and imports the rules (≈ 0.5 s), as
+# spawn, on every system: each worker starts afresh and imports the rules (≈ 0.2 s), as
 # Windows must. Forked from a parent that holds a park's rows, two workers and the parent
 # copied the pages each touched (1.4 GB at 100,000 firms); forked from a fork server, they
 # outlived a killed parent. A spawned worker is this process's child, so it dies with it.

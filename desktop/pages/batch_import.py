@@ -281,10 +281,8 @@ class ImportPage(QWidget):
             # the lists the window shows are built here, not in the window's thread
             return imp, names, _lists(imp, names)
 
-        op = self.progress.run(work, "检查表格", on_success=self._checked,
-                               on_finished=self._finished, cancelled="已取消“检查表格”。")
-        self._update_buttons()
-        return op
+        return self.progress.run(work, "检查表格", on_success=self._checked,
+                                 on_finished=self._finished, cancelled="已取消“检查表格”。")
 
     def _recheck(self, message: str) -> Operation | None:
         """Check the same file again (new column choices, hidden sheets); if that fails or is
@@ -315,7 +313,6 @@ class ImportPage(QWidget):
             self.summary.setText("已取消。")
         elif op.error is not None:
             self.summary.setText(f"无法导入：{user_message(op.error)}")
-        self._update_buttons()
 
     def _checked(self, got: tuple[ImportResult, dict[tuple[str, int], str], _Lists]) -> None:
         imp, self.stored, lists = got
@@ -515,10 +512,8 @@ class ImportPage(QWidget):
 
         self.summary.setText(f"正在导入 {len(imp.valid)} 家企业的数据并评估；完成前数据库保持原样。\n"
                              f"检查结果：{self.checked_text}")
-        op = self.progress.run(work, COMMIT, on_success=self._committed,
-                               on_finished=self._finished)
-        self._update_buttons()
-        return op
+        return self.progress.run(work, COMMIT, on_success=self._committed,
+                                 on_finished=self._finished)
 
     def _committed(self, outcome: Outcome | RenameConflict) -> None:
         if isinstance(outcome, RenameConflict):
