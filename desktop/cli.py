@@ -180,7 +180,7 @@ class _Progress:
 
 
 def _assess(args: argparse.Namespace) -> int:
-    from forms import pipeline
+    from forms import collector, pipeline
     from forms.excel.reader import FileError
     from forms.store import StoreError
     from forms.workers import WorkerDied
@@ -201,11 +201,12 @@ def _assess(args: argparse.Namespace) -> int:
     try:
         if not args.no_store:
             store = _open_store(args)
-        outcome = pipeline.run(args.input, profile, as_of, store=store,
-                               json_out=args.json, xlsx_out=args.xlsx, errors_out=args.errors_xlsx,
-                               progress=progress, on_result=summary.add if summary else None,
-                               accept_renames=args.accept_renames,
-                               include_hidden_sheets=args.include_hidden_sheets)
+        with collector.paused():  # full collections would walk every row again and again
+            outcome = pipeline.run(args.input, profile, as_of, store=store, json_out=args.json,
+                                   xlsx_out=args.xlsx, errors_out=args.errors_xlsx,
+                                   progress=progress, on_result=summary.add if summary else None,
+                                   accept_renames=args.accept_renames,
+                                   include_hidden_sheets=args.include_hidden_sheets)
         if summary is not None:
             from desktop.reports.layout import ReportError
             from desktop.reports.summary import write_park_summary

@@ -10,17 +10,17 @@ so work stops at a point the function chose (a database transaction rolls back).
 from __future__ import annotations
 
 import errno
-import gc
 import logging
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton, QWidget
+
+from forms import collector
 
 log = logging.getLogger("mujun.operations")
 
@@ -67,31 +67,6 @@ def user_message(exc: BaseException) -> str:
     from desktop.logs import log_path
 
     return f"出现意外错误（{type(exc).__name__}）：{exc}\n详细信息已写入日志：{log_path()}"
-
-
-_paused = 0
-_paused_lock = threading.Lock()
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic collector pauses while background work runs, and what the work left
-    alive is frozen out of later collections. Otherwise a full collection over a park's rows
-    (≈ 150 ms at 20,000 firms, holding the GIL) freezes the window every few thousand firms
-    (bench/RESULTS.md). Refcounting still frees everything; the data built here is acyclic."""
-    global _paused
-    with _paused_lock:
-        _paused += 1
-        if _paused == 1:
-            gc.disable()
-    try:
-        yield
-    finally:
-        with _paused_lock:
-            _paused -= 1
-            if _paused == 0:
-                gc.freeze()
-                gc.enable()
 
 
 class _Bridge(QObject):
@@ -144,7 +119,7 @@ class Operation(QObject):
 
     def _work(self) -> None:
         try:
-            with _collector_paused():
+            with collector.paused():  # no freeze of the window by a full collection
                 result = self.fn(self._report)
         except BaseException as e:  # noqa: BLE001 — reported in the UI thread, never swallowed
             if not isinstance(e, Cancelled):

@@ -60,9 +60,9 @@ def normalise_text(value: str) -> str:
 def drop_controls(text: str, notes: Notes | None) -> str:
     """``text`` without control characters, saying which were removed (they never reach a
     workbook or a PDF, and are not dropped silently)."""
-    found = sorted(set(_CONTROL.findall(text)))
-    if not found:
+    if _CONTROL.search(text) is None:  # nearly every cell
         return text
+    found = sorted(set(_CONTROL.findall(text)))
     if notes is not None:
         notes.append("删除了控制字符 " + "、".join(f"U+{ord(c):04X}" for c in found))
     return _CONTROL.sub("", text)
@@ -135,9 +135,14 @@ def parse_cell(value: Any, field: Field, notes: Notes | None = None) -> Any:
     appended to ``notes``."""
     k = field.kind
     if k is Kind.NUMBER and type(value) is float:  # a plain number cell, the common case
-        if not math.isfinite(value):
-            raise CellError("不是有限数字")
-        return _bounds(_in_range(value), field)
+        if not -MAX_NUMBER <= value <= MAX_NUMBER:  # also NaN and ±inf
+            if not math.isfinite(value):
+                raise CellError("不是有限数字")
+            _in_range(value)
+        lo, hi = field.minimum, field.maximum
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            return _bounds(value, field)  # raises, unless a negative the field allows
+        return value
     if isinstance(value, str):  # before any trimming: str.strip() drops U+001C–U+001F silently
         value = drop_controls(value, notes)
     if k is Kind.INT and field.id.endswith("year") and not is_blank(value):

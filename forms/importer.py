@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, partial
 from itertools import chain, islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Self
 
@@ -309,6 +310,13 @@ def _row_jobs(sheet: Sheet, header: Header, info: SheetInfo, head: list[list[Any
                                            for c in ys.values()}
     base_conversions = {fid: header.conversions[c] for fid, c in columns.items()
                         if c in header.conversions}
+    fids, gather = tuple(columns), _gatherer(tuple(columns.values()))
+    last_col = max(columns.values(), default=0)
+    # the rows with a cell the reader marked: most rows have none, and are not searched. A
+    # text file's reader marks a row's cells as it reads that row (before it is yielded), only
+    # ever adding to ``sheet.problems``: the keys added since the last row are its last ones.
+    problem_rows: set[int] = set()
+    marked = 0
     rows = chain(head[header.first_data_row:], sheet.rows)
     for r, cells in enumerate(rows, start=header.first_data_row):
         done[0] += 1
@@ -340,14 +348,28 @@ def _row_jobs(sheet: Sheet, header: Header, info: SheetInfo, head: list[list[Any
                                       f"表中“{catalogue[fid].label}”只有 "
                                       f"{'、'.join(map(str, sorted(by_year)))} 年的列，没有数据年度 "
                                       f"{year} 的列：本行不读取这一项")
-        raw = {fid: (cells[c] if c < len(cells) else None) for fid, c in cols.items()}
+        if cols is columns and len(cells) > last_col:  # the common row: one C-level gather
+            raw = dict(zip(fids, gather(cells)))
+        else:
+            raw = {fid: (cells[c] if c < len(cells) else None) for fid, c in cols.items()}
+        if len(sheet.problems) != marked:
+            problem_rows.update(k[0] for k in islice(reversed(sheet.problems),
+                                                     len(sheet.problems) - marked))
+            marked = len(sheet.problems)
         problems = {fid: sheet.problems[(r, c)] for fid, c in cols.items()
-                    if (r, c) in sheet.problems} if sheet.problems else {}
+                    if (r, c) in sheet.problems} if r in problem_rows else {}
         conversions = base_conversions if cols is columns else {
             fid: header.conversions[c] for fid, c in cols.items() if c in header.conversions}
         percent = {fid for fid in percent_fields if fid in cols
                    and (r, cols[fid]) in sheet.percent_cells} if sheet.percent_cells else set()
         yield (r, cells, cols, titles, year_note), (raw, titles, problems, conversions, percent)
+
+
+def _gatherer(idx: tuple[int, ...]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """The cells at ``idx`` of a row, as a tuple (``itemgetter`` gives a bare value for one)."""
+    if len(idx) >= 2:
+        return itemgetter(*idx)
+    return lambda cells: tuple(cells[i] for i in idx)
 
 
 def export_headers(label_row: Sequence[Any], header: Header,

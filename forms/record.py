@@ -76,10 +76,12 @@ def check_values(raw: Mapping[str, Any], catalogue: Mapping[str, Field],
                 said.append("单元格是百分比格式（如显示 12.0%），按百分数读取（×100）")
                 v = shown
             conv = conversions.get(fid)
-            if v is not None and conv is not None and not conv.identity:
+            if conv is not None and conv.identity:
+                conv = None  # the value as read, already within the field's range
+            if v is not None and conv is not None:
                 v = conv.apply(v)
             if v is not None and (conv is not None or fid in percent) and f.is_numeric:
-                _in_range(v, f)
+                _in_range(v, f)  # the range again, on the value converted
         except CellError as e:
             out.errors.append(Issue(fid, col(fid), e.message))
             said.clear()
