@@ -255,8 +255,7 @@ def _assess(args: argparse.Namespace) -> int:
         print(f"  {line}", file=sys.stderr)
     if outcome.committed:
         c = outcome.committed
-        print(f"已存入数据库（第 {c.batch_id} 批）：新增 {c.inserted}，更新 {c.replaced}"
-              + ("（旧值已存入历史）" if c.replaced else ""), file=sys.stderr)
+        print(f"已存入数据库（第 {c.batch_id} 批）：{c.counts()}", file=sys.stderr)
     print(outcome.counts(), file=sys.stderr)
     for note, n in outcome.notes.items():
         print(f"注意：{note}（{n} 家）", file=sys.stderr)

@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton, QWidget
 
 from forms import collector
+from forms.store import SAVING
 
 log = logging.getLogger("mujun.operations")
 
@@ -235,6 +236,8 @@ class ProgressPanel(QWidget):
         if self.op is not None and self.op.cancel_flag.is_set():
             return
         self.label.setText(stage)
+        if stage == SAVING:  # the transaction is being committed: a cancel would not be heard
+            self.cancel_button.setEnabled(False)
         if total:
             self.bar.setRange(0, total)
             self.bar.setValue(min(done, total))

@@ -192,7 +192,7 @@ def run(input_path: Path, profile: Profile, as_of: date, store: Store | None = N
             outcome = _outputs(imp, batch, population, None, profile, as_of, None, json_out,
                                xlsx_out, errors_out, progress, on_result, files, pool)
         else:
-            with store.atomic():
+            with store.atomic(progress):
                 committed = store.commit_import(batch, Path(input_path).name,
                                                 file_sha256(input_path), len(imp.invalid),
                                                 progress, kind=kind)
@@ -375,7 +375,7 @@ def reassess(store: Store, profile: Profile, as_of: date, years: list[int],
     under another profile), each pool ranked on its own (real firms never among sample ones);
     returns the class counts."""
     classes: dict[str, int] = {}
-    with store.atomic():
+    with store.atomic(progress):
         for pool in pools:
             store.clear_cohorts(profile.id, years, pool)  # an emptied pool ranks nobody
             population = list(store.iter_records(years, pool=pool))
@@ -422,7 +422,7 @@ def undo(store: Store, batch: int, profile: Profile, as_of: date,
     """Undo ``batch`` (refused with the reason when a later batch changed its firms) and
     assess the years it touched again, in one transaction; returns (firm-years restored,
     years)."""
-    with store.atomic():
+    with store.atomic(progress):
         years = store.batch_years(batch)
         restored = store.undo_batch(batch)
         reassess(store, profile, as_of, years, progress)
@@ -434,7 +434,7 @@ def remove_sample(store: Store, profile: Profile, as_of: date,
     """Take the sample park out and assess the real firms of the years it touched again (a
     firm-year the sample had replaced comes back), in one transaction; returns (firm-years
     removed, years)."""
-    with store.atomic():
+    with store.atomic(progress):
         removed, years = store.remove_sample()
         if years:
             reassess(store, profile, as_of, years, progress, pools=(REAL,))

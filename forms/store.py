@@ -42,11 +42,13 @@ from rules.assessments.mujun import CohortStats, Entry, Manual, PopBenchmark
 from rules.catalogue import ENTERPRISE_FIELDS, PROJECT_FIELDS, Field, Kind
 from rules.record import Record, make_record
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # commit_import's progress stages: the records are written inside the caller's transaction,
 # which is saved only when the assessment after it is done (never "saved" before that)
 WRITING = "写入数据库（评估完成后才保存）"
 WRITTEN = "记录已写入（评估完成后才保存）"
+# the last stage of a transaction given a progress: past it, a cancel is no longer heard
+SAVING = "正在保存到数据库（不能再取消）"
 # batch kinds, and the two ranking pools
 IMPORT, SAMPLE, FORM = "import", "sample", "form"
 REAL = "real"
@@ -197,16 +199,35 @@ def _carbon_v4(db: sqlite_utils.Database) -> None:
                                  pk=("profile_id", "year", "pool", "division"))
 
 
+def _unchanged_v5(db: sqlite_utils.Database) -> None:
+    """Batches count the firm-years they repeated exactly (``CommitSummary.unchanged``), so
+    that 导入记录 does not call them 更新; older batches did not count them (NULL, shown as
+    updates, as they were then)."""
+    db["batches"].add_column("rows_unchanged", int)
+
+
 # version N → the function that brings a version N-1 database to N
-MIGRATIONS: dict[int, Migration] = {1: _create_v1, 2: _pools_v2, 3: _groups_v3, 4: _carbon_v4}
+MIGRATIONS: dict[int, Migration] = {1: _create_v1, 2: _pools_v2, 3: _groups_v3, 4: _carbon_v4,
+                                    5: _unchanged_v5}
 
 
 @dataclass
 class CommitSummary:
     batch_id: int
     inserted: int
-    replaced: int
+    replaced: int  # firm-years stored before, whose data (or projects) the file changed
     projects: int
+    # firm-years stored before with the very same data and projects (a file imported again):
+    # written all the same, their earlier version kept in history, so that undoing either
+    # batch leaves what the other one holds
+    unchanged: int = 0
+
+    def counts(self, unit: str = "") -> str:
+        """新增 …，更新 …（旧值已存入历史）[，与数据库中相同 …（数据未变）], counted in ``unit``."""
+        return "，".join(
+            [f"新增 {self.inserted}{unit}",
+             f"更新 {self.replaced}{unit}" + ("（旧值已存入历史）" if self.replaced else "")]
+            + ([f"与数据库中相同 {self.unchanged}{unit}（数据未变）"] if self.unchanged else []))
 
 
 # How long a writer waits for another one (an import running in the desktop while the command
@@ -286,11 +307,13 @@ class Store:
         self.db.close()
 
     @contextmanager
-    def atomic(self) -> Iterator[None]:
+    def atomic(self, progress: Callable[[int, int, str], None] | None = None) -> Iterator[None]:
         """One write transaction around everything inside (an import and its results, an undo
         and the assessment after it); a nested ``atomic`` joins the outer one. An exception
         rolls it all back, and a process killed inside it leaves the database as it was:
-        SQLite discards an uncommitted transaction when the file is next opened."""
+        SQLite discards an uncommitted transaction when the file is next opened.
+        ``progress`` hears ``SAVING`` just before the commit: the last moment a cancel (an
+        exception raised by it) still rolls everything back."""
         if self._depth:
             self._depth += 1
             try:
@@ -309,6 +332,8 @@ class Store:
         self._depth = 1
         try:
             yield
+            if progress is not None:
+                progress(1, 1, SAVING)
             with held_signals():  # committed and counted, or neither: an interrupt waits
                 conn.commit()
                 self.commits += 1
@@ -621,7 +646,8 @@ class Store:
             conn.execute("delete from incoming")
             conn.executemany("insert into incoming values (?, ?)",
                              ((r.credit_code, r.year) for r in records))
-            replaced = self._keep_history(batch, now)
+            replaced, unchanged = self._keep_history(batch, now, records)
+            conn.execute("update batches set rows_unchanged=? where id=?", (unchanged, batch))
             if progress:
                 progress(0, len(records), WRITING)
             conn.execute("delete from projects where (credit_code, year) in "
@@ -653,28 +679,41 @@ class Store:
             conn.execute("drop table incoming")
         if progress:
             progress(len(records), len(records), WRITTEN)
-        return CommitSummary(batch, len(records) - replaced, replaced, n_proj)
+        return CommitSummary(batch, len(records) - replaced - unchanged, replaced, n_proj,
+                             unchanged)
 
-    def _keep_history(self, batch: int, now: str) -> int:
+    def _keep_history(self, batch: int, now: str, records: Sequence[Record]) -> tuple[int, int]:
+        """The stored versions of ``records`` (the ``incoming`` keys) into history; returns how
+        many of them the records change, and how many they repeat exactly."""
         conn = self.db.conn
         cols = ["credit_code", "year", *(f.id for f in RECORD_FIELDS), "batch_id", "updated_at"]
         old = conn.execute(
             f"select {', '.join('r.' + c for c in cols)} from records r join incoming i "
             "on r.credit_code = i.credit_code and r.year = i.year").fetchall()
         if not old:
-            return 0
+            return 0, 0
         projects: dict[tuple, list[dict]] = {}
         pcols = ["credit_code", "year", *(f.id for f in PROJECT_VALUE_FIELDS)]
         for row in conn.execute(
                 f"select {', '.join('p.' + c for c in pcols)} from projects p join incoming i "
-                "on p.credit_code = i.credit_code and p.year = i.year"):
+                "on p.credit_code = i.credit_code and p.year = i.year order by p.rowid"):
             projects.setdefault((row[0], row[1]), []).append(dict(zip(pcols, row)))
         conn.executemany(
             "insert into history (batch_id, credit_code, year, replaced_at, record_json, "
             "projects_json) values (?, ?, ?, ?, ?, ?)",
             ((batch, row[0], row[1], now, json.dumps(dict(zip(cols, row)), ensure_ascii=False),
               json.dumps(projects.get((row[0], row[1]), []), ensure_ascii=False)) for row in old))
-        return len(old)
+        by_key = {(r.credit_code, r.year): r for r in records}
+        unchanged = 0
+        for row in old:
+            key = (row[0], row[1])
+            r = by_key[key]
+            if tuple(row[2:-2]) == tuple(_columns(r)) and [
+                    tuple(p[c] for c in pcols[2:]) for p in projects.get(key, [])] == [
+                    tuple(to_column(f, getattr(p, f.id)) for f in PROJECT_VALUE_FIELDS)
+                    for p in r.projects]:
+                unchanged += 1
+        return len(old) - unchanged, unchanged
 
     def undo_blocker(self, batch_id: int) -> str | None:
         """Why ``batch_id`` cannot be undone now, in words, or None. Any batch can be undone
@@ -783,13 +822,17 @@ class Store:
         return restored
 
     def batch_list(self) -> list[dict[str, Any]]:
-        """Every batch, newest first, with its kind, how many firm-years it added and how many
-        it replaced (kept in history), and why it cannot be undone now (None: it can)."""
+        """Every batch, newest first, with its kind, how many firm-years it added, replaced
+        with other data and repeated unchanged (``kept``: the two together, their earlier
+        versions kept in history, put back by an undo), and why it cannot be undone now
+        (None: it can)."""
         rows = [dict(r) for r in self.db.query(
-            "select b.*, (select count(*) from history h where h.batch_id = b.id) as replaced "
+            "select b.*, (select count(*) from history h where h.batch_id = b.id) as kept "
             "from batches b order by b.id desc")]
         for r in rows:
-            r["inserted"] = (r["rows_valid"] or 0) - r["replaced"]
+            r["inserted"] = (r["rows_valid"] or 0) - r["kept"]
+            r["unchanged"] = r["rows_unchanged"] or 0
+            r["replaced"] = r["kept"] - r["unchanged"]
             r["why_not"] = self.undo_blocker(r["id"])
         return rows
 

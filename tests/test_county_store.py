@@ -154,7 +154,7 @@ def test_a_version_2_database_keeps_its_rankings_as_ungrouped(tmp_path: Path) ->
     db.conn.commit()
     db.close()
     s = Store(path)
-    assert s.version == SCHEMA_VERSION == 4 and s.backups
+    assert s.version == SCHEMA_VERSION == 5 and s.backups
     st = s.cohort_stats("huangyan-2022", 2024, "above_scale")
     assert st is not None and st.ascending == [1.0, 2.0] and st.imputed == [False, True]
     assert st.group is None and st.benchmarks == {}

@@ -24,6 +24,7 @@ from desktop.context import AppContext
 from desktop.mainwindow import PAGES, MainWindow
 from desktop.models import PROJECT_COLUMNS
 from desktop.settings import Settings
+from forms.store import SAVING
 from rules.schema import COHORT_INDICATORS, INDICATOR_NAMES
 from tests.conftest import ROOT, TESTS, credit_code
 from tests.fixtures import messy_workbook, park
@@ -333,6 +334,27 @@ def test_a_cancelled_commit_leaves_the_store_as_it_was(window: MainWindow, tmp_p
     assert page.buttons["commit"].isEnabled() and page.choose_button.isEnabled()
 
 
+def test_cancel_is_greyed_once_the_transaction_is_being_saved(window: MainWindow,
+                                                              qtbot) -> None:
+    """At SAVING the commit is under way: 取消 could no longer be heard, so it is greyed
+    (it stayed enabled at 评估完成 100 % and a click did nothing)."""
+    page = window.pages["import"]
+    release = threading.Event()
+
+    def work(progress):
+        progress(5, 10, "评估")
+        progress(1, 1, SAVING)
+        release.wait(10)
+
+    op = page.progress.run(work, "导入并评估")
+    assert page.progress.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: page.progress.label.text() == SAVING, timeout=5000)
+    assert not page.progress.cancel_button.isEnabled()
+    release.set()
+    wait_idle(qtbot, page)
+    assert not op.cancelled and op.error is None
+
+
 # ---------------------------------------------------------------------------- 结果一览
 
 def _import(window: MainWindow, qtbot, path: Path) -> None:
@@ -341,6 +363,24 @@ def _import(window: MainWindow, qtbot, path: Path) -> None:
     wait_idle(qtbot, page)
     page.commit()
     wait_idle(qtbot, page)
+
+
+def test_the_same_file_imported_again_is_said_to_be_unchanged(window: MainWindow,
+                                                              tmp_path: Path, qtbot) -> None:
+    """After fixing a file's rejected rows the clerk imports the whole file again: the firms
+    it repeats exactly are 未变, not 更新 (their data was not replaced by anything new)."""
+    page = window.pages["import"]
+    src = park(tmp_path / "park.xlsx", 30)
+    _import(window, qtbot, src)
+    assert "新增 30 家，更新 0 家，项目" in page.summary.text()
+    page.open_file(src)
+    assert window.statusBar().currentMessage() == "正在检查“park.xlsx”"  # not the last import's
+    wait_idle(qtbot, page)
+    page.commit()
+    wait_idle(qtbot, page)
+    assert "新增 0 家，更新 0 家，与数据库中相同 30 家（数据未变），项目" in page.summary.text()
+    assert page.tabs.tabText(2) == "本批导入的企业（新增 0，更新 0，未变 30）"
+    assert window.ctx.store.count() == 30
 
 
 def test_results_filter_sort_export_and_open(window: MainWindow, tmp_path: Path, qtbot) -> None:

@@ -153,7 +153,7 @@ def test_the_sample_goes_after_a_form_save_and_an_older_batch_is_undone_after_a_
     wait_idle(qtbot, history)
     assert again.ctx.store.count() == 1 and again.ctx.store.record(credit_code(300), 2024) is None
     assert f"已撤销第 {a.batch_id} 批" in history.outcome.text()
-    assert history.table.item(row, 7).text().startswith("已撤销")
+    assert history.table.item(row, 8).text().startswith("已撤销")
     again.ctx.close()
 
 

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from desktop.cli import main
 from forms import pipeline
 from forms.publish import PublishError, publish
-from forms.store import Store
+from forms.store import SAVING, Store
 from rules.assess import assess
 from rules.profile import load
 from rules.record import make_record
@@ -179,3 +179,36 @@ def test_the_counts_say_whose_classes_they_are(tmp_path: Path) -> None:
     # a firm without a class is counted in words, not dropped from the sum
     second.classes = {"A": 10, "B": 30}
     assert second.counts().endswith("：A 类 10 家，B 类 30 家，未分类 12 家")
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_a_cancel_pressed_at_the_end_is_heard(tmp_path: Path) -> None:
+    """A cancel turns into an exception at the next progress report (``Operation``). A
+    cancel pressed once 评估完成 100 % shows, while the rankings are stored, is heard at the
+    import's last report, SAVING, inside its transaction: the store stays as it was. (Before,
+    no report came after 评估完成: the import completed although 取消 was pressed.)"""
+    src = park(tmp_path / "p.xlsx", 12)
+    pressed = []
+
+    def progress(done: int, total: int, stage: str) -> None:
+        if pressed:
+            raise _Stop(stage)
+        if stage == "评估完成":
+            pressed.append(stage)  # the user presses 取消 now
+
+    store = Store(tmp_path / "m.sqlite3")
+    try:
+        with pytest.raises(_Stop, match=SAVING):
+            pipeline.run(src, PROFILE, date(2026, 11, 22), store=store, progress=progress)
+        assert store.count() == 0 and store.batches() == [] and store.commits == 0
+        assert store.results(2024, PROFILE.id) == []
+        heard: list[str] = []
+        pipeline.run(src, PROFILE, date(2026, 11, 22), store=store,
+                     progress=lambda d, t, s: heard.append(s))
+        assert heard[-2:] == ["评估完成", SAVING] and store.commits == 1  # SAVING is the last
+        assert store.count() == 12
+    finally:
+        store.close()

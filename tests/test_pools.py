@@ -161,8 +161,11 @@ def test_a_version_1_database_gets_batch_kinds_and_pooled_rankings(tmp_path: Pat
     db.conn.commit()
     db.close()
     store = Store(path)
-    assert store.version == 4 and store.backups
+    assert store.version == 5 and store.backups
     assert [b["kind"] for b in store.batches()] == ["sample", "form", "import"]
+    assert [b["rows_unchanged"] for b in store.batches()] == [None] * 3  # not counted then
+    assert [(r["inserted"], r["replaced"], r["unchanged"]) for r in store.batch_list()] == [
+        (1, 0, 0)] * 3
     assert store.cohort_stats("huangyan-2022", 2024, "above_scale").ascending == [1.0, 2.0]
     assert store.cohort_stats("huangyan-2022", 2024, "above_scale", SAMPLE) is None
     with sqlite3.connect(path) as conn:

@@ -47,6 +47,36 @@ def test_upsert_keeps_history_and_undo_restores(tmp_path: Path) -> None:
     assert s.count() == 2 and s.db.execute("pragma journal_mode").fetchone()[0] == "wal"
 
 
+def test_a_firm_year_given_again_unchanged_is_not_counted_as_updated(tmp_path: Path) -> None:
+    """A file imported again (the usual way after fixing its rejected rows) repeats most
+    firms exactly: they are counted as unchanged, not 更新 (which said every firm's data had
+    been replaced). They are written all the same, so that each batch can still be undone."""
+    s = Store(tmp_path / "db.sqlite3")
+    first = s.commit_import([rec(1), rec(2), rec(3)], "a.xlsx", "sha-a", 0)
+    assert first.counts() == "新增 3，更新 0"
+    again = s.commit_import([rec(1), rec(2, tax=999.0), rec(3, titles=["专精特新"]), rec(4)],
+                            "a.xlsx", "sha-b", 0)
+    assert (again.inserted, again.replaced, again.unchanged) == (1, 2, 1)
+    assert again.counts(" 家") == ("新增 1 家，更新 2 家（旧值已存入历史），"
+                                  "与数据库中相同 1 家（数据未变）")
+    changed_project = make_record(rec(1).values, [{"credit_code": credit_code(1), "year": 2024,
+                                                   "project_name": "项目1",
+                                                   "project_value_added": 11.0}])
+    third = s.commit_import([changed_project, rec(4)], "c.xlsx", "sha-c", 0)
+    assert (third.inserted, third.replaced, third.unchanged) == (0, 1, 1)  # a project is data
+    # written all the same: undoing the first import is refused (later batches hold its
+    # firms), undoing the last puts firm 1's project back as it was
+    with pytest.raises(StoreError):
+        s.undo_batch(first.batch_id)
+    s.undo_batch(third.batch_id)
+    assert s.record(credit_code(1), 2024).projects[0].project_value_added == 10.0
+    assert s.record(credit_code(4), 2024) is not None
+    listed = {r["id"]: r for r in s.batch_list()}  # 导入记录 counts as the import did
+    assert [(listed[b]["inserted"], listed[b]["replaced"], listed[b]["unchanged"],
+             listed[b]["kept"]) for b in (first.batch_id, again.batch_id)] == [
+        (3, 0, 0, 0), (1, 2, 1, 3)]
+
+
 def test_new_catalogue_field_becomes_a_column_after_a_backup(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
     s = Store(path)

@@ -254,6 +254,7 @@ class ImportPage(QWidget):
             self._update_buttons()
             return None
         self.summary.setText("正在检查……")
+        self.ctx.status.emit(f"正在检查“{path.name}”")  # not the last file's line meanwhile
         return self._check()
 
     def _check(self) -> Operation:
@@ -430,9 +431,13 @@ class ImportPage(QWidget):
             f"（{self.errors.rowCount()}{f'，已改正 {fixed} 行' if fixed else ''}）"
             if imp is not None else ""))
         new, updated = self.planned.counts()
-        done = self.outcome is not None
-        self.tabs.setTabText(2, ("本批导入的企业" if done else "将导入的企业")
-                             + (f"（新增 {new}，更新 {updated}）" if imp is not None else ""))
+        c = self.outcome.committed if self.outcome is not None else None
+        counts = f"（新增 {new}，更新 {updated}）" if imp is not None else ""
+        if c is not None:  # what the commit found: a firm-year given again unchanged is not 更新
+            counts = f"（新增 {c.inserted}，更新 {c.replaced}" + (
+                f"，未变 {c.unchanged}" if c.unchanged else "") + "）"
+        self.tabs.setTabText(2, ("本批导入的企业" if self.outcome is not None else "将导入的企业")
+                             + counts)
 
     # -- column choices and hidden sheets
     def remap(self) -> ColumnMapDialog | None:
@@ -522,8 +527,7 @@ class ImportPage(QWidget):
         self.outcome = outcome
         c = outcome.committed
         self.summary.setText(
-            f"已导入数据库（第 {c.batch_id} 批）：新增 {c.inserted} 家，更新 {c.replaced} 家"
-            f"{'（旧值已存入历史）' if c.replaced else ''}，"
+            f"已导入数据库（第 {c.batch_id} 批）：{c.counts(' 家')}，"
             f"项目 {c.projects} 个。{outcome.counts()}。"
             + "".join(f"\n注意：{note}（{n} 家）" for note, n in outcome.notes.items()) if c else "")
         self._tab_titles(self.imported)
@@ -673,13 +677,10 @@ class ImportPage(QWidget):
         profile, as_of = ctx.profile, ctx.as_of
 
         def work(progress):
-            from forms.pipeline import reassess
+            from forms.pipeline import undo
 
-            with ctx.worker_store() as store, store.atomic():  # the undo and its results, or neither
-                years = store.batch_years(batch)
-                restored = store.undo_batch(batch)
-                reassess(store, profile, as_of, years, progress)
-                return restored, years
+            with ctx.worker_store() as store:  # the undo and its results, or neither
+                return undo(store, batch, profile, as_of, progress)
 
         def undone(done: tuple[int, list[int]]) -> None:
             restored, years = done

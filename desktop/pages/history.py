@@ -28,7 +28,7 @@ from desktop.operations import Operation, ProgressPanel
 from forms.store import FORM, SAMPLE
 
 KIND_WORDS = {"import": "导入", SAMPLE: "示例园区", FORM: "表单保存"}
-COLUMNS = ("批次", "类型", "文件", "时间", "新增", "更新", "被拒行", "状态")
+COLUMNS = ("批次", "类型", "文件", "时间", "新增", "更新", "未变", "被拒行", "状态")
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -97,13 +97,13 @@ class HistoryPage(QWidget):
                 state = "有效，可撤销"
             cells = (str(r["id"]), KIND_WORDS.get(r["kind"] or "import", "导入"), r["file_name"],
                      _time(r["imported_at"]), str(r["inserted"]), str(r["replaced"]),
-                     str(r["rows_invalid"] or 0), state)
+                     str(r["unchanged"]), str(r["rows_invalid"] or 0), state)
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(ID_ROLE, r["id"])
                 if r["undone_at"]:
                     item.setForeground(Qt.GlobalColor.gray)
-                if c in (0, 4, 5, 6):
+                if c in (0, 4, 5, 6, 7):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(i, c, item)
         self.table.setColumnWidth(2, min(360, max(160, self.table.columnWidth(2))))
@@ -136,7 +136,7 @@ class HistoryPage(QWidget):
         what = KIND_WORDS.get(r["kind"] or "import", "导入")
         if self._ask("撤销批次", f"撤销第 {r['id']} 批（{what}：{r['file_name']}）？\n\n"
                                f"将删去它新增的 {r['inserted']} 条企业年度数据，放回它替换掉的 "
-                               f"{r['replaced']} 条旧数据，并重新评估相关年度。"):
+                               f"{r['kept']} 条旧数据，并重新评估相关年度。"):
             self.undo(r["id"])
 
     def _store_job(self, title: str, job: Callable[..., Any],

@@ -680,7 +680,7 @@ class ResultsPage(QWidget):
         def work(progress):
             from forms.pipeline import reassess
 
-            with ctx.worker_store() as store, store.atomic():
+            with ctx.worker_store() as store, store.atomic(progress):
                 for item, value, reason in changes:
                     store.set_manual(profile.id, code, year, item, value, reason, who)
                 return reassess(store, profile, as_of, [year], progress)

@@ -304,7 +304,8 @@ class SelfCheckPage(QWidget):
         self.clean = self._state()
         self.panel.show_result(self.result)
         self._show_history()
-        what = "更新（旧数据已存入历史）" if committed.replaced else "新增"
+        what = ("更新（旧数据已存入历史）" if committed.replaced
+                else "与数据库中的数据相同（未变）" if committed.unchanged else "新增")
         self.draft_label.setText(f"已保存到数据库：{rec.name} {rec.year} 年度，{what}")
         self.ctx.data_changed.emit()
 
