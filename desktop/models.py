@@ -594,11 +594,12 @@ class ErrorsModel(_ItemsModel):
 
 
 class PlannedModel(_ItemsModel):
-    """The firms a checked file is about to write: new ones, and stored ones it updates (their
-    old data goes to history). Rows: (what, name, code, year, note)."""
+    """The firms a checked file is about to write: new ones, stored ones it updates (their
+    old data goes to history), and stored ones it repeats exactly. Rows: (what, name, code,
+    year, note)."""
 
     HEADERS = ("导入后", "企业名称", "统一社会信用代码", "年度", "说明")
-    NEW, UPDATE = "新增", "更新（已有数据将存入历史）"
+    NEW, UPDATE, SAME = "新增", "更新（原数据存入历史）", "不变（与数据库中的数据相同）"
 
     def __init__(self, parent: Any = None):
         super().__init__(parent)
@@ -609,9 +610,11 @@ class PlannedModel(_ItemsModel):
         self.items = list(items)
         self.endResetModel()
 
-    def counts(self) -> tuple[int, int]:
+    def counts(self) -> tuple[int, int, int]:
+        """(new, updated, unchanged)"""
         new = sum(1 for i in self.items if i[0] == self.NEW)
-        return new, len(self.items) - new
+        same = sum(1 for i in self.items if i[0] == self.SAME)
+        return new, len(self.items) - new - same, same
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid():

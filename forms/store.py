@@ -109,6 +109,13 @@ def _columns(r: Record) -> list[Any]:
     return values
 
 
+def _same(stored: Sequence[Any], stored_projects: list[tuple], r: Record) -> bool:
+    """Whether a stored record's ``RECORD_FIELDS`` values and its projects' (in the order
+    stored) are exactly ``r``'s, as ``r`` would be stored."""
+    return tuple(stored) == tuple(_columns(r)) and stored_projects == [
+        tuple(to_column(f, getattr(p, f.id)) for f in PROJECT_VALUE_FIELDS) for p in r.projects]
+
+
 def from_column(f: Field, v: Any) -> Any:
     if v is None:
         return None
@@ -696,7 +703,7 @@ class Store:
         pcols = ["credit_code", "year", *(f.id for f in PROJECT_VALUE_FIELDS)]
         for row in conn.execute(
                 f"select {', '.join('p.' + c for c in pcols)} from projects p join incoming i "
-                "on p.credit_code = i.credit_code and p.year = i.year order by p.rowid"):
+                "on p.credit_code = i.credit_code and p.year = i.year order by p.id"):
             projects.setdefault((row[0], row[1]), []).append(dict(zip(pcols, row)))
         conn.executemany(
             "insert into history (batch_id, credit_code, year, replaced_at, record_json, "
@@ -704,16 +711,35 @@ class Store:
             ((batch, row[0], row[1], now, json.dumps(dict(zip(cols, row)), ensure_ascii=False),
               json.dumps(projects.get((row[0], row[1]), []), ensure_ascii=False)) for row in old))
         by_key = {(r.credit_code, r.year): r for r in records}
-        unchanged = 0
-        for row in old:
-            key = (row[0], row[1])
-            r = by_key[key]
-            if tuple(row[2:-2]) == tuple(_columns(r)) and [
-                    tuple(p[c] for c in pcols[2:]) for p in projects.get(key, [])] == [
-                    tuple(to_column(f, getattr(p, f.id)) for f in PROJECT_VALUE_FIELDS)
-                    for p in r.projects]:
-                unchanged += 1
+        unchanged = sum(1 for row in old if _same(
+            row[2:-2], [tuple(p[c] for c in pcols[2:]) for p in projects.get(row[:2], [])],
+            by_key[row[:2]]))
         return len(old) - unchanged, unchanged
+
+    def unchanged(self, records: Iterable[Record]) -> set[tuple[str, int]]:
+        """The (credit code, year) of those ``records`` that the store holds with the very
+        same data and projects (what an import of them would count as unchanged)."""
+        by_year: dict[int, dict[str, Record]] = {}
+        for r in records:
+            by_year.setdefault(r.year, {})[r.credit_code] = r
+        cols = ", ".join(f.id for f in RECORD_FIELDS)
+        pcols = ", ".join(f.id for f in PROJECT_VALUE_FIELDS)
+        out: set[tuple[str, int]] = set()
+        for year, firms in sorted(by_year.items()):
+            codes = list(firms)
+            for i in range(0, len(codes), 500):  # SQLite's bound-parameter limit
+                part = codes[i:i + 500]
+                marks = ", ".join("?" * len(part))
+                projects: dict[str, list[tuple]] = {}
+                for row in self.db.execute(
+                        f"select credit_code, {pcols} from projects where year = ? and "
+                        f"credit_code in ({marks}) order by id", [year, *part]):
+                    projects.setdefault(row[0], []).append(tuple(row[1:]))
+                out.update((row[0], year) for row in self.db.execute(
+                    f"select credit_code, {cols} from records where year = ? and "
+                    f"credit_code in ({marks})", [year, *part])
+                    if _same(row[1:], projects.get(row[0], []), firms[row[0]]))
+        return out
 
     def undo_blocker(self, batch_id: int) -> str | None:
         """Why ``batch_id`` cannot be undone now, in words, or None. Any batch can be undone
@@ -733,7 +759,7 @@ class Store:
         if later:
             n = sum(c for _, _, c in later)
             which = "、".join(f"第 {b} 批（{name}）" for b, name, _ in later[:3])
-            return (f"本批有 {n} 家企业年度数据之后又被{which}更新；"
+            return (f"本批有 {n} 家企业年度数据之后又被{which}再次导入（更新或原样写入）；"
                     "要撤销本批，须先撤销那些更晚的批次")
         return None
 

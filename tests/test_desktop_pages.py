@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QMessageBox, QTextBrowser
 from desktop.cli import main
 from desktop.context import AppContext
 from desktop.mainwindow import PAGES, MainWindow
-from desktop.models import PROJECT_COLUMNS
+from desktop.models import PROJECT_COLUMNS, PlannedModel
 from desktop.settings import Settings
 from forms.store import SAVING
 from rules.schema import COHORT_INDICATORS, INDICATOR_NAMES
@@ -376,6 +376,12 @@ def test_the_same_file_imported_again_is_said_to_be_unchanged(window: MainWindow
     page.open_file(src)
     assert window.statusBar().currentMessage() == "正在检查“park.xlsx”"  # not the last import's
     wait_idle(qtbot, page)
+    assert window.statusBar().currentMessage() == "已检查“park.xlsx”（尚未导入）"
+    # the check already compares the file with the store: none of it will change
+    assert "\n30 家与数据库中的数据相同（不会改变），名单见“将导入的企业”。" in page.summary.text()
+    assert "更新" not in page.summary.text().split("\n")[1]
+    assert page.tabs.tabText(2) == "将导入的企业（新增 0，更新 0，未变 30）"
+    assert {i[0] for i in page.planned.items} == {PlannedModel.SAME}
     page.commit()
     wait_idle(qtbot, page)
     assert "新增 0 家，更新 0 家，与数据库中相同 30 家（数据未变），项目" in page.summary.text()

@@ -278,7 +278,7 @@ def test_models_with_figures_pass_the_model_tester(qtmodeltester) -> None:
     planned.set_rows([(PlannedModel.UPDATE, "甲", "C1", 2024, ""), (PlannedModel.NEW, "乙", "C2",
                                                                    2024, "")])
     qtmodeltester.check(planned)
-    assert planned.counts() == (1, 1)
+    assert planned.counts() == (1, 1, 0)
 
 
 # ---------------------------------------------------------------------------- 批量导入
@@ -296,7 +296,7 @@ def test_firms_about_to_be_imported_then_this_batch_in_results(window: MainWindo
               ("己照明有限公司", 16, 6, 20, 210, 150, 0.1, 25, 3, 2050, "是")]
     page = check(qtbot, window, book(tmp_path / "second.xlsx", second))
     planned = page.planned
-    assert planned.counts() == (3, 2)
+    assert planned.counts() == (3, 2, 0)
     assert page.tabs.tabText(2) == "将导入的企业（新增 3，更新 2）" and page.tabs.currentIndex() == 2
     assert "导入后将新增 3 家、更新 2 家（已有数据将存入历史，可撤销）" in page.summary.text()
     items = [tuple(planned.data(planned.index(r, c)) for c in range(5))

@@ -54,14 +54,16 @@ def test_a_firm_year_given_again_unchanged_is_not_counted_as_updated(tmp_path: P
     s = Store(tmp_path / "db.sqlite3")
     first = s.commit_import([rec(1), rec(2), rec(3)], "a.xlsx", "sha-a", 0)
     assert first.counts() == "新增 3，更新 0"
-    again = s.commit_import([rec(1), rec(2, tax=999.0), rec(3, titles=["专精特新"]), rec(4)],
-                            "a.xlsx", "sha-b", 0)
+    incoming = [rec(1), rec(2, tax=999.0), rec(3, titles=["专精特新"]), rec(4)]
+    assert s.unchanged(incoming) == {(credit_code(1), 2024)}  # what the check says beforehand
+    again = s.commit_import(incoming, "a.xlsx", "sha-b", 0)
     assert (again.inserted, again.replaced, again.unchanged) == (1, 2, 1)
     assert again.counts(" 家") == ("新增 1 家，更新 2 家（旧值已存入历史），"
                                   "与数据库中相同 1 家（数据未变）")
     changed_project = make_record(rec(1).values, [{"credit_code": credit_code(1), "year": 2024,
                                                    "project_name": "项目1",
                                                    "project_value_added": 11.0}])
+    assert s.unchanged([changed_project, rec(4)]) == {(credit_code(4), 2024)}
     third = s.commit_import([changed_project, rec(4)], "c.xlsx", "sha-c", 0)
     assert (third.inserted, third.replaced, third.unchanged) == (0, 1, 1)  # a project is data
     # written all the same: undoing the first import is refused (later batches hold its

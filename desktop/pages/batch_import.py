@@ -10,6 +10,7 @@ been saved from the form (``data_changed``, then the store's batches and history
 
 from __future__ import annotations
 
+from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ FILTER = ("表格文件 (" + " ".join(f"*{s}" for s in SUFFIXES) + ");;所有文
 REMEMBERED = "已按上次为此表头保存的列对应读取（可调整）"
 CHOSEN = "已按您指定的列对应读取（可在“调整列对应……”中修改或忘记）"
 COMMIT = "导入并评估"  # the commit's operation title
+CHECK = "检查表格"  # the dry run's
 Mapping = dict[str, dict[int, "str | None"]]
 
 
@@ -96,8 +98,10 @@ class ImportPage(QWidget):
         self._fallback: dict[str, Any] | None = None
         self.map_dialog: ColumnMapDialog | None = None
         self.rename_dialog: RenameDialog | None = None
-        # stored firm names of this file's keys (code, year), read with the check
+        # stored firm names of this file's keys (code, year), read with the check, and the
+        # keys whose stored data and projects the file repeats exactly
         self.stored: dict[tuple[str, int], str] = {}
+        self.same: set[tuple[str, int]] = set()
         # rejected rows sent to 企业自评: row → (latest batch then, the firm-years stored then)
         self.fixing: dict[int, tuple[Row, int, set[tuple[str, int]]]] = {}
         self.setAcceptDrops(True)
@@ -241,7 +245,7 @@ class ImportPage(QWidget):
         self.path = path
         self.imported = self.outcome = None
         self.mapping, self.remembered, self._fallback = {}, set(), None
-        self.stored, self.fixing = {}, {}
+        self.stored, self.same, self.fixing = {}, set(), {}
         self.errors.set_rows([])
         self.planned.set_rows([])
         self._say(self.FIX_HINT, hint=True)
@@ -271,6 +275,7 @@ class ImportPage(QWidget):
         stored = ctx.store.count() > 0  # project rows may belong to firms stored before
 
         def work(progress):
+            same: set[tuple[str, int]] = set()
             if not stored:
                 imp, names = dry_run(path, progress, **kw), {}
             else:
@@ -279,11 +284,14 @@ class ImportPage(QWidget):
                     keys = {r.key for r in imp.valid} | set(imp.projects_for_stored())
                     keys |= {p.key for p in imp.projects if p.key is not None}
                     names = store.stored_names(k for k in keys if k is not None)
+                    if names:  # what the commit will find unchanged (it counts them again)
+                        same = store.unchanged(r for r in imp.records()
+                                               if (r.credit_code, r.year) in names)
             # the lists the window shows are built here, not in the window's thread
-            return imp, names, _lists(imp, names)
+            return imp, (names, same), _lists(imp, names, same)
 
-        return self.progress.run(work, "检查表格", on_success=self._checked,
-                                 on_finished=self._finished, cancelled="已取消“检查表格”。")
+        return self.progress.run(work, CHECK, on_success=self._checked,
+                                 on_finished=self._finished, cancelled=f"已取消“{CHECK}”。")
 
     def _recheck(self, message: str) -> Operation | None:
         """Check the same file again (new column choices, hidden sheets); if that fails or is
@@ -300,6 +308,11 @@ class ImportPage(QWidget):
         return self._check()
 
     def _finished(self, op: Operation) -> None:
+        if op.title == CHECK and not self.progress.busy and self.path is not None:
+            # the status bar's 正在检查 line replaced (unless a re-check has just started)
+            how = "已取消检查" if op.cancelled else "未能读取" if op.error is not None else "已检查"
+            self.ctx.status.emit(f"{how}“{self.path.name}”"
+                                 + ("（尚未导入）" if how == "已检查" else ""))
         if op.cancelled or op.error is not None:
             self.then_show = None
         if (op.cancelled or op.error is not None) and self._fallback is not None:
@@ -315,13 +328,14 @@ class ImportPage(QWidget):
         elif op.error is not None:
             self.summary.setText(f"无法导入：{user_message(op.error)}")
 
-    def _checked(self, got: tuple[ImportResult, dict[tuple[str, int], str], _Lists]) -> None:
-        imp, self.stored, lists = got
+    def _checked(self, got: tuple[ImportResult, tuple[dict[tuple[str, int], str],
+                                                      set[tuple[str, int]]], _Lists]) -> None:
+        imp, (self.stored, self.same), lists = got
         auto = self._remembered_for(imp)
         if auto:  # read again with the choices remembered for these headers
             if self._fallback is None:
                 self._fallback = {**self._state(), "imported": imp, "outcome": None,
-                                  "stored": self.stored}
+                                  "stored": self.stored, "same": self.same}
             self.mapping.update(auto)
             self.remembered |= set(auto)
             self.summary.setText("正在按上次为此表头保存的列对应重新读取……")
@@ -336,13 +350,14 @@ class ImportPage(QWidget):
     def _state(self) -> dict[str, Any]:
         """What a re-check may change, to go back to if it fails."""
         return {"imported": self.imported, "outcome": self.outcome, "stored": self.stored,
-                "mapping": dict(self.mapping),
+                "same": self.same, "mapping": dict(self.mapping),
                 "remembered": set(self.remembered), "hidden": self.hidden_box.isChecked(),
                 "memory": dict(self.ctx.settings.column_mappings)}
 
     def _restore(self, state: dict[str, Any]) -> ImportResult:
         self.imported, self.outcome = state["imported"], state["outcome"]
         self.stored = state.get("stored", self.stored)
+        self.same = state.get("same", self.same)
         self.mapping, self.remembered = state["mapping"], state["remembered"]
         self.hidden_box.blockSignals(True)
         self.hidden_box.setChecked(state["hidden"])
@@ -381,10 +396,10 @@ class ImportPage(QWidget):
     def _show(self, imp: ImportResult, lists: _Lists | None = None) -> None:
         """The report, the rejected cells, the firms to be written and a summary that names
         everything not imported."""
-        names, planned = lists or _lists(imp, self.stored)
+        names, planned = lists or _lists(imp, self.stored, self.same)
         self.errors.set_rows(imp.invalid, names)
         self.planned.set_rows(planned)
-        new, updated = self.planned.counts()
+        new, updated, same = self.planned.counts()
         banner = self._banner(imp)
         self.report.show_report(imp, banner)
         attention = []
@@ -414,7 +429,10 @@ class ImportPage(QWidget):
             verdict = "没有发现错误。"
         plan = "、".join(([f"新增 {new} 家"] if new else [])
                         + ([f"更新 {updated} 家（已有数据将存入历史，可撤销）"] if updated else []))
-        plan = f"\n导入后将{plan}，名单见“将导入的企业”。" if plan else ""
+        plan = f"导入后将{plan}" if plan else ""
+        if same:  # written all the same (so that either batch can be undone), but not 更新
+            plan += ("；" if plan else "") + f"{same} 家与数据库中的数据相同（不会改变）"
+        plan = f"\n{plan}，名单见“将导入的企业”。" if plan else ""
         self.checked_text = (f"{imp.summary()}。{plan}\n{verdict}"
                              + "".join(f"\n{b}" for b in banner))
         self.summary.setText(f"检查完成（尚未导入）。{self.checked_text}")
@@ -430,12 +448,12 @@ class ImportPage(QWidget):
         self.tabs.setTabText(1, "被拒绝的单元格" + (
             f"（{self.errors.rowCount()}{f'，已改正 {fixed} 行' if fixed else ''}）"
             if imp is not None else ""))
-        new, updated = self.planned.counts()
+        new, updated, same = self.planned.counts()
         c = self.outcome.committed if self.outcome is not None else None
-        counts = f"（新增 {new}，更新 {updated}）" if imp is not None else ""
-        if c is not None:  # what the commit found: a firm-year given again unchanged is not 更新
-            counts = f"（新增 {c.inserted}，更新 {c.replaced}" + (
-                f"，未变 {c.unchanged}" if c.unchanged else "") + "）"
+        if c is not None:  # what the commit found (the store may have changed since the check)
+            new, updated, same = c.inserted, c.replaced, c.unchanged
+        counts = (f"（新增 {new}，更新 {updated}" + (f"，未变 {same}" if same else "") + "）"
+                  if imp is not None else "")
         self.tabs.setTabText(2, ("本批导入的企业" if self.outcome is not None else "将导入的企业")
                              + counts)
 
@@ -518,7 +536,8 @@ class ImportPage(QWidget):
         self.summary.setText(f"正在导入 {len(imp.valid)} 家企业的数据并评估；完成前数据库保持原样。\n"
                              f"检查结果：{self.checked_text}")
         return self.progress.run(work, COMMIT, on_success=self._committed,
-                                 on_finished=self._finished)
+                                 on_finished=self._finished,
+                                 cancelled=f"已取消“{COMMIT}”：数据库保持原样。")
 
     def _committed(self, outcome: Outcome | RenameConflict) -> None:
         if isinstance(outcome, RenameConflict):
@@ -824,7 +843,8 @@ Planned = tuple[str, str, str, int, str]
 _Lists = tuple[dict[str, str], list[Planned]]
 
 
-def _lists(imp: ImportResult, stored: dict[tuple[str, int], str]) -> _Lists:
+def _lists(imp: ImportResult, stored: dict[tuple[str, int], str],
+           same: Container[tuple[str, int]] = frozenset()) -> _Lists:
     """What the page lists after a check: each firm's name by credit code (for the rejected
     cells), and ``planned_rows``."""
     names = {c: n for (c, _y), n in stored.items()}
@@ -832,22 +852,26 @@ def _lists(imp: ImportResult, stored: dict[tuple[str, int], str]) -> _Lists:
         name, code = row_identity(r)
         names.setdefault(code, name)
     imp.invalid  # noqa: B018 — the split into valid and rejected rows is made here, once
-    return names, planned_rows(imp, stored)
+    return names, planned_rows(imp, stored, same)
 
 
-def planned_rows(imp: ImportResult, stored: dict[tuple[str, int], str]) -> list[Planned]:
+def planned_rows(imp: ImportResult, stored: dict[tuple[str, int], str],
+                 same: Container[tuple[str, int]] = frozenset()) -> list[Planned]:
     """The firms the commit will write: stored ones first (their data goes to history),
-    then new ones, each in file order."""
-    upd, new = [], []
+    then those ``same`` holds (stored with this very data), then new ones, each in file order."""
+    upd, unchanged, new = [], [], []
     for r in imp.valid:
         v = r.checked.values
-        old = stored.get((v["credit_code"], v["year"]))
+        key = (v["credit_code"], v["year"])
+        old = stored.get(key)
         if old is None:
             new.append((PlannedModel.NEW, v["name"], v["credit_code"], v["year"], ""))
+        elif key in same:
+            unchanged.append((PlannedModel.SAME, v["name"], v["credit_code"], v["year"], ""))
         else:
             note = f"数据库中的名称：{old}" if old != v["name"] else ""
             upd.append((PlannedModel.UPDATE, v["name"], v["credit_code"], v["year"], note))
     for (code, year), projects in imp.projects_for_stored().items():
         upd.append((PlannedModel.UPDATE, stored.get((code, year), NOT_READ), code, year,
                     f"只补充新上项目 {len(projects)} 个"))
-    return upd + new
+    return upd + unchanged + new
