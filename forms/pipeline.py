@@ -294,7 +294,7 @@ def _assess_into(outcome: Outcome, imp: ImportResult, batch: list[Record],
                                                    manual=manual, carbon_out=outcome.carbon,
                                                    keep_results=on_result is not None,
                                                    progress=progress)):
-            if progress and i % 1000 == 0:
+            if progress and i % 200 == 0:
                 progress(i, len(population), "评估")
             if on_result is not None:
                 on_result(res.result)
@@ -397,7 +397,7 @@ def _reassess_pool(store: Store, profile: Profile, as_of: date, population: list
         for i, res in enumerate(assess_pool.assess(population, profile, as_of, stats_out=stats,
                                                    manual=manual, carbon_out=carbon,
                                                    progress=progress)):
-            if progress and i % 500 == 0:
+            if progress and i % 200 == 0:
                 progress(i, len(population), "评估" + ("示例企业" if pool == SAMPLE else ""))
             if res.row["class"]:
                 classes[res.row["class"]] = classes.get(res.row["class"], 0) + 1
