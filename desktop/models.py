@@ -85,14 +85,15 @@ def shown_columns(indicators: Sequence[str] = PROVINCIAL,
     """Column i of the results model: (row key, header), with the catalogue ``indicators``
     given and the ``county`` columns (``COUNTY_KEYS``) given. A row is a ``Store.browse``
     tuple, followed by the ``EXTRA_KEYS`` values once they are read. Name and code come first:
-    they stay in view."""
+    they stay in view; the verdict (group, score, class, rank) next, so that a 1366-pixel
+    screen shows it beside the chart without scrolling; then where the firm is."""
     extra = dict(COUNTY)
     return (
-        ("name", "企业名称"), ("credit_code", "统一社会信用代码"), ("county", "县（市、区）"),
-        ("park", "园区/街道"), ("industry_code", "行业代码"), ("cohort", "分组"),
+        ("name", "企业名称"), ("credit_code", "统一社会信用代码"), ("cohort", "分组"),
         *((k, extra[k]) for k in ("group",) if k in county), ("score", "得分"),
         *((k, extra[k]) for k in ("adjust",) if k in county), ("class", "分类"),
-        *((k, extra[k]) for k in ("initial_class",) if k in county), ("rank", "排名"), *FIGURES,
+        *((k, extra[k]) for k in ("initial_class",) if k in county), ("rank", "排名"),
+        ("county", "县（市、区）"), ("park", "园区/街道"), ("industry_code", "行业代码"), *FIGURES,
         *((k, _indicator_head(k)) for k in INDICATORS if k in indicators),
         ("sme_tier", "梯度培育"), ("rect_flagged", "高耗低效"), ("digital_level", "数字化等级"),
         ("carbon", "碳效"), ("green", "绿色通道"))

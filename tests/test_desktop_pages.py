@@ -407,14 +407,16 @@ def test_results_filter_sort_export_and_open(window: MainWindow, tmp_path: Path,
     qtbot.waitUntil(lambda: page.proxy.rowCount() == 10, timeout=3000)  # 企业010 … 企业019
     page.search.clear()
     qtbot.waitUntil(lambda: page.proxy.rowCount() == 40, timeout=3000)
-    page.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)
+    score = [k for k, _ in page.model.columns].index("score")
+    assert score == 3  # beside name, code and group: in view at 1366 pixels, by the chart
+    page.table.sortByColumn(score, Qt.SortOrder.DescendingOrder)
     scores = [r[7] for r in page.proxy.visible_rows()]
     assert scores == sorted(scores, reverse=True)
     out = tmp_path / "view.xlsx"
     page.export_to(out)
     wait_idle(qtbot, page)
     ws = load_workbook(out).active
-    assert ws.max_row == 41 and ws.cell(2, 7).value == scores[0]
+    assert ws.max_row == 41 and ws.cell(1, 4).value == "得分" and ws.cell(2, 4).value == scores[0]
     hostile = [c for row in ws.iter_rows(min_row=2) for c in row if c.value == "=HYPERLINK(1)"]
     assert hostile and hostile[0].data_type == "s"  # written as text, not a formula
     page.open_firm(page.proxy.index(0, 1))

@@ -186,7 +186,7 @@ def test_ctrl_c_copies_the_selected_rows_as_a_table(window: MainWindow, tmp_path
     page = results(qtbot, window)
     table = page.table
     page.table.sortByColumn(COL["name"], Qt.SortOrder.AscendingOrder)
-    table.setColumnHidden(COL["county"], True)  # a hidden column is not copied
+    table.setColumnHidden(COL["cohort"], True)  # a hidden column is not copied
     table.selectRow(row_of(page, "星河机械有限公司"))
     table.selectionModel().select(page.proxy.index(row_of(page, "东海纺织有限公司"), 0),
                                   table.selectionModel().SelectionFlag.Select
@@ -198,8 +198,8 @@ def test_ctrl_c_copies_the_selected_rows_as_a_table(window: MainWindow, tmp_path
     lines = copied.split("\r\n")
     assert lines[-1] == "" and len(lines) == 4  # header, two rows, final line break
     head = lines[0].split("\t")
-    assert head[:3] == ["企业名称", "统一社会信用代码", "园区/街道"]  # 县（市、区） hidden
-    assert "县（市、区）" not in head and len(head) == len(RESULT_COLUMNS) - 1
+    assert head[:3] == ["企业名称", "统一社会信用代码", "得分"]  # 分组 hidden
+    assert "分组" not in head and len(head) == len(RESULT_COLUMNS) - 1
     rows = {r.split("\t")[0]: dict(zip(head, r.split("\t"))) for r in lines[1:3]}
     assert set(rows) == {"星河机械有限公司", "东海纺织有限公司"}
     star = rows["星河机械有限公司"]
