@@ -237,6 +237,7 @@ class ProgressPanel(QWidget):
             return
         self.label.setText(stage)
         if stage == SAVING:  # the transaction is being committed: a cancel would not be heard
+            self.label.setText(f"{SAVING}（不能再取消）")
             self.cancel_button.setEnabled(False)
         if total:
             self.bar.setRange(0, total)

@@ -160,6 +160,13 @@ def with_stored_firms(imp: ImportResult, batch: list[Record], store: Store) -> l
     return out
 
 
+def unchanged_keys(imp: ImportResult, store: Store, kind: str = IMPORT) -> set[tuple[str, int]]:
+    """The firm-years that committing ``imp`` as a batch of ``kind`` would find unchanged:
+    ``Store.unchanged`` of the very records ``run`` writes (stored firms given projects
+    included), for the check's preview."""
+    return store.unchanged(with_stored_firms(imp, imp.records(), store), kind)
+
+
 def run(input_path: Path, profile: Profile, as_of: date, store: Store | None = None,
         json_out: Path | None = None, xlsx_out: Path | None = None,
         errors_out: Path | None = None, progress: Progress | None = None,

@@ -48,7 +48,7 @@ SCHEMA_VERSION = 5
 WRITING = "写入数据库（评估完成后才保存）"
 WRITTEN = "记录已写入（评估完成后才保存）"
 # the last stage of a transaction given a progress: past it, a cancel is no longer heard
-SAVING = "正在保存到数据库（不能再取消）"
+SAVING = "正在保存到数据库"
 # batch kinds, and the two ranking pools
 IMPORT, SAMPLE, FORM = "import", "sample", "form"
 REAL = "real"
@@ -114,6 +114,11 @@ def _same(stored: Sequence[Any], stored_projects: list[tuple], r: Record) -> boo
     stored) are exactly ``r``'s, as ``r`` would be stored."""
     return tuple(stored) == tuple(_columns(r)) and stored_projects == [
         tuple(to_column(f, getattr(p, f.id)) for f in PROJECT_VALUE_FIELDS) for p in r.projects]
+
+
+def _pool(kind: str | None) -> str:
+    """The ranking pool of the firm-years a batch of ``kind`` wrote."""
+    return SAMPLE if kind == SAMPLE else REAL
 
 
 def from_column(f: Field, v: Any) -> Any:
@@ -653,7 +658,7 @@ class Store:
             conn.execute("delete from incoming")
             conn.executemany("insert into incoming values (?, ?)",
                              ((r.credit_code, r.year) for r in records))
-            replaced, unchanged = self._keep_history(batch, now, records)
+            replaced, unchanged = self._keep_history(batch, now, records, kind)
             conn.execute("update batches set rows_unchanged=? where id=?", (unchanged, batch))
             if progress:
                 progress(0, len(records), WRITING)
@@ -689,14 +694,20 @@ class Store:
         return CommitSummary(batch, len(records) - replaced - unchanged, replaced, n_proj,
                              unchanged)
 
-    def _keep_history(self, batch: int, now: str, records: Sequence[Record]) -> tuple[int, int]:
+    def _keep_history(self, batch: int, now: str, records: Sequence[Record],
+                      kind: str) -> tuple[int, int]:
         """The stored versions of ``records`` (the ``incoming`` keys) into history; returns how
-        many of them the records change, and how many they repeat exactly."""
+        many of them the records change, and how many they repeat exactly (the same data and
+        projects, in the same ranking pool as a batch of ``kind`` puts them)."""
         conn = self.db.conn
         cols = ["credit_code", "year", *(f.id for f in RECORD_FIELDS), "batch_id", "updated_at"]
-        old = conn.execute(
-            f"select {', '.join('r.' + c for c in cols)} from records r join incoming i "
-            "on r.credit_code = i.credit_code and r.year = i.year").fetchall()
+        old, pools = [], {}
+        for *row, old_kind in conn.execute(
+                f"select {', '.join('r.' + c for c in cols)}, b.kind from records r join incoming"
+                " i on r.credit_code = i.credit_code and r.year = i.year left join batches b "
+                "on b.id = r.batch_id"):
+            old.append(row)
+            pools[(row[0], row[1])] = _pool(old_kind)
         if not old:
             return 0, 0
         projects: dict[tuple, list[dict]] = {}
@@ -711,18 +722,20 @@ class Store:
             ((batch, row[0], row[1], now, json.dumps(dict(zip(cols, row)), ensure_ascii=False),
               json.dumps(projects.get((row[0], row[1]), []), ensure_ascii=False)) for row in old))
         by_key = {(r.credit_code, r.year): r for r in records}
-        unchanged = sum(1 for row in old if _same(
-            row[2:-2], [tuple(p[c] for c in pcols[2:]) for p in projects.get(row[:2], [])],
-            by_key[row[:2]]))
+        unchanged = sum(1 for row in old if pools[tuple(row[:2])] == _pool(kind) and _same(
+            row[2:-2], [tuple(p[c] for c in pcols[2:]) for p in projects.get(tuple(row[:2]), [])],
+            by_key[tuple(row[:2])]))
         return len(old) - unchanged, unchanged
 
-    def unchanged(self, records: Iterable[Record]) -> set[tuple[str, int]]:
+    def unchanged(self, records: Iterable[Record], kind: str = IMPORT) -> set[tuple[str, int]]:
         """The (credit code, year) of those ``records`` that the store holds with the very
-        same data and projects (what an import of them would count as unchanged)."""
+        same data and projects, in the ranking pool a batch of ``kind`` would put them in
+        (what an import of them would count as unchanged: a sample firm given again by a real
+        import moves to the real firms' ranking, so it is not unchanged)."""
         by_year: dict[int, dict[str, Record]] = {}
         for r in records:
             by_year.setdefault(r.year, {})[r.credit_code] = r
-        cols = ", ".join(f.id for f in RECORD_FIELDS)
+        cols = [f.id for f in RECORD_FIELDS]
         pcols = ", ".join(f.id for f in PROJECT_VALUE_FIELDS)
         out: set[tuple[str, int]] = set()
         for year, firms in sorted(by_year.items()):
@@ -736,9 +749,11 @@ class Store:
                         f"credit_code in ({marks}) order by id", [year, *part]):
                     projects.setdefault(row[0], []).append(tuple(row[1:]))
                 out.update((row[0], year) for row in self.db.execute(
-                    f"select credit_code, {cols} from records where year = ? and "
-                    f"credit_code in ({marks})", [year, *part])
-                    if _same(row[1:], projects.get(row[0], []), firms[row[0]]))
+                    f"select r.credit_code, b.kind, {', '.join('r.' + c for c in cols)} from "
+                    f"records r left join batches b on b.id = r.batch_id where r.year = ? and "
+                    f"r.credit_code in ({marks})", [year, *part])
+                    if _pool(row[1]) == _pool(kind)
+                    and _same(row[2:], projects.get(row[0], []), firms[row[0]]))
         return out
 
     def undo_blocker(self, batch_id: int) -> str | None:
@@ -869,7 +884,7 @@ class Store:
             "where r.credit_code=? and r.year=?", (credit_code, year)).fetchone()
         if row is None:
             return None
-        return SAMPLE if row[0] == SAMPLE else REAL
+        return _pool(row[0])
 
     def sample_years_replaced(self, batch_id: int) -> list[int]:
         """The data years in which ``batch_id`` replaced sample firms (they leave the sample

@@ -348,7 +348,8 @@ def test_cancel_is_greyed_once_the_transaction_is_being_saved(window: MainWindow
 
     op = page.progress.run(work, "导入并评估")
     assert page.progress.cancel_button.isEnabled()
-    qtbot.waitUntil(lambda: page.progress.label.text() == SAVING, timeout=5000)
+    qtbot.waitUntil(lambda: page.progress.label.text() == "正在保存到数据库（不能再取消）",
+                    timeout=5000)
     assert not page.progress.cancel_button.isEnabled()
     release.set()
     wait_idle(qtbot, page)

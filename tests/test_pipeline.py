@@ -212,3 +212,41 @@ def test_a_cancel_pressed_at_the_end_is_heard(tmp_path: Path) -> None:
         assert store.count() == 12
     finally:
         store.close()
+
+
+def test_the_check_foresees_what_the_commit_counts_as_unchanged(tmp_path: Path) -> None:
+    """The check's preview (``unchanged_keys``) and the commit count the same firm-years as
+    unchanged, stored firms given projects by a project sheet included (they were previewed
+    as 更新 while the commit found them unchanged)."""
+    from openpyxl import load_workbook
+
+    from forms.importer import dry_run
+
+    store = Store(tmp_path / "m.sqlite3")
+    try:
+        pipeline.run(park(tmp_path / "p.xlsx", 3), PROFILE, date(2026, 11, 22), store=store)
+        stored_firm = credit_code(500)
+
+        def with_projects(path: Path) -> Path:
+            park(path, 1, first=900)  # a new firm, and two projects of a stored one
+            wb = load_workbook(path)
+            ws = wb.create_sheet("新上项目")
+            ws.append(["统一社会信用代码", "数据年度", "项目名称", "达产年工业增加值（万元）"])
+            for name in ("甲", "乙"):
+                ws.append([stored_firm, 2024, name, 100])
+            wb.save(path)
+            return path
+
+        counts = []
+        for name in ("a.xlsx", "b.xlsx"):
+            imp = dry_run(with_projects(tmp_path / name), stored=store.stored_keys)
+            foreseen = pipeline.unchanged_keys(imp, store)
+            out = pipeline.run(tmp_path / name, PROFILE, date(2026, 11, 22), store=store,
+                               imported=imp)
+            c = out.committed
+            assert c is not None and c.unchanged == len(foreseen)
+            counts.append((sorted(foreseen), c.inserted, c.replaced, c.unchanged))
+    finally:
+        store.close()
+    assert counts == [([], 1, 1, 0),  # the firm is new; the stored one gets its projects
+                      (sorted([(credit_code(900), 2024), (stored_firm, 2024)]), 0, 0, 2)]

@@ -79,6 +79,18 @@ def test_a_firm_year_given_again_unchanged_is_not_counted_as_updated(tmp_path: P
         (3, 0, 0, 0), (1, 2, 1, 3)]
 
 
+def test_a_sample_firm_given_again_by_a_real_import_is_not_unchanged(tmp_path: Path) -> None:
+    """The same data moving from the sample park's ranking to the real firms' is a change (it
+    is ranked elsewhere, and 移除示例数据 no longer removes it): 更新, never 不变."""
+    s = Store(tmp_path / "db.sqlite3")
+    s.commit_import([rec(1), rec(2)], "sample-park.xlsx", "sha-s", 0, kind=store_mod.SAMPLE)
+    assert s.unchanged([rec(1)], store_mod.SAMPLE) == {(credit_code(1), 2024)}
+    assert s.unchanged([rec(1)]) == set()  # an import writes real firms
+    real = s.commit_import([rec(1)], "park.xlsx", "sha-p", 0)
+    assert (real.inserted, real.replaced, real.unchanged) == (0, 1, 0)
+    assert s.pool_of(credit_code(1), 2024) == store_mod.REAL
+
+
 def test_new_catalogue_field_becomes_a_column_after_a_backup(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
     s = Store(path)

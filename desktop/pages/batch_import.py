@@ -285,8 +285,10 @@ class ImportPage(QWidget):
                     keys |= {p.key for p in imp.projects if p.key is not None}
                     names = store.stored_names(k for k in keys if k is not None)
                     if names:  # what the commit will find unchanged (it counts them again)
-                        same = store.unchanged(r for r in imp.records()
-                                               if (r.credit_code, r.year) in names)
+                        from forms.pipeline import unchanged_keys
+
+                        same = unchanged_keys(imp, store,
+                                              SAMPLE if is_sample(path) else IMPORT)
             # the lists the window shows are built here, not in the window's thread
             return imp, (names, same), _lists(imp, names, same)
 
@@ -872,6 +874,10 @@ def planned_rows(imp: ImportResult, stored: dict[tuple[str, int], str],
             note = f"数据库中的名称：{old}" if old != v["name"] else ""
             upd.append((PlannedModel.UPDATE, v["name"], v["credit_code"], v["year"], note))
     for (code, year), projects in imp.projects_for_stored().items():
-        upd.append((PlannedModel.UPDATE, stored.get((code, year), NOT_READ), code, year,
-                    f"只补充新上项目 {len(projects)} 个"))
+        if (code, year) in same:
+            unchanged.append((PlannedModel.SAME, stored.get((code, year), NOT_READ), code, year,
+                              f"新上项目 {len(projects)} 个，与数据库中的相同"))
+        else:
+            upd.append((PlannedModel.UPDATE, stored.get((code, year), NOT_READ), code, year,
+                        f"只补充新上项目 {len(projects)} 个"))
     return upd + unchanged + new
