@@ -235,9 +235,9 @@ class ProgressPanel(QWidget):
     def _progress(self, done: int, total: int, stage: str) -> None:
         if self.op is not None and self.op.cancel_flag.is_set():
             return
-        self.label.setText(stage)
-        if stage == SAVING:  # the transaction is being committed: a cancel would not be heard
-            self.label.setText(f"{SAVING}（不能再取消）")
+        saving = stage == SAVING  # the transaction is being committed: a cancel is not heard
+        self.label.setText(f"{stage}（不能再取消）" if saving else stage)
+        if saving:
             self.cancel_button.setEnabled(False)
         if total:
             self.bar.setRange(0, total)

@@ -846,7 +846,7 @@ _Lists = tuple[dict[str, str], list[Planned]]
 
 
 def _lists(imp: ImportResult, stored: dict[tuple[str, int], str],
-           same: Container[tuple[str, int]] = frozenset()) -> _Lists:
+           same: Container[tuple[str, int]]) -> _Lists:
     """What the page lists after a check: each firm's name by credit code (for the rejected
     cells), and ``planned_rows``."""
     names = {c: n for (c, _y), n in stored.items()}
@@ -858,7 +858,7 @@ def _lists(imp: ImportResult, stored: dict[tuple[str, int], str],
 
 
 def planned_rows(imp: ImportResult, stored: dict[tuple[str, int], str],
-                 same: Container[tuple[str, int]] = frozenset()) -> list[Planned]:
+                 same: Container[tuple[str, int]]) -> list[Planned]:
     """The firms the commit will write: stored ones first (their data goes to history),
     then those ``same`` holds (stored with this very data), then new ones, each in file order."""
     upd, unchanged, new = [], [], []
