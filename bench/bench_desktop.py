@@ -194,8 +194,17 @@ def results_page(app, n: int, folder: Path) -> list[str]:
     app.processEvents()
     t_page = time.perf_counter() - t0
     assert page.proxy.rowCount() == n
+    # The figures and indicators are read in the background after the rows show; a sort
+    # while that thread runs shares the interpreter with it, so the sort is timed after.
     t0 = time.perf_counter()
-    page.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)
+    while not page.model.extras_read and time.perf_counter() - t0 < 120:
+        app.processEvents()
+        time.sleep(0.005)
+    t_extras = time.perf_counter() - t0 + t_page
+    assert page.model.extras_read
+    score = page.model.column("score")
+    t0 = time.perf_counter()
+    page.table.sortByColumn(score, Qt.SortOrder.DescendingOrder)
     page.table.viewport().repaint()
     app.processEvents()
     t_sort = time.perf_counter() - t0
@@ -214,7 +223,8 @@ def results_page(app, n: int, folder: Path) -> list[str]:
         f"| bare QTableView over a bare model of the same rows (baseline) | {t_bare:.3f} | 1.00 | | |",
         (f"| results page shows all rows | {t_page:.3f} | {t_page / t_bare:.1f} × bare | ≤ 1 s | "
          f"{'yes' if t_page <= 1 else 'no'} |"),
-        f"| sort by score (Python key sort) | {t_sort:.3f} | | | |",
+        f"| the figures and indicators read in the background (from the page's show) | {t_extras:.3f} | | | |",
+        f"| then sort by score (Python key sort) | {t_sort:.3f} | | | |",
         f"| filter to class A | {t_filter:.3f} | | | |",
     ]
 

@@ -17,7 +17,9 @@ rows, in the background (one JSON parse per firm: ≈ 0.3 s for 20,000 firms).""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -392,7 +394,8 @@ class ResultsPage(QWidget):
         if self.batch is not None:
             codes = self.batch[1].get(self.year.currentData(), set())
             tests.append(lambda r: r[_P["credit_code"]] in codes)
-        self.proxy.set_filter((lambda r: all(t(r) for t in tests)) if tests else None)
+        self.proxy.set_filter(None if not tests else tests[0] if len(tests) == 1
+                              else lambda r: all(t(r) for t in tests))
         self._show_batch_note()
         self._update_summary()
 
@@ -449,10 +452,8 @@ class ResultsPage(QWidget):
 
     def _update_summary(self) -> None:
         shown = self.proxy.visible_rows()
-        by: dict[str, int] = {}
-        for r in shown:
-            k = r[_P["class"]] or "未分类"
-            by[k] = by.get(k, 0) + 1
+        by = Counter(map(itemgetter(_P["class"]), shown))  # C speed: 100,000 rows in ms
+        by["未分类"] = by.pop(None, 0) + by.pop("", 0)
         self.chart.set_columns([(f"{c} 类", by.get(c, 0), CLASS_COLOURS[c]) for c in "ABCD"]
                                + [("未分类", by.get("未分类", 0), MUTED)])
         regraded = sum(1 for r in shown if extra_value(r, "regrade")) if self.model.extras_read \
