@@ -31,6 +31,8 @@ from desktop.pages.selfcheck import SelfCheckPage
 from desktop.pages.settings import AboutPage, SettingsPage
 from desktop.pages.welcome import WelcomePage
 
+DB_PATH_WIDTH = 360  # pixels of the status bar's database path, at most
+
 # name (for --page and navigation) → page class; the order of the navigation list
 PAGES: dict[str, type[QWidget]] = {"welcome": WelcomePage, "selfcheck": SelfCheckPage,
                                    "import": ImportPage, "history": HistoryPage,
@@ -81,6 +83,7 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         self.profile_label = QLabel()
         self.db_label = QLabel()
+        self.db_label.setContentsMargins(0, 0, 8, 0)  # clear of the window's edge and grip
         bar.addPermanentWidget(self.profile_label)
         bar.addPermanentWidget(self.db_label)
         ctx.profile_changed.connect(self.update_status)
@@ -100,7 +103,10 @@ class MainWindow(QMainWindow):
     def update_status(self) -> None:
         p = self.ctx.profile
         self.profile_label.setText(f"配置：{p.name}（版本 {p.version}）· 评估日期 {self.ctx.as_of}")
-        self.db_label.setText(f"数据库：{self.ctx.db_path}")
+        # A long path (a Windows profile folder) is cut in its middle, never at the window's
+        # edge; the tooltip and 设置 give it whole.
+        self.db_label.setText("数据库：" + self.db_label.fontMetrics().elidedText(
+            str(self.ctx.db_path), Qt.TextElideMode.ElideMiddle, DB_PATH_WIDTH))
         self.db_label.setToolTip(str(self.ctx.db_path))
 
     def show_page(self, name: str, payload: Any = None) -> QWidget:

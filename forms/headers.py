@@ -185,9 +185,9 @@ class Column:
                 if self.unit_from and self.unit_from != "表头":
                     line += f"（单位见{self.unit_from}）"
             elif f.is_numeric and f.unit and not self.unit_from and f.unit not in _PLAIN_UNITS:
-                line += f"，表头未注明单位，按 {f.unit} 读取"
+                line += f"，表头未注明单位，按“{f.unit}”读取"
             elif self.conversion is not None and self.unit_from and self.unit_from != "表头":
-                line += f"，单位 {self.conversion.source.name}（见{self.unit_from}）"
+                line += f"，单位“{self.conversion.source.name}”（见{self.unit_from}）"
             if self.chosen_by_user:
                 line += "（用户指定）"
             return line

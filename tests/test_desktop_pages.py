@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QMessageBox, QTextBrowser
 
 from desktop.cli import main
 from desktop.context import AppContext
-from desktop.mainwindow import PAGES, MainWindow
+from desktop.mainwindow import DB_PATH_WIDTH, PAGES, MainWindow
 from desktop.models import PROJECT_COLUMNS, PlannedModel
 from desktop.settings import Settings
 from forms.store import SAVING
@@ -239,6 +239,13 @@ def test_import_a_messy_sheet_commit_export_and_undo(window: MainWindow, tmp_pat
             for r in range(page.errors.rowCount())}
     for (r, column, _text) in expected.values():
         assert (str(r), column) in rows
+    # the 原因 column is cut at its width: the chosen row's reason is shown whole below
+    assert page.error_detail.isHidden()
+    longest = max(range(page.errors.rowCount()), key=lambda r: len(page.errors.items[r][3]))
+    page.table.selectRow(longest)
+    sheet, row, column, reason = page.errors.items[longest][:4]
+    assert not page.error_detail.isHidden()
+    assert page.error_detail.text() == f"工作表“{sheet}”第 {row} 行，{column}：{reason}"
     assert window.ctx.store.count() == 0  # a dry run writes nothing
     assert page.buttons["commit"].isEnabled() and not page.buttons["undo"].isEnabled()
     qtbot.mouseClick(page.buttons["commit"], Qt.MouseButton.LeftButton)
@@ -509,7 +516,13 @@ def test_settings_as_of_and_data_folder(window: MainWindow, tmp_path: Path, data
     other = tmp_path / "另一个 数据夹"
     assert page.set_folder(str(other))
     assert window.ctx.db_path == other / "mujun.sqlite3" and window.ctx.db_path.is_file()
-    assert str(other) in window.db_label.text()
+    assert window.db_label.toolTip() == str(other / "mujun.sqlite3")
+    shown = window.db_label.text()  # a long path is cut in its middle, the file name kept
+    assert shown.startswith("数据库：") and shown.endswith("mujun.sqlite3")
+    metrics = window.db_label.fontMetrics()
+    assert metrics.horizontalAdvance(shown[4:]) <= DB_PATH_WIDTH
+    assert ("…" in shown) == (metrics.horizontalAdvance(str(other / "mujun.sqlite3"))
+                              > DB_PATH_WIDTH)
     about = window.pages["about"]
     assert "Apache" in about.findChild(QTextBrowser).toPlainText()
 

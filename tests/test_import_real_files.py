@@ -78,13 +78,18 @@ def test_units_are_converted_and_said(files) -> None:
     assert "（单位见单位说明行）" in "\n".join(report_lines(line))
 
 
-def test_a_unit_of_the_wrong_kind_refuses_the_column(tmp_path: Path) -> None:
-    path = tmp_path / "bad-unit.xlsx"
+def _one_firm(path: Path, figures: dict[str, object]) -> Path:
+    """A sheet of one firm: name, code and year, then ``figures`` under their headers."""
     wb = Workbook()
-    wb.active.append(["企业名称", "统一社会信用代码", "数据年度", "实缴税金（平方米）", "综合能耗（吨标准煤）"])
-    wb.active.append(["甲", credit_code(1), 2024, 12, 800])
+    wb.active.append(["企业名称", "统一社会信用代码", "数据年度", *figures])
+    wb.active.append(["甲", credit_code(1), 2024, *figures.values()])
     wb.save(path)
-    imp = dry_run(path)
+    return path
+
+
+def test_a_unit_of_the_wrong_kind_refuses_the_column(tmp_path: Path) -> None:
+    imp = dry_run(_one_firm(tmp_path / "bad-unit.xlsx", {"实缴税金（平方米）": 12,
+                                                          "综合能耗（吨标准煤）": 800}))
     cols = {c.text: c for c in imp.sheets[0].columns}
     assert cols["实缴税金（平方米）"].status == REFUSED
     assert "不能换算" in cols["实缴税金（平方米）"].reason
@@ -93,6 +98,13 @@ def test_a_unit_of_the_wrong_kind_refuses_the_column(tmp_path: Path) -> None:
     values = imp.valid[0].checked.values
     assert "tax" not in values and "energy_equal_tce" not in values
     assert "2 列数据未导入" in "\n".join(report_lines(imp))
+
+
+def test_a_header_without_its_unit_says_which_unit_was_assumed(tmp_path: Path) -> None:
+    path = _one_firm(tmp_path / "no-unit.xlsx", {"实缴税金": 12, "营业收入（元）": 4_203_518.36})
+    text = "\n".join(report_lines(dry_run(path)))
+    assert "D 列“实缴税金” → 实缴税金，表头未注明单位，按“万元”读取" in text
+    assert "E 列“营业收入（元）” → 营业收入，元 → 万元，÷10 000" in text
 
 
 def test_no_column_of_any_test_file_passes_without_a_word(files) -> None:

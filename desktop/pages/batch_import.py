@@ -166,6 +166,14 @@ class ImportPage(QWidget):
         self.fix_hint.setStyleSheet("color: #5F6B7A;")
         rl.addWidget(self.fix_hint)
         rl.addWidget(self.table, 1)
+        # The 原因 column is cut at its width; the chosen row's reason in full, wrapped, below.
+        self.error_detail = QLabel()
+        self.error_detail.setWordWrap(True)
+        self.error_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_detail.setVisible(False)
+        rl.addWidget(self.error_detail)
+        self.table.selectionModel().currentRowChanged.connect(self._show_error_detail)
+        self.errors.modelReset.connect(self._show_error_detail)
         self.tabs.addTab(rejected, "被拒绝的单元格")
         self.planned = PlannedModel(self)
         self.planned_table = QTableView()
@@ -195,6 +203,16 @@ class ImportPage(QWidget):
         lay.addLayout(row)
         ctx.data_changed.connect(self._note_fixed)
         self._update_buttons()
+
+    def _show_error_detail(self, *_: object) -> None:
+        """The current rejected cell in words: where it is and the whole reason."""
+        r = self.table.currentIndex().row()
+        if not 0 <= r < self.errors.rowCount():
+            self.error_detail.setVisible(False)
+            return
+        sheet, row, column, reason = self.errors.items[r][:4]
+        self.error_detail.setText(f"工作表“{sheet}”第 {row} 行，{column}：{reason}")
+        self.error_detail.setVisible(True)
 
     FIX_HINT = ("双击一行，在“企业自评”中改正这家企业后保存；保存后这里标为“已改正”。"
                 "新上项目行：双击打开它所属的企业。")
