@@ -31,7 +31,8 @@ from desktop.pages.selfcheck import SelfCheckPage
 from desktop.pages.settings import AboutPage, SettingsPage
 from desktop.pages.welcome import WelcomePage
 
-DB_PATH_WIDTH = 360  # pixels of the status bar's database path, at most
+DB_PATH_WIDTH = 220  # pixels of the status bar's database path, at most
+PROFILE_NAME_WIDTH = 300  # … and of the profile's name
 
 # name (for --page and navigation) → page class; the order of the navigation list
 PAGES: dict[str, type[QWidget]] = {"welcome": WelcomePage, "selfcheck": SelfCheckPage,
@@ -102,9 +103,14 @@ class MainWindow(QMainWindow):
 
     def update_status(self) -> None:
         p = self.ctx.profile
-        self.profile_label.setText(f"配置：{p.name}（版本 {p.version}）· 评估日期 {self.ctx.as_of}")
+        # Both labels are cut to a width, so that a message at the bar's left keeps room; the
+        # tooltips hold them whole.
+        name = self.profile_label.fontMetrics().elidedText(p.name, Qt.TextElideMode.ElideRight,
+                                                           PROFILE_NAME_WIDTH)
+        self.profile_label.setText(f"配置：{name}（版本 {p.version}）· 评估日期 {self.ctx.as_of}")
+        self.profile_label.setToolTip(f"{p.name}（版本 {p.version}）\n评估日期 {self.ctx.as_of}")
         # A long path (a Windows profile folder) is cut in its middle, never at the window's
-        # edge; the tooltip and 设置 give it whole.
+        # edge; 设置 gives it whole too.
         self.db_label.setText("数据库：" + self.db_label.fontMetrics().elidedText(
             str(self.ctx.db_path), Qt.TextElideMode.ElideMiddle, DB_PATH_WIDTH))
         self.db_label.setToolTip(str(self.ctx.db_path))

@@ -37,7 +37,7 @@ from desktop.widgets.charts import CLASS_COLOURS, MUTED
 from forms.cells import CellError, parse_cell
 from forms.store import BROWSE_COLUMNS
 from rules.assessments.mujun import COHORT_LABELS, DEFERRED
-from rules.assessments.sme import TIER_NAMES
+from rules.assessments.sme import TIER_NAMES, TIERS
 from rules.catalogue import PROJECT_FIELDS, Field
 from rules.indicators import BENCHMARK_MODE_WORDS, DEFAULT_INDICATORS, INDICATOR_UNITS
 from rules.industry import industry_label
@@ -216,6 +216,14 @@ def result_text(row: tuple, key: str) -> str:
     return "" if v is None else str(v)
 
 
+# Columns that sort by what they mean: 分组 in the catalogue's order of cohorts, 梯度培育 up the
+# ladder (未达到创新型 first); a code not listed sorts after the known ones, by its text.
+WORD_ORDER: dict[str, dict[str, int]] = {
+    "cohort": {c: i for i, c in enumerate(COHORT_LABELS)},
+    "sme_tier": {t: i for i, t in enumerate(TIERS)}}
+COMPUTED_KEYS = {"class", "green", "carbon", "rect_flagged", *WORD_ORDER}  # not one stored value
+
+
 def sort_key(row: tuple, key: str) -> tuple:
     """(blank?, value): blanks last, numbers as numbers, text as text."""
     if key == "green":
@@ -228,6 +236,11 @@ def sort_key(row: tuple, key: str) -> tuple:
         v = extra_value(row, key) if key not in INDICATOR_NAMES or counted(row, key) else None
     elif key == "class":
         v = row[_POS["class"]] or None
+    elif key == "rect_flagged":  # 列入 first; the firms not listed read blank, and sort so
+        v = 1 if row[_POS[key]] else None
+    elif key in WORD_ORDER:  # the order the words mean (the SME ladder), not their codes
+        v = row[_POS[key]]
+        v = None if v is None or v == "" else (WORD_ORDER[key].get(v, len(WORD_ORDER[key])), v)
     else:
         v = row[_POS[key]]
     return (v is None or v == "", v if v is not None else 0)
@@ -237,7 +250,7 @@ def sort_keys(rows: Sequence[tuple], key: str) -> tuple[list[Any], list[bool]]:
     """Column ``key`` of every row as ``sort_key`` orders it: the values, and whether each is
     filled (blanks sort last). A plain stored column is read with one ``itemgetter`` pass
     (100,000 rows in a few milliseconds); the computed ones row by row."""
-    if key in _POS and key not in _EXTRA and key not in ("class", "green", "carbon"):
+    if key in _POS and key not in _EXTRA and key not in COMPUTED_KEYS:
         vals = list(map(itemgetter(_POS[key]), rows))
         return vals, [v is not None and v != "" for v in vals]
     keys = [sort_key(r, key) for r in rows]

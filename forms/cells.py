@@ -82,8 +82,10 @@ def is_blank(value: Any) -> bool:
 Notes = list[str]  # what a cell's reading did besides typing it (said in the import report)
 
 
-def parse_number(value: Any, field: Field, notes: Notes | None = None) -> float | None:
-    """A finite number, or ``None`` for a blank (or a dash meaning "none given")."""
+def parse_number(value: Any, field: Field, notes: Notes | None = None,
+                 unit: str | None = None) -> float | None:
+    """A finite number, or ``None`` for a blank (or a dash meaning "none given"). ``unit``:
+    the unit the cell's column is read in, when not the field's (a column headed in 元)."""
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -110,10 +112,11 @@ def parse_number(value: Any, field: Field, notes: Notes | None = None) -> float 
         compact = compact[:-1]
     if _NUMBER.match(compact):
         return _in_range(float(compact))
-    unit = re.sub(r"^[+-]?[\d.,]+", "", compact)
-    if unit and compact[:1].isdigit():
-        raise CellError(f"“{_short(text)}”带有文字或单位“{_short(unit, 20)}”：请只填数字，单位见表头"
-                        f"（{field.unit or '无'}）")
+    written = re.sub(r"^[+-]?[\d.,]+", "", compact)
+    if written and compact[:1].isdigit():
+        read_in = unit or field.unit  # the column's unit: its header's, else assumed
+        raise CellError(f"“{_short(text)}”带有文字或单位“{_short(written, 20)}”：请只填数字"
+                        + (f"，本列按“{read_in}”读取" if read_in else ""))
     raise CellError(f"“{_short(text)}”不是数字")
 
 
@@ -129,10 +132,12 @@ def _short(text: str, n: int = 40) -> str:
     return text if len(text) <= n else text[:n] + f"…（共 {len(text)} 个字符）"
 
 
-def parse_cell(value: Any, field: Field, notes: Notes | None = None) -> Any:
+def parse_cell(value: Any, field: Field, notes: Notes | None = None,
+               unit: str | None = None) -> Any:
     """The typed value of ``value`` for ``field`` (``None`` when blank); raises ``CellError``.
     What the reading changed (a year written ``2024年度``, a code cleaned of a tab …) is
-    appended to ``notes``."""
+    appended to ``notes``; ``unit`` is the unit of the cell's column when its header gives
+    another one than the field's (元 for a field in 万元), for the error's words."""
     k = field.kind
     if k is Kind.NUMBER and type(value) is float:  # a plain number cell, the common case
         if not -MAX_NUMBER <= value <= MAX_NUMBER:  # also NaN and ±inf
@@ -148,7 +153,7 @@ def parse_cell(value: Any, field: Field, notes: Notes | None = None) -> Any:
     if k is Kind.INT and field.id.endswith("year") and not is_blank(value):
         value = _year(value, notes)
     if k in (Kind.NUMBER, Kind.INT):
-        v = parse_number(value, field, notes)
+        v = parse_number(value, field, notes, unit)
         if v is None:
             return None
         if k is Kind.INT:

@@ -69,13 +69,13 @@ def check_values(raw: Mapping[str, Any], catalogue: Mapping[str, Field],
             continue
         if value is None or value == "":  # an empty cell: blank, nothing to read or say
             continue
+        conv = conversions.get(fid)
         try:
-            v = parse_cell(value, f, said)
+            v = parse_cell(value, f, said, conv.source.name if conv is not None else None)
             if v is not None and fid in percent and f.unit == "%":
                 shown = _percent(v)
                 said.append("单元格是百分比格式（如显示 12.0%），按百分数读取（×100）")
                 v = shown
-            conv = conversions.get(fid)
             if conv is not None and conv.identity:
                 conv = None  # the value as read, already within the field's range
             if v is not None and conv is not None:

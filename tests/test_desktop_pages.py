@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QMessageBox, QTextBrowser
 
 from desktop.cli import main
 from desktop.context import AppContext
-from desktop.mainwindow import DB_PATH_WIDTH, PAGES, MainWindow
+from desktop.mainwindow import DB_PATH_WIDTH, PAGES, PROFILE_NAME_WIDTH, MainWindow
 from desktop.models import PROJECT_COLUMNS, PlannedModel
 from desktop.settings import Settings
 from forms.store import SAVING
@@ -241,11 +241,18 @@ def test_import_a_messy_sheet_commit_export_and_undo(window: MainWindow, tmp_pat
         assert (str(r), column) in rows
     # the 原因 column is cut at its width: the chosen row's reason is shown whole below
     assert page.error_detail.isHidden()
-    longest = max(range(page.errors.rowCount()), key=lambda r: len(page.errors.items[r][3]))
+    longest = max((r for r in range(page.errors.rowCount())
+                   if not page.errors.items[r][3].startswith(page.errors.items[r][2])),
+                  key=lambda r: len(page.errors.items[r][3]))
     page.table.selectRow(longest)
     sheet, row, column, reason = page.errors.items[longest][:4]
     assert not page.error_detail.isHidden()
     assert page.error_detail.text() == f"工作表“{sheet}”第 {row} 行，{column}：{reason}"
+    coded = next(r for r in range(page.errors.rowCount())  # a reason that names its column
+                 if page.errors.items[r][3].startswith(page.errors.items[r][2]))
+    page.table.selectRow(coded)
+    sheet, row, column, reason = page.errors.items[coded][:4]
+    assert page.error_detail.text() == f"工作表“{sheet}”第 {row} 行：{reason}"
     assert window.ctx.store.count() == 0  # a dry run writes nothing
     assert page.buttons["commit"].isEnabled() and not page.buttons["undo"].isEnabled()
     qtbot.mouseClick(page.buttons["commit"], Qt.MouseButton.LeftButton)
@@ -444,6 +451,10 @@ def test_switch_profile_and_see_a_broken_overlay(window: MainWindow, qtbot) -> N
     assert window.ctx.profile.id == "huangyan-2021"
     assert "台州市黄岩区 2021 年度亩均效益评价" in window.profile_label.text()
     assert "huangyan" not in window.profile_label.text()  # words, not the id
+    # a long name is cut to leave the bar's messages room; the tooltip has it whole
+    assert window.ctx.profile.name in window.profile_label.toolTip()
+    name_shown = window.profile_label.text().split("（版本")[0].removeprefix("配置：")
+    assert window.profile_label.fontMetrics().horizontalAdvance(name_shown) <= PROFILE_NAME_WIDTH
     assert json.loads((Path(os.environ["MUJUN_DATA_DIR"]) / "settings.json")
                       .read_text(encoding="utf-8"))["profile"] == "huangyan-2021"
     item = page.items["green.max_intensity"]

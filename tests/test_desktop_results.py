@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QToolButton
 
 from desktop.context import AppContext
 from desktop.mainwindow import MainWindow
@@ -20,6 +21,7 @@ from desktop.models import NOT_READ, RESULT_COLUMNS, TITLE, ErrorsModel, Planned
 from desktop.pages.results import HIDDEN_KEY, ResultsPage
 from desktop.settings import Settings
 from desktop.widgets import outcome
+from forms.store import BROWSE_COLUMNS
 from tests.conftest import credit_code
 from tests.fixtures import messy_workbook, park
 
@@ -245,18 +247,85 @@ def test_clear_filters_resets_every_filter(window: MainWindow, tmp_path: Path, q
     page.filters["flag"].setCurrentIndex(1)
     page.search.setText("企业01")
     qtbot.waitUntil(lambda: page.proxy.rowCount() < 10, timeout=3000)
+    clear_x = page.search.findChild(QToolButton)  # the box's ⊗, shown while it holds text
+    assert clear_x is not None
+    qtbot.waitUntil(clear_x.isVisible, timeout=2000)
     page.show_batch(1, [(credit_code(500), 2024), (credit_code(501), 2024)])
     qtbot.mouseClick(page.clear_button, Qt.MouseButton.LeftButton)
     assert page.proxy.rowCount() == 40 and page.counts.text() == "显示 40 / 40 家"
     assert page.search.text() == "" and page.batch is None
+    # it fades out with the text (it stayed when the box's signals were blocked while clearing)
+    qtbot.waitUntil(lambda: not clear_x.isVisible(), timeout=2000)
     assert all(box.currentIndex() == 0 and box.currentText() == "全部"
                for box in page.filters.values())
     assert not page.batch_note.isVisibleTo(page)
 
 
+def test_the_chosen_firm_stays_chosen_and_in_view_through_filters_and_sorts(
+        window: MainWindow, tmp_path: Path, qtbot) -> None:
+    imported(qtbot, window, park(tmp_path / "park.xlsx", 120))
+    page = results(qtbot, window)
+    page.resize(1366, 500)
+    page.table.sortByColumn(COL["score"], Qt.SortOrder.DescendingOrder)
+    klass = next(c for c in "ABCD" if page.filters["class"].findData(c) >= 0
+                 and any(r[BROWSE_COLUMNS.index("class")] == c for r in page.model.rows))
+    pos = max(r for r in range(page.proxy.rowCount())
+              if page.proxy.row(r)[BROWSE_COLUMNS.index("class")] == klass)
+    page.table.setCurrentIndex(page.proxy.index(pos, COL["name"]))
+    firm = page.proxy.row(pos)
+    page.table.scrollToTop()
+
+    def chosen() -> tuple | None:
+        index = page.table.currentIndex()
+        return page.proxy.row(index.row()) if index.isValid() else None
+
+    def in_view() -> bool:
+        rect = page.table.visualRect(page.table.currentIndex())
+        return rect.isValid() and page.table.viewport().rect().intersects(rect)
+
+    page.filters["class"].setCurrentIndex(page.filters["class"].findData(klass))
+    assert page.proxy.rowCount() < 120 and chosen() == firm
+    qtbot.mouseClick(page.clear_button, Qt.MouseButton.LeftButton)
+    assert page.proxy.rowCount() == 120 and chosen() == firm and in_view()
+    page.table.scrollToTop()
+    page.table.sortByColumn(COL["score"], Qt.SortOrder.AscendingOrder)  # it moves to the top half
+    qtbot.waitUntil(in_view, timeout=2000)
+    assert chosen() == firm
+    other = "D" if klass != "D" else "A"
+    page.filters["class"].setCurrentIndex(page.filters["class"].findData(other))
+    assert chosen() != firm  # filtered out: nothing of it is left chosen
+
+
+def test_flags_and_ladder_sort_by_what_they_say() -> None:
+    """高耗低效: 列入 first, the firms not listed (stored 0, shown blank) last either way; 梯度培育
+    up the ladder; 分组 in the catalogue's order of cohorts."""
+    from desktop.models import ResultsModel, ResultsProxy
+    from rules.assessments.sme import TIERS
+
+    base = {c: None for c in BROWSE_COLUMNS} | {"status": "scored"}
+    tiers = ["specialised", "none", "little_giant", "innovative", None]
+    cohorts = ["out_of_scope", "above_scale", "tenant", "below_scale", "above_scale"]
+    rows = [tuple((base | {"credit_code": f"C{i}", "name": f"企业{i}", "rect_flagged": i % 2,
+                           "sme_tier": t, "cohort": c})[k] for k in BROWSE_COLUMNS)
+            for i, (t, c) in enumerate(zip(tiers, cohorts, strict=True))]
+    model = ResultsModel(rows)
+    proxy = ResultsProxy()
+    proxy.setSourceModel(model)
+    at = {k: BROWSE_COLUMNS.index(k) for k in ("rect_flagged", "sme_tier", "cohort")}
+    for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+        proxy.sort(COL["rect_flagged"], order)
+        assert [r[at["rect_flagged"]] for r in proxy.visible_rows()] == [1, 1, 0, 0, 0]
+    proxy.sort(COL["sme_tier"], Qt.SortOrder.AscendingOrder)
+    assert [r[at["sme_tier"]] for r in proxy.visible_rows()] == [*TIERS, None]
+    proxy.sort(COL["sme_tier"], Qt.SortOrder.DescendingOrder)
+    assert [r[at["sme_tier"]] for r in proxy.visible_rows()] == [*reversed(TIERS), None]
+    proxy.sort(COL["cohort"], Qt.SortOrder.AscendingOrder)
+    assert [r[at["cohort"]] for r in proxy.visible_rows()] == [
+        "above_scale", "above_scale", "below_scale", "tenant", "out_of_scope"]
+
+
 def test_models_with_figures_pass_the_model_tester(qtmodeltester) -> None:
     from desktop.models import EXTRA_KEYS, ResultsModel, ResultsProxy
-    from forms.store import BROWSE_COLUMNS
 
     base = {c: None for c in BROWSE_COLUMNS} | {"cohort": "above_scale", "status": "scored"}
     rows = [tuple((base | {"credit_code": f"C{i}", "name": f"企业{i}", "score": 50.0 + i})[c]

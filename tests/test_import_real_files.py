@@ -107,6 +107,15 @@ def test_a_header_without_its_unit_says_which_unit_was_assumed(tmp_path: Path) -
     assert "E 列“营业收入（元）” → 营业收入，元 → 万元，÷10 000" in text
 
 
+def test_a_number_with_a_unit_word_names_the_unit_its_column_is_read_in(tmp_path: Path) -> None:
+    """Not the catalogue's unit: a column headed in 元 is read in 元; one without a unit in the
+    unit the report says it assumed."""
+    path = _one_firm(tmp_path / "unit-words.xlsx", {"实缴税金": "12万元", "营业收入（元）": "5000元"})
+    reasons = {e.column: e.message for e in dry_run(path).invalid[0].checked.errors}
+    assert reasons == {"实缴税金": "“12万元”带有文字或单位“万元”：请只填数字，本列按“万元”读取",
+                       "营业收入（元）": "“5000元”带有文字或单位“元”：请只填数字，本列按“元”读取"}
+
+
 def test_no_column_of_any_test_file_passes_without_a_word(files) -> None:
     """Every non-empty header cell of every sheet read is in the report: mapped to a field,
     or not used with a reason."""

@@ -211,7 +211,9 @@ class ImportPage(QWidget):
             self.error_detail.setVisible(False)
             return
         sheet, row, column, reason = self.errors.items[r][:4]
-        self.error_detail.setText(f"工作表“{sheet}”第 {row} 行，{column}：{reason}")
+        where = f"工作表“{sheet}”第 {row} 行"  # the column, unless the reason starts with it
+        self.error_detail.setText(f"{where}：{reason}" if reason.startswith(column)
+                                  else f"{where}，{column}：{reason}")
         self.error_detail.setVisible(True)
 
     FIX_HINT = ("双击一行，在“企业自评”中改正这家企业后保存；保存后这里标为“已改正”。"

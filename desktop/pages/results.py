@@ -145,6 +145,9 @@ class ResultsPage(QWidget):
                                                         self.model.columns[c][0])
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        # a sort keeps the chosen firm chosen (persistent indexes); show where it went
+        self.table.horizontalHeader().sortIndicatorChanged.connect(
+            lambda *_: QTimer.singleShot(0, self._scroll_to_current))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self.open_firm)
@@ -394,10 +397,20 @@ class ResultsPage(QWidget):
         if self.batch is not None:
             codes = self.batch[1].get(self.year.currentData(), set())
             tests.append(lambda r: r[_P["credit_code"]] in codes)
+        chosen = self.proxy.mapToSource(self.table.currentIndex())
         self.proxy.set_filter(None if not tests else tests[0] if len(tests) == 1
                               else lambda r: all(t(r) for t in tests))
+        shown = self.proxy.mapFromSource(chosen)
+        if shown.isValid():  # the firm chosen before stays chosen, when still shown
+            self.table.setCurrentIndex(shown)
+            self._scroll_to_current()
         self._show_batch_note()
         self._update_summary()
+
+    def _scroll_to_current(self) -> None:
+        """The chosen firm back in view (after a sort or a filter moved it)."""
+        if self.table.currentIndex().isValid():
+            self.table.scrollTo(self.table.currentIndex())
 
     def _show_batch_note(self) -> None:
         if self.batch is None:
@@ -439,10 +452,8 @@ class ResultsPage(QWidget):
         """Every filter back to 全部: the search, the six choices and the batch."""
         if not keep_batch:
             self.batch = None
-        self.search_timer.stop()
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
+        self.search.clear()  # with its signals: the box's ⊗ button hides on textChanged
+        self.search_timer.stop()  # … which started the search's delay: the filter runs below
         for box in self.filters.values():
             box.blockSignals(True)
             box.setCurrentIndex(0)
