@@ -291,6 +291,11 @@ def test_the_chosen_firm_stays_chosen_and_in_view_through_filters_and_sorts(
     page.table.sortByColumn(COL["score"], Qt.SortOrder.AscendingOrder)  # it moves to the top half
     qtbot.waitUntil(in_view, timeout=2000)
     assert chosen() == firm
+    bar = page.table.horizontalScrollBar()  # scrolled to the right, Home goes back left
+    bar.setValue(bar.maximum())
+    assert bar.value() > 0
+    qtbot.keyClick(page.table, Qt.Key.Key_Home)
+    assert bar.value() == 0 and page.table.currentIndex().column() == 0
     other = "D" if klass != "D" else "A"
     page.filters["class"].setCurrentIndex(page.filters["class"].findData(other))
     assert chosen() != firm  # filtered out: nothing of it is left chosen

@@ -200,8 +200,11 @@ class SheetView(QTableView):
 
     def moveCursor(self, action: QAbstractItemView.CursorAction,
                    modifiers: Qt.KeyboardModifier) -> QModelIndex:
-        """Moving left never leaves the current cell hidden under the frozen columns."""
+        """Moving left never leaves the current cell hidden under the frozen columns; Home and
+        Ctrl+Home (to a frozen column) scroll back to the first columns too."""
         current = super().moveCursor(action, modifiers)
+        if action == QAbstractItemView.CursorAction.MoveHome:
+            self.horizontalScrollBar().setValue(0)
         if action == QAbstractItemView.CursorAction.MoveLeft \
                 and current.column() >= self.frozen_count:
             x = self.visualRect(current).topLeft().x()
