@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSize, Qt, Q
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop.qtguard import keep_none_alive
+from desktop.qtguard import keep_singletons_alive
 from desktop.resources import resource_path
 from forms.store import StoreError
 
@@ -40,7 +40,7 @@ def application() -> QApplication:
     """The QApplication, with the bundled CJK font behind the system's own Chinese UI fonts, so
     that Chinese renders on a machine that has none (and screenshots are stable)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    keep_none_alive()  # PySide6 6.12 on Python 3.11 (desktop/qtguard.py)
+    keep_singletons_alive()  # PySide6 6.12 on Python 3.11 (desktop/qtguard.py)
     # While a background thread computes, every Python call the window makes (a model's
     # data() for each painted cell) waits for the interpreter lock up to the switch interval:
     # 5 ms by default, so a repaint of a few hundred cells froze the window for 250–350 ms

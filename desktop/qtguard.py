@@ -1,15 +1,20 @@
-"""A guard against a reference-count bug in PySide6 6.12 on Python 3.11.
+"""A guard against reference-count bugs in PySide6 6.12 on Python 3.11.
 
-Measured here (PySide6-Essentials 6.12.0, CPython 3.11.7): every call of a Qt method that returns
-nothing (``setText``, ``setToolTip``, ``setExpanded`` …) takes one reference from ``None`` and
-never gives it back — 1,000 calls, −1,000. ``None`` is immortal from Python 3.12 on, so only 3.11
-suffers: after some 150,000 such calls (≈ 175 firms shown one after another in the result panel,
-or a long session of painting) the process aborts with ``Fatal Python error: none_dealloc``.
+Measured here (PySide6-Essentials 6.12.0, CPython 3.11.7):
+
+- every call of a Qt method that returns nothing (``setText``, ``setToolTip``, ``setExpanded`` …)
+  takes one reference from ``None`` and never gives it back — 1,000 calls, −1,000;
+- every ``emit()`` of a signal from Python (a model's ``layoutChanged`` at each sort, an
+  operation's progress, ``data_changed``) does the same to ``True``, the value it returns.
+
+``None``, ``True`` and ``False`` are immortal from Python 3.12 on, so only 3.11 suffers: when
+such an object's count reaches zero the process aborts (``Fatal Python error: none_dealloc`` after
+some 150,000 void calls; ``bool_dealloc`` after some 6,000 emits — a few imports and sorts).
 6.11.3 is clean, but its QtPdf is not available as the small PySide6-Pdf wheel.
 
-``keep_none_alive`` probes for the leak and, only when it is there, adds 2⁴⁰ references to
-``None`` (its reference count is the object's first field on CPython), which no session can
-use up. It is logged, so the log file says the guard is active.
+``keep_singletons_alive`` probes for each leak and, only where one is there, adds 2⁴⁰ references
+to the object it drains (its reference count is the object's first field on CPython), which no
+session can use up. It is logged, so the log file says the guard is active.
 """
 
 from __future__ import annotations
@@ -17,9 +22,19 @@ from __future__ import annotations
 import ctypes
 import logging
 import sys
+from collections.abc import Callable
 
 log = logging.getLogger("mujun.qtguard")
-_DONE: list[bool] = []
+_GUARDED: list[list[str]] = []  # once applied: the objects guarded (maybe none)
+_OBJECTS = {"None": None, "True": True, "False": False}
+
+
+def _drains(obj: object, call: Callable[[], object]) -> bool:
+    """True when 64 calls leave ``obj`` with fewer references than before."""
+    before = sys.getrefcount(obj)
+    for _ in range(64):
+        call()
+    return sys.getrefcount(obj) < before - 32
 
 
 def leaks_none() -> bool:
@@ -27,21 +42,37 @@ def leaks_none() -> bool:
     from PySide6.QtCore import QObject
 
     probe = QObject()
-    before = sys.getrefcount(None)
-    for _ in range(64):
-        probe.setObjectName("probe")
-    return sys.getrefcount(None) < before - 32
+    return _drains(None, lambda: probe.setObjectName("probe"))
 
 
-def keep_none_alive() -> bool:
-    """Apply the guard once if the leak is present on this Python; True when applied."""
-    if _DONE or sys.version_info >= (3, 12) or not leaks_none():
-        return bool(_DONE)
-    ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
-    _DONE.append(True)
-    import PySide6
+def leaked_bools() -> list[bool]:
+    """``True`` and/or ``False``, each when a signal's ``emit()`` leaves it with fewer
+    references than before."""
+    from PySide6.QtCore import QObject, Signal
 
-    log.warning("PySide6 %s on Python %s loses a reference to None on every void call; "
-                "None's reference count raised by 2^40 so that a long session cannot abort",
-                PySide6.__version__, sys.version.split()[0])
-    return True
+    class Probe(QObject):
+        fired = Signal()
+
+    probe = Probe()
+    return [b for b in (True, False) if _drains(b, probe.fired.emit)]
+
+
+def keep_singletons_alive() -> list[str]:
+    """Apply the guard once for each leak present on this Python; the objects guarded."""
+    if not _GUARDED:
+        _GUARDED.append([] if sys.version_info >= (3, 12) else _guard())
+    return list(_GUARDED[0])
+
+
+def _guard() -> list[str]:
+    leaking = (["None"] if leaks_none() else []) + [repr(b) for b in leaked_bools()]
+    for name in leaking:
+        ctypes.c_ssize_t.from_address(id(_OBJECTS[name])).value += 1 << 40
+    if leaking:
+        import PySide6
+
+        log.warning("PySide6 %s on Python %s loses references to %s (void calls, signal "
+                    "emits); their reference counts raised by 2^40 so that a long session "
+                    "cannot abort", PySide6.__version__, sys.version.split()[0],
+                    ", ".join(leaking))
+    return leaking

@@ -291,9 +291,16 @@ def test_the_chosen_firm_stays_chosen_and_in_view_through_filters_and_sorts(
     page.table.sortByColumn(COL["score"], Qt.SortOrder.AscendingOrder)  # it moves to the top half
     qtbot.waitUntil(in_view, timeout=2000)
     assert chosen() == firm
-    bar = page.table.horizontalScrollBar()  # scrolled to the right, Home goes back left
+    bar = page.table.horizontalScrollBar()  # scrolled to the right, a sort stays there
+    page.table.setCurrentIndex(page.proxy.index(page.table.currentIndex().row(), COL["score"]))
     bar.setValue(bar.maximum())
     assert bar.value() > 0
+    last = page.proxy.columnCount() - 1  # the header the user scrolled to, clicked
+    page.table.sortByColumn(last, Qt.SortOrder.AscendingOrder)
+    qtbot.wait(50)  # the scroll to the chosen firm comes after the sort
+    assert bar.value() == bar.maximum() and chosen() == firm  # … and Home goes back left
+    assert 0 <= page.table.rowViewportPosition(page.table.currentIndex().row()) \
+        < page.table.viewport().height()
     qtbot.keyClick(page.table, Qt.Key.Key_Home)
     assert bar.value() == 0 and page.table.currentIndex().column() == 0
     other = "D" if klass != "D" else "A"

@@ -408,9 +408,11 @@ class ResultsPage(QWidget):
         self._update_summary()
 
     def _scroll_to_current(self) -> None:
-        """The chosen firm back in view (after a sort or a filter moved it)."""
-        if self.table.currentIndex().isValid():
-            self.table.scrollTo(self.table.currentIndex())
+        """The chosen firm back in view after a sort or a filter moved it: up or down only
+        (through its frozen name cell), so the columns the user scrolled to stay in view."""
+        current = self.table.currentIndex()
+        if current.isValid():
+            self.table.scrollTo(self.proxy.index(current.row(), 0))
 
     def _show_batch_note(self) -> None:
         if self.batch is None:
