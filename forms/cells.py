@@ -116,7 +116,7 @@ def parse_number(value: Any, field: Field, notes: Notes | None = None,
     if written and compact[:1].isdigit():
         read_in = unit or field.unit  # the column's unit: its header's, else assumed
         raise CellError(f"“{_short(text)}”带有文字或单位“{_short(written, 20)}”：请只填数字"
-                        + (f"，本列按“{read_in}”读取" if read_in else ""))
+                        + (f"，按“{read_in}”计" if read_in else ""))
     raise CellError(f"“{_short(text)}”不是数字")
 
 

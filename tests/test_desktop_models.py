@@ -183,7 +183,7 @@ def test_projects_model_edits_and_checks_cells(qtmodeltester) -> None:
     assert model.error(0, va) == ""
     assert model.data(model.index(0, va), Qt.ItemDataRole.BackgroundRole) is None
     assert model.setData(model.index(0, va), "12万元")  # the same message as the Excel import
-    assert model.error(0, va) == "“12万元”带有文字或单位“万元”：请只填数字，本列按“万元”读取"
+    assert model.error(0, va) == "“12万元”带有文字或单位“万元”：请只填数字，按“万元”计"
     assert model.data(model.index(0, va), Qt.ItemDataRole.BackgroundRole) is not None
     assert model.error(0, name) == "“新上项目名称”是必填项"  # the row has data, the name is blank
     assert model.error(1, name) == ""  # a blank row is not an error

@@ -112,8 +112,8 @@ def test_a_number_with_a_unit_word_names_the_unit_its_column_is_read_in(tmp_path
     unit the report says it assumed."""
     path = _one_firm(tmp_path / "unit-words.xlsx", {"实缴税金": "12万元", "营业收入（元）": "5000元"})
     reasons = {e.column: e.message for e in dry_run(path).invalid[0].checked.errors}
-    assert reasons == {"实缴税金": "“12万元”带有文字或单位“万元”：请只填数字，本列按“万元”读取",
-                       "营业收入（元）": "“5000元”带有文字或单位“元”：请只填数字，本列按“元”读取"}
+    assert reasons == {"实缴税金": "“12万元”带有文字或单位“万元”：请只填数字，按“万元”计",
+                       "营业收入（元）": "“5000元”带有文字或单位“元”：请只填数字，按“元”计"}
 
 
 def test_no_column_of_any_test_file_passes_without_a_word(files) -> None:

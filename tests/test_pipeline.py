@@ -57,7 +57,7 @@ def test_json_follows_the_contract(tmp_path: Path) -> None:
     bad = rows[4]
     assert bad["status"] == "invalid" and "mujun" not in bad
     assert bad["errors"] == [{"field": "land_mu", "column": "用地面积(亩)",
-                              "message": "“10亩”带有文字或单位“亩”：请只填数字，本列按“亩”读取"}]
+                              "message": "“10亩”带有文字或单位“亩”：请只填数字，按“亩”计"}]
     incomplete = next(r for r in rows if r["row"] == 8)
     assert {"field": "energy_equal_tce", "message": "亩均效益计分缺少“综合能耗（等价值）”"} \
         in incomplete["warnings"]
