@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rules.catalogue import ENTERPRISE_FIELDS, PROJECT_FIELDS, Field
-from rules.measures import Conversion, Unit, conversion, parse_unit, trailing_unit
+from rules.measures import (
+    Conversion,
+    Unit,
+    conversion,
+    mentions_unit,
+    parse_unit,
+    trailing_unit,
+)
 
 HEADER_SEARCH_ROWS = 15
 ENTERPRISE, PROJECT = "enterprise", "project"
@@ -100,6 +107,29 @@ class Reading:
     base: str = ""  # the header without units, tags and qualifiers
 
 
+def _bracket_parts(inner: str) -> tuple[Unit | None, int | None, str | None, bool]:
+    """A bracket holding more than one thing (``元，2024年``, ``现价，元``): its unit, its year
+    tag, and whether it writes a unit that cannot be read — a part naming a unit that is not
+    one we know (``元/年``, ``万元/亩``), two different units, or ``单位：`` with no unit."""
+    units: set[Unit] = set()
+    year = rel = None
+    unread = False
+    for part in re.split(r"[，,、；;]", inner):
+        if not part.strip():
+            continue
+        u = parse_unit(part)
+        y, r = _year_tag(part)
+        if u is not None:
+            units.add(u)
+        elif y is not None or r is not None:
+            year, rel = year or y, rel or r
+        elif mentions_unit(part) or re.search(r"单位[:：]", part):
+            unread = True
+    if len(units) > 1:
+        return None, year, rel, True
+    return next(iter(units), None), year, rel, unread
+
+
 def read_header(text: Any, kind: str) -> Reading:
     """The field a header names: the whole text first, then with trailing bracketed suffixes
     (units, year tags, qualifiers) removed one at a time (``实缴税金（元）`` → tax in 元,
@@ -118,12 +148,14 @@ def read_header(text: Any, kind: str) -> Reading:
         inner = m[1]
         unit = parse_unit(inner)
         year, rel = _year_tag(inner)
+        if unit is None and year is None and rel is None:
+            unit, year, rel, unread = _bracket_parts(inner)
+            if unread and not out.unit_text:  # a unit we cannot read is never passed over
+                out.unit_text = inner
         if unit is not None and out.unit is None:
             out.unit = unit
-        elif year is not None or rel is not None:
+        if year is not None or rel is not None:
             out.year, out.relative = out.year or year, out.relative or rel
-        elif re.search(r"单位[:：]", inner) and not out.unit_text:
-            out.unit_text = inner
         s = s[: m.start()]
     out.base = s
     if not s:
@@ -310,9 +342,16 @@ def _unit_line(text: str) -> dict[str, Unit] | None:
     return found or None
 
 
+# What a unit row writes under a column that has no unit (名称, 代码, 年度): not a unit, not data
+_NO_UNIT_MARKS = frozenset({"-", "—", "——", "–", "－", "/", "／", "\\", "无", "…", "...", "×"})
+
+
 def is_unit_row(cells: Sequence[Any]) -> bool:
+    """A row of units under the labels (``计量单位 | — | — | 平方米 | 元``): every cell a unit,
+    its title (单位, 计量单位) or a mark for "no unit", and at least one unit."""
     texts = [str(v).strip() for v in cells if v is not None and str(v).strip()]
-    texts = [t for t in texts if normalise_header(t) not in ("单位", "计量单位")]
+    texts = [t for t in texts if normalise_header(t) not in ("单位", "计量单位")
+             and t not in _NO_UNIT_MARKS]
     return bool(texts) and all(parse_unit(t) is not None for t in texts)
 
 
@@ -433,8 +472,14 @@ def _read_column(col: Column, label: str, group: str, unit_cell: str,
         col.status = MAPPED
         return
     unit, where = rd.unit, "表头"
+    below = parse_unit(unit_cell) if unit_cell else None
+    if unit is not None and below is not None and below != unit:
+        col.status, col.field = REFUSED, None
+        col.reason = (f"表头写单位“{unit.name}”，单位行写“{below.name}”，两者不一致："
+                      "请核对这一列的单位，改正其中一处后再导入")
+        return
     if unit is None and unit_cell:
-        unit, where = parse_unit(unit_cell), "单位行"
+        unit, where = below, "单位行"
     if unit is None and group:
         unit, where = _group_unit(group), "分组标题"
     target = parse_unit(f.unit)

@@ -174,6 +174,21 @@ def trailing_unit(text: str) -> tuple[str, Unit] | None:
     return None
 
 
+# Dimensions whose units change a figure's size (a count, a score or a year does not); a text
+# naming one of them that is not a unit we read (元/年, 万元/亩) is never passed over.
+_SCALED = {MONEY, AREA, ELECTRICITY, MASS, TCE, VOLUME, HEAT}
+_MENTIONS = tuple(sorted({s for s, u in _LOOKUP.items() if u.dimension in _SCALED
+                          and (len(s) > 1 or s in ("元", "亩", "吨", "㎡")) and s != "ha"},
+                         key=len, reverse=True))
+
+
+def mentions_unit(text: str) -> bool:
+    """Whether ``text`` contains the spelling of a unit of money, area, energy, mass, volume
+    or heat (``元/年``, ``现价万元``); ``万`` or ``度`` alone are not taken as one."""
+    s = _key(text)
+    return any(m in s for m in _MENTIONS)
+
+
 # Spellings that end ordinary labels too (…人数 is a count, …得分 a score, …年 a year, …t a
 # letter): taken as a trailing unit only behind a separator (``用地/方``).
 _AMBIGUOUS = frozenset(_key(s) for s in (

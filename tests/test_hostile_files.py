@@ -352,6 +352,28 @@ def test_an_xls_cell_record_at_a_far_column_is_refused(tmp_path: Path) -> None:
                               "请删除多余的列后再导入")
 
 
+def test_an_xls_error_value_is_rejected_not_read_as_blank(tmp_path: Path) -> None:
+    """calamine reads a legacy .xls error cell (#DIV/0!) as an empty string: the figure was
+    missing with no word, where an .xlsx's is a rejected cell."""
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("企业")
+    for c, text in enumerate(["企业名称", "统一社会信用代码", "数据年度", "实缴税金（万元）",
+                              "工业增加值（万元）"]):
+        ws.write(0, c, text)
+    for c, v in enumerate(["甲公司", credit_code(40), 2024]):
+        ws.write(1, c, v)
+    ws.row(1).set_cell_error(3, "#DIV/0!")
+    ws.write(1, 4, 900)
+    path = tmp_path / "errors.xls"
+    wb.save(str(path))
+    imp = dry_run(path)
+    assert not imp.valid
+    assert [(e.column, e.message) for e in imp.invalid[0].checked.errors] == [
+        ("实缴税金（万元）", "单元格是错误值“#DIV/0!”（公式出错），请修正后再导入")]
+
+
 _MANIFEST = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:'
              'names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" '
              'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
@@ -487,6 +509,43 @@ def test_a_row_with_a_field_too_many_or_too_few_is_an_error_on_that_row(tmp_path
         assert {e.message for e in row.checked.errors} == {reason}
     assert "末尾企业" in {r.checked.values["name"] for r in imp.valid}
     assert len(imp.valid) == n + 1
+
+
+@pytest.mark.parametrize("correct", [0, 1, 2])
+def test_the_header_not_the_majority_says_how_many_fields_a_row_has(tmp_path: Path,
+                                                                    correct: int) -> None:
+    """One firm with an unquoted “1,234.5”: its row has a field more than the header. It was
+    the majority (one row against one header line), so the header was taken for a title and
+    the values were read one column off: 实缴税金 1, 工业增加值 234.5, the 900 dropped."""
+    path = tmp_path / "shifted.csv"
+    head = "企业名称,统一社会信用代码,数据年度,用地面积（亩）,实缴税金（万元）,工业增加值（万元）\n"
+    shifted = [f"甲{i}公司,{credit_code(10 + i)},2024,10,1,234.5,900\n" for i in range(2)]
+    right = [f"乙{i}公司,{credit_code(20 + i)},2024,12,345.6,800\n" for i in range(correct)]
+    path.write_text(head + "".join(shifted + right), encoding="gbk")
+    imp = dry_run(path)
+    assert [r.checked.values["tax"] for r in imp.valid] == [345.6] * correct
+    reason = ("这一行有 7 个字段，比表头（6 个）多：数据可能错位（如名称中含分隔符却没有加引号），"
+              "本行不读取，请修正后再导入")
+    assert [(r.row, {e.message for e in r.checked.errors}) for r in imp.invalid] == \
+        [(2, {reason}), (3, {reason})]
+
+
+def test_a_title_line_of_words_above_the_header_is_not_taken_for_it(tmp_path: Path) -> None:
+    path = tmp_path / "signed.csv"
+    path.write_text("填报单位：某某开发区,填报人：王五,联系电话：0576-1234567\n"
+                    "企业名称,统一社会信用代码,数据年度,用地面积（亩）,实缴税金（万元）\n"
+                    f"甲公司,{credit_code(50)},2024,10,12.5\n", encoding="utf-8")
+    imp = dry_run(path)
+    assert not imp.invalid and imp.valid[0].checked.values["tax"] == 12.5
+
+
+def test_data_rows_that_all_end_with_a_separator_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "trailing.csv"
+    path.write_text("企业名称,统一社会信用代码,数据年度,实缴税金（万元）\n"
+                    + "".join(f"甲{i}公司,{credit_code(30 + i)},2024,{i + 1},\n" for i in range(3)),
+                    encoding="utf-8")
+    imp = dry_run(path)
+    assert not imp.invalid and [r.checked.values["tax"] for r in imp.valid] == [1.0, 2.0, 3.0]
 
 
 def test_title_lines_above_the_table_are_not_rows_of_a_wrong_width(tmp_path: Path) -> None:

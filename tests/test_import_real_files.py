@@ -107,6 +107,54 @@ def test_a_header_without_its_unit_says_which_unit_was_assumed(tmp_path: Path) -
     assert "E 列“营业收入（元）” → 营业收入，元 → 万元，÷10 000" in text
 
 
+def test_a_unit_sharing_its_bracket_is_read_and_one_that_cannot_be_read_refuses(
+        tmp_path: Path) -> None:
+    """“（元，2024年）” was read as 万元 with 表头未注明单位 — 10,000 times the figure."""
+    path = _one_firm(tmp_path / "brackets.xlsx", {
+        "实缴税金（元，2024年）": 800_000, "工业增加值（现价，元）": 9_000_000,
+        "营业收入（元/年）": 30_000_000, "研发费用（万元，含委托研发）": 50})
+    imp = dry_run(path)
+    values = imp.valid[0].checked.values
+    assert (values["tax"], values["value_added"], values["rd_expense"]) == (80.0, 900.0, 50.0)
+    assert "revenue" not in values
+    cols = {c.text: c for c in imp.sheets[0].columns}
+    assert cols["实缴税金（元，2024年）"].year == 2024
+    assert cols["营业收入（元/年）"].status == REFUSED
+    assert cols["营业收入（元/年）"].reason == "不认识表头中的单位“元/年”"
+
+
+def test_a_unit_row_with_marks_for_no_unit_is_read(tmp_path: Path) -> None:
+    """``计量单位 | — | — | — | 平方米 | 元`` was not taken for a unit row: 8,000 平方米 were
+    read as 8,000 亩 and 800,000 元 as 800,000 万元, and the unit row was a rejected firm."""
+    path = tmp_path / "unit-row.xlsx"
+    wb = Workbook()
+    for row in (["序号", "企业名称", "统一社会信用代码", "数据年度", "用地面积", "实缴税金"],
+                ["计量单位", "—", "—", "/", "平方米", "元"],
+                [1, "甲", credit_code(1), 2024, 8000, 800_000]):
+        wb.active.append(row)
+    wb.save(path)
+    imp = dry_run(path)
+    assert not imp.invalid
+    assert imp.valid[0].checked.values["land_mu"] == 12.0
+    assert imp.valid[0].checked.values["tax"] == 80.0
+
+
+def test_a_unit_row_that_contradicts_the_header_refuses_the_column(tmp_path: Path) -> None:
+    path = tmp_path / "contradiction.xlsx"
+    wb = Workbook()
+    for row in (["企业名称", "统一社会信用代码", "数据年度", "用地面积（亩）", "实缴税金（万元）"],
+                [None, None, None, "平方米", "万元"], ["甲", credit_code(1), 2024, 8000, 80]):
+        wb.active.append(row)
+    wb.save(path)
+    imp = dry_run(path)
+    cols = {c.text: c for c in imp.sheets[0].columns}
+    assert cols["用地面积（亩）"].status == REFUSED
+    assert cols["用地面积（亩）"].reason == ("表头写单位“亩”，单位行写“平方米”，两者不一致：请核对这一列的"
+                                       "单位，改正其中一处后再导入")
+    assert "land_mu" not in imp.valid[0].checked.values
+    assert imp.valid[0].checked.values["tax"] == 80.0  # the same unit twice is no conflict
+
+
 def test_a_number_with_a_unit_word_names_the_unit_its_column_is_read_in(tmp_path: Path) -> None:
     """Not the catalogue's unit: a column headed in 元 is read in 元; one without a unit in the
     unit the report says it assumed."""

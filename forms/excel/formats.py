@@ -1097,11 +1097,44 @@ class _Survey:
     rows: int = 0
     counts: dict[int, int] = field(default_factory=dict)  # fields → rows with that many
     first_at: dict[int, int] = field(default_factory=dict)  # fields → first row with that many
+    labels_at: int | None = None  # the row of column labels: the most labels near the top
+    labels_width: int = 0  # … its number of fields
+    labels_filled: int = 0  # … and of labels in it
+    ends_filled: dict[int, int] = field(default_factory=dict)  # fields → rows whose last is filled
 
     @property
     def width(self) -> int:
-        """The table's number of fields: the count most non-blank rows have."""
+        """The table's number of fields: its label row's, when one is found — data rows are
+        measured against the header, never the header against them (one unquoted "1,234.5"
+        in a one-firm file made the shifted row the majority) — or one more when every data
+        row ends with an empty field; else the count most non-blank rows have."""
+        if self.labels_at is not None:
+            w = self.labels_width
+            if self.counts.get(w) == 1 and self.counts.get(w + 1) and not self.ends_filled.get(w + 1):
+                return w + 1  # every data row ends with one separator more than the header
+            return w
         return max(self.counts.items(), key=lambda kv: (kv[1], kv[0]), default=(0, 0))[0]
+
+    @property
+    def start(self) -> int:
+        """The first row of the table: lines above it (titles) are not measured."""
+        return self.labels_at if self.labels_at is not None else self.first_at.get(self.width, 0)
+
+
+_NUMBER_TEXT = re.compile(r"^[\s+\-−.,%0-9０-９]*$")
+
+
+LABEL_SEARCH_ROWS = 15  # where a header is looked for (as ``forms.headers.find_header`` does)
+
+
+def _labels(row: list[str]) -> int:
+    """How many labels a text row has, when it reads as a row of column labels (three or more
+    filled fields, none of them a number: a data row has its year and figures); else 0. A
+    title line such as 填报单位：…,填报人：… has fewer than the header below it."""
+    filled = [f for f in row if f.strip()]
+    if len(filled) < 3 or any(_NUMBER_TEXT.match(f) for f in filled):
+        return 0
+    return len(filled)
 
 
 def _too_many_rows(path: Path) -> FileError:
@@ -1122,6 +1155,10 @@ def _survey(path: Path, encoding: str, bom: int, dialect: _Dialect) -> _Survey:
                 k = len(row)
                 out.counts[k] = out.counts.get(k, 0) + 1
                 out.first_at.setdefault(k, i)
+                if row[-1].strip():
+                    out.ends_filled[k] = out.ends_filled.get(k, 0) + 1
+                if i < LABEL_SEARCH_ROWS and (n := _labels(row)) > out.labels_filled:
+                    out.labels_at, out.labels_width, out.labels_filled = i, len(row), n
     except csv.Error as e:
         raise _csv_failed(e, line + 1) from e
     return out
@@ -1131,8 +1168,7 @@ def _text_rows(path: Path, encoding: str, bom: int, dialect: _Dialect, survey: _
                problems: dict[tuple[int, int], str]) -> Iterator[list[str]]:
     """The rows, parsed again as they are asked for; a row whose number of fields differs
     from the table's is marked in ``problems`` (every one of its cells) as it is given."""
-    width = survey.width
-    start = survey.first_at.get(width, 0)  # title lines above the table are not rows of it
+    width, start = survey.width, survey.start  # title lines above the table are not rows of it
     reader = dialect.reader(_lines(path, encoding, bom))
     line = 0
     try:

@@ -1165,8 +1165,8 @@ def _unescape(raw: bytes) -> str:
 
 
 def _xls_looks(path: Path) -> dict[str, _Look]:
-    """Hidden rows and columns and percentage-formatted cells of a legacy .xls (xlrd reads the
-    BIFF records calamine does not expose)."""
+    """Hidden rows and columns, error values and percentage-formatted cells of a legacy .xls
+    (xlrd reads the BIFF records calamine does not expose)."""
     import xlrd
 
     out: dict[str, _Look] = {}
@@ -1181,6 +1181,13 @@ def _xls_looks(path: Path) -> dict[str, _Look]:
             look = out[name] = _Look()
             look.hidden_rows = {r for r, info in sh.rowinfo_map.items() if info.hidden}
             look.hidden_cols = {c for c, info in sh.colinfo_map.items() if info.hidden}
+            for r in range(sh.nrows):  # error values (#DIV/0! …): calamine reads them as ''
+                types = sh.row_types(r)
+                if xlrd.XL_CELL_ERROR in types:
+                    for c, t in enumerate(types):
+                        if t == xlrd.XL_CELL_ERROR:
+                            look.problems[(r, c)] = xlrd.error_text_from_code.get(
+                                sh.cell_value(r, c), "#错误")
             if percent_xf:
                 for r in range(sh.nrows):
                     for c in range(sh.row_len(r)):
