@@ -2,8 +2,9 @@
 
 Measured here (PySide6-Essentials 6.12.0, CPython 3.11.7):
 
-- every call of a Qt method that returns nothing (``setText``, ``setToolTip``, ``setExpanded`` …)
-  takes one reference from ``None`` and never gives it back — 1,000 calls, −1,000;
+- every call of a Qt method that returns nothing, or ``None`` (``setText``, ``setExpanded``,
+  ``QComboBox.currentData()`` with no data …) takes one reference from ``None`` and never
+  gives it back — 1,000 calls, −1,000;
 - every ``emit()`` of a signal from Python (a model's ``layoutChanged`` at each sort, an
   operation's progress, ``data_changed``) does the same to ``True``, the value it returns.
 

@@ -78,6 +78,20 @@ def _same_name(a: str | None, b: str | None) -> bool:
     return norm(a) == norm(b)
 
 
+
+def _blocker(batch_id: int, undone_at: str | None,
+             later: list[tuple[int, str, int]]) -> str | None:
+    """``Store.undo_blocker``'s words: the batch was undone already, or ``later`` batches
+    (id, file name, firm-years), still in force, wrote its firms again."""
+    if undone_at:
+        return f"第 {batch_id} 批已于 {undone_at[:16].replace('T', ' ')} 撤销"
+    if later:
+        n = sum(c for _, _, c in later)
+        which = "、".join(f"第 {b} 批（{name}）" for b, name, _ in later[:3])
+        return (f"本批有 {n} 家企业年度数据之后又被{which}再次导入（更新或原样写入）；"
+                "要撤销本批，须先撤销那些更晚的批次")
+    return None
+
 class StoreError(Exception):
     """The database cannot be opened or used; the message is for the user, in Chinese."""
 
@@ -764,19 +778,12 @@ class Store:
         row = self.db.execute("select undone_at from batches where id=?", (batch_id,)).fetchone()
         if row is None:
             return f"没有第 {batch_id} 批"
-        if row[0]:
-            return f"第 {batch_id} 批已于 {row[0][:16].replace('T', ' ')} 撤销"
-        later = self.db.execute(
+        later = [] if row[0] else self.db.execute(
             "select h.batch_id, b.file_name, count(*) from history h join batches b "
             "on b.id = h.batch_id where b.undone_at is null and h.batch_id > ? "
             "and json_extract(h.record_json, '$.batch_id') = ? group by h.batch_id "
             "order by h.batch_id", (batch_id, batch_id)).fetchall()
-        if later:
-            n = sum(c for _, _, c in later)
-            which = "、".join(f"第 {b} 批（{name}）" for b, name, _ in later[:3])
-            return (f"本批有 {n} 家企业年度数据之后又被{which}再次导入（更新或原样写入）；"
-                    "要撤销本批，须先撤销那些更晚的批次")
-        return None
+        return _blocker(batch_id, row[0], later)
 
     def undo_batch(self, batch_id: int) -> int:
         """Put back what an import replaced and remove what it added (and the results of its
@@ -870,11 +877,20 @@ class Store:
         rows = [dict(r) for r in self.db.query(
             "select b.*, (select count(*) from history h where h.batch_id = b.id) as kept "
             "from batches b order by b.id desc")]
+        # ``undo_blocker`` of every batch from one pass over the history (one query a batch
+        # read the whole history each time: 5.8 s for 64 batches and 42,570 history rows)
+        later: dict[int, list[tuple[int, str, int]]] = {}
+        for old, b, name, n in self.db.execute(
+                "select json_extract(h.record_json, '$.batch_id'), h.batch_id, b.file_name, "
+                "count(*) from history h join batches b on b.id = h.batch_id "
+                "where b.undone_at is null group by 1, 2 order by 1, 2"):
+            if old is not None and b > old:
+                later.setdefault(old, []).append((b, name, n))
         for r in rows:
             r["inserted"] = (r["rows_valid"] or 0) - r["kept"]
             r["unchanged"] = r["rows_unchanged"] or 0
             r["replaced"] = r["kept"] - r["unchanged"]
-            r["why_not"] = self.undo_blocker(r["id"])
+            r["why_not"] = _blocker(r["id"], r["undone_at"], later.get(r["id"], []))
         return rows
 
     def pool_of(self, credit_code: str, year: int) -> str | None:

@@ -78,12 +78,18 @@ class HistoryPage(QWidget):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         lay.addWidget(self.table, 1)
         self.rows: list[dict] = []
-        ctx.data_changed.connect(self.refresh)
+        ctx.data_changed.connect(self._data_changed)
         self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:
         self.refresh()
         super().showEvent(event)
+
+    def _data_changed(self) -> None:
+        """A save or an import elsewhere: read the list again only when it is in view (it is
+        read again when shown); hidden, it held up every form save."""
+        if self.isVisible():
+            self.refresh()
 
     def refresh(self) -> None:
         self.rows = self.ctx.store.batch_list()
