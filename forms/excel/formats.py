@@ -38,6 +38,7 @@ from forms.excel.reader import (
     Sheet,
     too_large_file,
 )
+from forms.headers import HEADER_SEARCH_ROWS  # where a table's label row is looked for
 
 __all__ = ["read_html", "read_text", "read_xml2003", "sniff"]
 
@@ -1124,9 +1125,6 @@ class _Survey:
 _NUMBER_TEXT = re.compile(r"^[\s+\-−.,%0-9０-９]*$")
 
 
-LABEL_SEARCH_ROWS = 15  # where a header is looked for (as ``forms.headers.find_header`` does)
-
-
 def _labels(row: list[str]) -> int:
     """How many labels a text row has, when it reads as a row of column labels (three or more
     filled fields, none of them a number: a data row has its year and figures); else 0. A
@@ -1157,7 +1155,7 @@ def _survey(path: Path, encoding: str, bom: int, dialect: _Dialect) -> _Survey:
                 out.first_at.setdefault(k, i)
                 if row[-1].strip():
                     out.ends_filled[k] = out.ends_filled.get(k, 0) + 1
-                if i < LABEL_SEARCH_ROWS and (n := _labels(row)) > out.labels_filled:
+                if i < HEADER_SEARCH_ROWS and (n := _labels(row)) > out.labels_filled:
                     out.labels_at, out.labels_width, out.labels_filled = i, len(row), n
     except csv.Error as e:
         raise _csv_failed(e, line + 1) from e
