@@ -20,4 +20,10 @@ def start() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(start())
+    try:
+        code = start()
+    except KeyboardInterrupt:  # an interrupt that came before the command line's own handling
+        code = 130
+    from desktop.cli import leave
+
+    leave(code)
