@@ -78,7 +78,6 @@ def _same_name(a: str | None, b: str | None) -> bool:
     return norm(a) == norm(b)
 
 
-
 def _blocker(batch_id: int, undone_at: str | None,
              later: list[tuple[int, str, int]]) -> str | None:
     """``Store.undo_blocker``'s words: the batch was undone already, or ``later`` batches
@@ -91,6 +90,7 @@ def _blocker(batch_id: int, undone_at: str | None,
         return (f"本批有 {n} 家企业年度数据之后又被{which}再次导入（更新或原样写入）；"
                 "要撤销本批，须先撤销那些更晚的批次")
     return None
+
 
 class StoreError(Exception):
     """The database cannot be opened or used; the message is for the user, in Chinese."""
